@@ -1,0 +1,135 @@
+/**
+ * The Cadenza workflow definition language (DESIGN §2), as zod schemas.
+ *
+ * The schema checks shape only; cross-references (task ids, reachability, cycles, expressions)
+ * are checked by `validateDefinition` in `./validate-graph.ts`.
+ */
+import { z } from 'zod';
+import { DurationSchema } from './duration';
+
+/** A task id: readable in the Web UI (it names the activity) and usable in templates. */
+export const TaskIdSchema = z
+  .string()
+  .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'must start with a letter and hold only letters, digits, "_" or "-" (max 64)');
+
+/** A definition id: a slug that appears in URLs, execution ids and search attributes. */
+export const DefinitionIdSchema = z
+  .string()
+  .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "_" or "-" (max 63), starting with a letter or digit');
+
+/** A JSON Schema document (validated with Ajv when it is used). */
+export const JsonSchemaSchema = z.record(z.string(), z.unknown());
+
+/** Retry policy of a task, with Temporal's RetryPolicy fields in snake_case. */
+export const RetryPolicySchema = z.strictObject({
+  maximum_attempts: z.number().int().min(1).max(1000).optional(),
+  initial_interval: DurationSchema.optional(),
+  backoff_coefficient: z.number().min(1).max(100).optional(),
+  maximum_interval: DurationSchema.optional(),
+  /** Error types (a tool's `ApplicationFailure` type) that are never retried. */
+  non_retryable_errors: z.array(z.string().min(1)).optional(),
+});
+export type RetryPolicy = z.infer<typeof RetryPolicySchema>;
+
+/** Where to go after a task finished one way or the other. */
+export const TransitionSchema = z.strictObject({
+  next: TaskIdSchema.optional(),
+});
+export type Transition = z.infer<typeof TransitionSchema>;
+
+const taskCommon = {
+  id: TaskIdSchema,
+  description: z.string().max(2000).optional(),
+  /** Start-to-close timeout of one attempt. */
+  timeout: DurationSchema.optional(),
+  /** A running attempt that does not heartbeat for this long is considered lost (worker crash). */
+  heartbeat_timeout: DurationSchema.optional(),
+  retry: RetryPolicySchema.optional(),
+  on_success: TransitionSchema.optional(),
+  on_error: TransitionSchema.optional(),
+  /** Ends its flow (the workflow, or its parallel branch) after this task. */
+  final: z.boolean().optional(),
+};
+
+export const BasicTaskSchema = z.strictObject({
+  ...taskCommon,
+  type: z.literal('basic'),
+  /** Tool id: a built-in (`http`, `echo`) or a user tool. */
+  tool: z.string().min(1),
+  /** Tool input; strings may hold `{{ cel }}` templates. */
+  with: z.unknown().optional(),
+  /** JSON Schema of the output (used to check outputs supplied by a repair). */
+  output_schema: JsonSchemaSchema.optional(),
+});
+export type BasicTask = z.infer<typeof BasicTaskSchema>;
+
+export const RouterTaskSchema = z.strictObject({
+  ...taskCommon,
+  type: z.literal('router'),
+  /** CEL expression; its value (as a string) picks the route. */
+  condition: z.string().min(1),
+  routes: z.record(z.string(), TaskIdSchema).refine((r) => Object.keys(r).length > 0, 'needs at least one route'),
+  /** Route taken when no key matches; without it, an unmatched value fails the task. */
+  default: TaskIdSchema.optional(),
+});
+export type RouterTask = z.infer<typeof RouterTaskSchema>;
+
+export const ParallelStrategySchema = z.enum(['wait_all', 'fail_fast', 'best_effort']);
+export type ParallelStrategy = z.infer<typeof ParallelStrategySchema>;
+
+export const ParallelTaskSchema = z.strictObject({
+  ...taskCommon,
+  type: z.literal('parallel'),
+  /** wait_all: wait for every branch, fail if any failed; fail_fast: the first failure cancels the others; best_effort: never fails. */
+  strategy: ParallelStrategySchema.default('wait_all'),
+  get branches(): z.ZodArray<typeof BranchSchema> {
+    return z.array(BranchSchema).min(1, 'needs at least one branch');
+  },
+});
+export type ParallelTask = z.infer<typeof ParallelTaskSchema>;
+
+/** A branch of a parallel task: its own flow, entered at its first task. */
+export const BranchSchema = z.strictObject({
+  id: TaskIdSchema,
+  get tasks(): z.ZodArray<typeof TaskSchema> {
+    return z.array(TaskSchema).min(1, 'a branch needs at least one task');
+  },
+});
+export type Branch = z.infer<typeof BranchSchema>;
+
+export const TaskSchema = z.discriminatedUnion('type', [BasicTaskSchema, RouterTaskSchema, ParallelTaskSchema]);
+export type Task = z.infer<typeof TaskSchema>;
+export type TaskType = Task['type'];
+
+export const TaskFailurePolicySchema = z.enum(['fail']);
+
+export const WorkflowConfigSchema = z.strictObject({
+  /** Whole-execution timeout; on expiry running tasks are cancelled and the execution is `timed_out`. */
+  timeout: DurationSchema.optional(),
+  /** Default per-attempt timeout of tasks. */
+  task_timeout: DurationSchema.optional(),
+  /** Default heartbeat timeout of tasks. */
+  heartbeat_timeout: DurationSchema.optional(),
+  on_task_failure: TaskFailurePolicySchema.optional(),
+  /** Default retry policy of tasks (a task's own `retry` overrides it field by field). */
+  retry: RetryPolicySchema.optional(),
+});
+export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;
+
+export const DefinitionSchema = z.strictObject({
+  id: DefinitionIdSchema,
+  /** Positive integer; assigned by the registry when omitted. */
+  version: z.number().int().min(1).optional(),
+  name: z.string().max(200).optional(),
+  description: z.string().max(5000).optional(),
+  /** JSON Schema of the trigger input. */
+  input: JsonSchemaSchema.optional(),
+  config: WorkflowConfigSchema.optional(),
+  tasks: z.array(TaskSchema).min(1, 'a workflow needs at least one task'),
+  /** Execution outputs; strings may hold `{{ cel }}` templates. */
+  outputs: z.record(z.string(), z.unknown()).optional(),
+});
+export type Definition = z.infer<typeof DefinitionSchema>;
+
+/** A definition as stored and executed: the version is always set. */
+export type VersionedDefinition = Definition & { version: number };
