@@ -1,0 +1,12 @@
+/**
+ * `echo`: returns its input. Useful to shape data between tasks and in examples.
+ */
+import { z } from 'zod';
+import { defineTool } from './tool';
+
+export const echoTool = defineTool({
+  id: 'echo',
+  description: 'Returns its input unchanged.',
+  input: z.unknown(),
+  run: (input) => Promise.resolve(input),
+});

@@ -1,0 +1,30 @@
+/**
+ * The tools a worker can run, by id: the built-ins plus user tools.
+ */
+import { echoTool } from './echo';
+import { httpTool } from './http';
+import type { Tool } from './tool';
+
+export class ToolRegistry {
+  private readonly tools = new Map<string, Tool>();
+
+  /** A registry with the built-ins (`echo`, `http`) and the given tools; a duplicate id is an error. */
+  static withBuiltins(extra: readonly Tool[] = []): ToolRegistry {
+    const registry = new ToolRegistry();
+    for (const tool of [echoTool, httpTool, ...extra]) registry.register(tool);
+    return registry;
+  }
+
+  register(tool: Tool): void {
+    if (this.tools.has(tool.id)) throw new Error(`duplicate tool id "${tool.id}"`);
+    this.tools.set(tool.id, tool);
+  }
+
+  get(id: string): Tool | undefined {
+    return this.tools.get(id);
+  }
+
+  ids(): string[] {
+    return [...this.tools.keys()].sort();
+  }
+}

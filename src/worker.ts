@@ -1,0 +1,62 @@
+/**
+ * Worker entry: `npm run worker` runs a Cadenza worker against TEMPORAL_ADDRESS; `npm start` uses
+ * `runWorker` in-process.
+ */
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { loadUserTools } from './activities/tools/load-user-tools';
+import { type Config, ConfigError, loadConfig } from './config';
+import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
+
+export interface RunningWorker {
+  worker: Worker;
+  /** Stops polling, lets in-flight tasks finish (grace time), closes the connection if it owns it. */
+  shutdown(): Promise<void>;
+}
+
+export async function runWorker(
+  config: Config,
+  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning'] } = {},
+): Promise<RunningWorker> {
+  const address = options.address ?? config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
+  const connection = options.connection ?? (await NativeConnection.connect({ address }));
+  const tools = await loadUserTools(config.CADENZA_TOOLS);
+  const worker = await createCadenzaWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.CADENZA_TASK_QUEUE,
+    tools,
+    ...(options.tuning && { tuning: options.tuning }),
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async shutdown() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      if (!options.connection) await connection.close();
+    },
+  };
+}
+
+if (require.main === module) {
+  void (async () => {
+    let config: Config;
+    try {
+      config = loadConfig();
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        console.error(err.message);
+        process.exit(1);
+      }
+      throw err;
+    }
+    const running = await runWorker(config);
+    console.log(`Cadenza worker polling task queue "${config.CADENZA_TASK_QUEUE}"`);
+    const stop = () => void running.shutdown().then(() => process.exit(0));
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  })().catch((err: unknown) => {
+    console.error(err instanceof Error ? err.message : String(err));
+    process.exit(1);
+  });
+}

@@ -1,0 +1,37 @@
+/**
+ * Builds a Cadenza worker: the interpreter and registry workflows plus the task activity.
+ * Used by `src/worker.ts`, `npm start` and the integration tests.
+ */
+import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities';
+import type { Tool } from '../activities/tools/tool';
+import { ToolRegistry } from '../activities/tools/registry';
+
+export interface CadenzaWorkerOptions {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  /** Extra tools besides the built-ins. */
+  tools?: Tool[];
+  /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
+  workflowBundle?: { codePath: string };
+  /** Overrides for tuning (benchmarks) and tests. */
+  tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
+}
+
+export const workflowsPath = require.resolve('../workflows');
+
+export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promise<Worker> {
+  const registry = ToolRegistry.withBuiltins(options.tools ?? []);
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace,
+    taskQueue: options.taskQueue,
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    activities: createActivities(registry),
+    // Cancellation reaches an activity only through a heartbeat response: keep that short.
+    maxHeartbeatThrottleInterval: '1s',
+    shutdownGraceTime: '5s',
+    ...options.tuning,
+  });
+}

@@ -1,0 +1,1 @@
+export { cadenzaInterpreter } from './interpreter';

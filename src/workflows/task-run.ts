@@ -1,0 +1,61 @@
+/**
+ * One run of one task in one execution (`task_exec_id`). A resume that re-runs a task makes a new run;
+ * retries are attempts of the same run.
+ */
+import type { TaskContextView, TaskError, TaskView } from './contracts';
+import { TaskStatus } from './states';
+
+export class TaskRun {
+  status: TaskStatus = TaskStatus.Scheduled;
+  attempts = 0;
+  readonly scheduledAt: string;
+  startedAt: string | null = null;
+  finishedAt: string | null = null;
+  input: unknown = null;
+  output: unknown = null;
+  error: TaskError | null = null;
+
+  constructor(
+    readonly taskId: string,
+    readonly taskExecId: string,
+    readonly type: string,
+    readonly branch: string | null,
+    /** What the task saw when scheduled; shares structure with the execution state (never mutated). */
+    readonly inboundContext: Record<string, unknown>,
+    /** 1 for the first run of this task id in the execution. */
+    readonly runNumber: number,
+  ) {
+    this.scheduledAt = new Date().toISOString();
+  }
+
+  get active(): boolean {
+    return this.status === TaskStatus.Scheduled || this.status === TaskStatus.Running || this.status === TaskStatus.Waiting;
+  }
+
+  finish(status: TaskStatus, result: { output?: unknown; error?: TaskError | null } = {}): void {
+    this.status = status;
+    this.finishedAt = new Date().toISOString();
+    if ('output' in result) this.output = result.output ?? null;
+    if (result.error !== undefined) this.error = result.error;
+  }
+
+  view(): TaskView {
+    return {
+      task_id: this.taskId,
+      task_exec_id: this.taskExecId,
+      type: this.type,
+      status: this.status,
+      branch: this.branch,
+      attempts: this.attempts,
+      scheduled_at: this.scheduledAt,
+      started_at: this.startedAt,
+      finished_at: this.finishedAt,
+      output: this.output,
+      error: this.error,
+    };
+  }
+
+  contextView(runs: TaskView[]): TaskContextView {
+    return { ...this.view(), inbound_context: this.inboundContext, input: this.input, runs };
+  }
+}
