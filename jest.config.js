@@ -3,9 +3,9 @@
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 const common = {
   testEnvironment: 'node',
-  // cel-js ships ES modules only: let swc turn it into CommonJS for Jest.
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  transformIgnorePatterns: ['/node_modules/(?!@marcbachmann/cel-js/)'],
+  // A few dependencies ship ES modules only: let swc turn them into CommonJS for Jest.
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 
@@ -22,6 +22,7 @@ module.exports = {
       displayName: 'integration',
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
+      setupFiles: ['<rootDir>/test/integration/quiet-runtime.ts'],
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
       testTimeout: 60_000,
     },

@@ -2,7 +2,7 @@
  * Worker entry: `npm run worker` runs a Cadenza worker against TEMPORAL_ADDRESS; `npm start` uses
  * `runWorker` in-process.
  */
-import { NativeConnection, type Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { loadUserTools } from './activities/tools/load-user-tools';
 import { type Config, ConfigError, loadConfig } from './config';
 import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
@@ -50,6 +50,7 @@ if (require.main === module) {
       }
       throw err;
     }
+    Runtime.install({ logger: new DefaultLogger(sdkLogLevel(config.LOG_LEVEL)) });
     const running = await runWorker(config);
     console.log(`Cadenza worker polling task queue "${config.CADENZA_TASK_QUEUE}"`);
     const stop = () => void running.shutdown().then(() => process.exit(0));
@@ -59,4 +60,20 @@ if (require.main === module) {
     console.error(err instanceof Error ? err.message : String(err));
     process.exit(1);
   });
+}
+
+/** The SDK logger's levels for Cadenza's LOG_LEVEL. */
+function sdkLogLevel(level: Config['LOG_LEVEL']): 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' {
+  switch (level) {
+    case 'trace':
+      return 'TRACE';
+    case 'debug':
+      return 'DEBUG';
+    case 'info':
+      return 'INFO';
+    case 'warn':
+      return 'WARN';
+    default:
+      return 'ERROR';
+  }
 }

@@ -30,10 +30,10 @@ const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
 
 export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask, config: WorkflowConfig | undefined): Promise<void> {
   try {
-    run.input = renderTemplate(task.with ?? {}, run.inboundContext);
+    run.input = renderTemplate(task.with ?? {}, run.inboundContext, 'with');
   } catch (err) {
     run.attempts = 1;
-    host.failTask(run, { message: `with: ${err instanceof Error ? err.message : String(err)}`, type: 'TemplateError', non_retryable: true });
+    host.failTask(run, { message: err instanceof Error ? err.message : String(err), type: 'TemplateError', non_retryable: true });
     return;
   }
   host.recordTask(run);

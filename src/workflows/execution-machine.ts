@@ -10,7 +10,7 @@ import {
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
-import type { BasicTask, ParallelTask, RouterTask, Task } from '../definitions/schema';
+import type { ParallelTask, RouterTask, Task } from '../definitions/schema';
 import { evaluateExpression } from '../definitions/expressions';
 import { renderTemplate } from '../definitions/templates';
 import type {
@@ -135,12 +135,12 @@ export class ExecutionMachine {
     const run = this.schedule(task, branch);
     switch (task.type) {
       case 'basic':
-        await runBasicTask(this, run, task as BasicTask, this.input.definition.config);
+        await runBasicTask(this, run, task, this.input.definition.config);
         return { run, next: task.on_success?.next };
       case 'router':
-        return { run, next: this.runRouter(run, task as RouterTask) };
+        return { run, next: this.runRouter(run, task) };
       case 'parallel':
-        await this.runParallel(run, task as ParallelTask);
+        await this.runParallel(run, task);
         return { run, next: task.on_success?.next };
     }
   }
@@ -325,9 +325,9 @@ export class ExecutionMachine {
     const outputs = this.input.definition.outputs;
     if (outputs === undefined) return {};
     try {
-      return renderTemplate(outputs, this.templateScope()) as Record<string, unknown>;
+      return renderTemplate(outputs, this.templateScope(), 'outputs') as Record<string, unknown>;
     } catch (err) {
-      const message = `outputs: ${errorMessage(err)}`;
+      const message = errorMessage(err);
       this.error = { message, type: 'TemplateError', task_id: null };
       throw ApplicationFailure.create({ message, type: 'TemplateError', nonRetryable: true });
     }

@@ -19,7 +19,7 @@ export async function loadUserTools(modulePaths: readonly string[], cwd = proces
     try {
       mod = (await import(resolved)) as Record<string, unknown>;
     } catch (err) {
-      throw new Error(`cannot load tool module ${modulePath}: ${err instanceof Error ? err.message : String(err)}`);
+      throw new Error(`cannot load tool module ${modulePath}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     const candidates = [mod.default, mod.tool, ...(Array.isArray(mod.tools) ? (mod.tools as unknown[]) : [])].filter((c) => c !== undefined);
     const found = candidates.filter(isTool);
