@@ -5,12 +5,14 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // A few dependencies ship ES modules only: let swc turn them into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition|cookie)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 
 /** @type {import('jest').Config} */
 module.exports = {
+  // Integration tests wait on a real server; a project-level testTimeout is ignored by Jest.
+  testTimeout: 60_000,
   projects: [
     {
       ...common,
@@ -24,7 +26,6 @@ module.exports = {
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       setupFiles: ['<rootDir>/test/integration/quiet-runtime.ts'],
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
-      testTimeout: 60_000,
     },
   ],
 };

@@ -1,1 +1,2 @@
 export { cadenzaInterpreter } from './interpreter';
+export { cadenzaRegistry } from './registry';

@@ -1,0 +1,76 @@
+/**
+ * The Fastify application factory: builds the REST API v1 and never listens (the server bootstrap,
+ * `src/server.ts`, does), so tests drive it with `app.inject`.
+ */
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import type { Client } from '@temporalio/client';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Config } from '../config';
+import type { DefinitionStore } from '../definitions/store';
+import { ExecutionService } from '../executions/execution-service';
+import { registerErrorHandling } from './error-handler';
+import { executionRoutes } from './routes/executions';
+import { healthRoutes } from './routes/health';
+import { workflowRoutes } from './routes/workflows';
+import { registerYamlBodyParser } from './yaml-body';
+
+export interface BuildAppOptions {
+  config: Config;
+  client: Client;
+  /** A pino logger; otherwise one is created at `config.LOG_LEVEL`. */
+  logger?: FastifyBaseLogger;
+  definitions: DefinitionStore;
+  /** Defaults to an `ExecutionService` over `client` and `definitions`. */
+  executions?: ExecutionService;
+  /** Largest accepted request body, in bytes (default 1 MiB). */
+  bodyLimit?: number;
+}
+
+export type CadenzaApp = FastifyInstance;
+
+export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
+  const { config, client, definitions } = options;
+  const app = Fastify({
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: { level: config.LOG_LEVEL } }),
+    bodyLimit: options.bodyLimit ?? 1_048_576,
+    requestIdHeader: 'x-request-id',
+    // Routes answer JSON; never let a trailing slash or case produce a second spelling of a URL.
+    routerOptions: { ignoreTrailingSlash: true },
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app);
+  registerYamlBodyParser(app);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Cadenza API',
+        version: 'v1',
+        description:
+          'Declarative workflows on Temporal that can be paused, inspected, repaired and resumed. Errors are ' +
+          '`application/problem+json` with a stable `type` (see docs/api-errors.md).',
+      },
+      tags: [
+        { name: 'workflows', description: 'Workflow definitions (durable registry)' },
+        { name: 'executions', description: 'Executions of definitions' },
+        { name: 'health', description: 'Liveness and readiness' },
+      ],
+    },
+    transform: jsonSchemaTransform,
+    transformObject: jsonSchemaTransformObject,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs' });
+
+  const executions =
+    options.executions ?? new ExecutionService({ client, definitions, config });
+
+  await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
+  await app.register(workflowRoutes, { definitions });
+  await app.register(executionRoutes, { executions });
+  return app;
+}

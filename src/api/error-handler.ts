@@ -1,0 +1,107 @@
+/**
+ * The one place where errors become responses: every error (ours, fastify's, zod's, Temporal's)
+ * is mapped to an `ApiProblem` and sent as `application/problem+json`. Bad input is always a 4xx.
+ */
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import {
+  ApiProblem,
+  BadRequest,
+  InternalError,
+  MalformedBody,
+  PayloadTooLarge,
+  type ProblemIssue,
+  RouteNotFound,
+  TemporalUnavailable,
+  UnsupportedMediaType,
+  ValidationFailed,
+} from './errors';
+
+export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
+
+/** Content types the API parses (JSON everywhere, YAML for definitions). */
+export const ACCEPTED_CONTENT_TYPES = ['application/json', 'application/yaml', 'text/yaml'] as const;
+
+const GRPC_UNAVAILABLE = 14;
+
+/** Installs the error and not-found handlers on `app`. */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const problem = toProblem(error, request, app.initialConfig.bodyLimit ?? 1_048_576);
+    if (problem instanceof InternalError) request.log.error({ err: error }, 'request failed');
+    else if (problem.status >= 500) request.log.warn({ problem: problem.slug, detail: problem.detail }, 'request failed');
+    else request.log.info({ problem: problem.slug, detail: problem.detail }, 'request refused');
+    return sendProblem(reply, request, problem);
+  });
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new RouteNotFound(request.method, request.url)));
+}
+
+/** Sends a problem document. The body is pre-serialized so no route's response schema applies. */
+export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ApiProblem): FastifyReply {
+  return reply
+    .code(problem.status)
+    .headers(problem.headers)
+    .type(PROBLEM_CONTENT_TYPE)
+    .send(JSON.stringify(problem.toDocument(request.url)));
+}
+
+/** Maps any error to the problem a client sees. */
+export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: number): ApiProblem {
+  if (error instanceof ApiProblem) return error;
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const location = locationName(error.validationContext);
+    return new ValidationFailed(error.validation.map((v) => ({ path: joinPath(location, v.instancePath), message: v.message ?? 'is invalid' })));
+  }
+  if (isTemporalUnreachable(error)) return new TemporalUnavailable('the Temporal server cannot be reached', error);
+  const fastifyError = error as Partial<FastifyError> | undefined;
+  switch (fastifyError?.code) {
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return new UnsupportedMediaType(request.headers['content-type'], ACCEPTED_CONTENT_TYPES);
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return new PayloadTooLarge(bodyLimit);
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return new MalformedBody('the body is not valid JSON');
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return new MalformedBody('the body is empty but Content-Type is application/json');
+    case 'FST_ERR_VALIDATION':
+      return new ValidationFailed(validationIssues(fastifyError));
+    default:
+      break;
+  }
+  if (error instanceof SyntaxError && fastifyError?.statusCode === 400) return new MalformedBody(`the body is not valid JSON: ${error.message}`);
+  const status = fastifyError?.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    return status === 400
+      ? new BadRequest(fastifyError?.message ?? 'bad request')
+      : new ApiProblem({ status, slug: 'bad_request', title: 'Bad request', detail: fastifyError?.message ?? 'bad request' });
+  }
+  return new InternalError(error);
+}
+
+/** `UNAVAILABLE` from the Temporal frontend, bare or wrapped by the SDK. */
+export function isTemporalUnreachable(error: unknown): boolean {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (isGrpcServiceError(current) && (current.code as number) === GRPC_UNAVAILABLE) return true;
+    if (!(current instanceof ServiceError) && !isGrpcServiceError(current)) return false;
+    current = current.cause;
+  }
+  return false;
+}
+
+function locationName(context: string | undefined): string {
+  return context === 'querystring' ? 'query' : (context ?? 'request');
+}
+
+/** `body` + `/tasks/0/id` → `body.tasks[0].id`. */
+function joinPath(location: string, instancePath: string): string {
+  const parts = instancePath.split('/').filter((p) => p.length > 0);
+  return parts.reduce((path, part) => (/^\d+$/.test(part) ? `${path}[${part}]` : `${path}.${part}`), location);
+}
+
+function validationIssues(error: Partial<FastifyError>): ProblemIssue[] {
+  const location = locationName(error.validationContext);
+  const issues = (error.validation ?? []).map((v) => ({ path: joinPath(location, v.instancePath), message: v.message ?? 'is invalid' }));
+  return issues.length > 0 ? issues : [{ path: location, message: error.message ?? 'is invalid' }];
+}

@@ -1,0 +1,264 @@
+/**
+ * The one error hierarchy of the API. Every failure a client can see is an `ApiProblem`, rendered as
+ * RFC 9457 `application/problem+json` by `error-handler.ts` with a stable `type` URI. Services (the
+ * definition store, the execution service) throw these too, so every entry point speaks the same
+ * language. The catalogue is documented in docs/api-errors.md.
+ */
+
+/** Prefix of every problem `type`. */
+export const PROBLEM_TYPE_BASE = 'https://cadenza.dev/problems/';
+
+/** A `{path, message}` pair naming what is wrong and where (`body.version`, `tasks[2].on_success.next`). */
+export interface ProblemIssue {
+  path: string;
+  message: string;
+}
+
+/** The JSON body of a problem response. */
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  [extension: string]: unknown;
+}
+
+export interface ApiProblemInit {
+  status: number;
+  /** Stable slug; the `type` is `PROBLEM_TYPE_BASE + slug`. */
+  slug: string;
+  title: string;
+  detail: string;
+  /** Extension members added to the document (`errors`, `issues`, ...). */
+  extensions?: Record<string, unknown>;
+  /** Response headers that go with the problem (`Retry-After`). */
+  headers?: Record<string, string>;
+  cause?: unknown;
+}
+
+/** Base of every problem. */
+export class ApiProblem extends Error {
+  override name = 'ApiProblem';
+  readonly status: number;
+  readonly slug: string;
+  readonly title: string;
+  readonly detail: string;
+  readonly extensions: Record<string, unknown>;
+  readonly headers: Record<string, string>;
+
+  constructor(init: ApiProblemInit) {
+    super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
+    this.status = init.status;
+    this.slug = init.slug;
+    this.title = init.title;
+    this.detail = init.detail;
+    this.extensions = init.extensions ?? {};
+    this.headers = init.headers ?? {};
+  }
+
+  get type(): string {
+    return PROBLEM_TYPE_BASE + this.slug;
+  }
+
+  toDocument(instance?: string): ProblemDocument {
+    return {
+      ...this.extensions,
+      type: this.type,
+      title: this.title,
+      status: this.status,
+      detail: this.detail,
+      ...(instance === undefined ? {} : { instance }),
+    };
+  }
+}
+
+/** 400: the request does not match the endpoint's schema (body, query, params or headers). */
+export class ValidationFailed extends ApiProblem {
+  constructor(errors: ProblemIssue[], detail = describeIssues(errors)) {
+    super({ status: 400, slug: 'validation_error', title: 'Request validation failed', detail, extensions: { errors } });
+  }
+}
+
+/** 400: the body is not parseable as its content type (broken JSON or YAML, empty JSON body). */
+export class MalformedBody extends ApiProblem {
+  constructor(detail: string) {
+    super({ status: 400, slug: 'malformed_body', title: 'Malformed request body', detail });
+  }
+}
+
+/** 400: any other request the framework refused before it reached a route. */
+export class BadRequest extends ApiProblem {
+  constructor(detail: string) {
+    super({ status: 400, slug: 'bad_request', title: 'Bad request', detail });
+  }
+}
+
+/** 413: the body exceeds the size limit. */
+export class PayloadTooLarge extends ApiProblem {
+  constructor(limitBytes: number) {
+    super({
+      status: 413,
+      slug: 'payload_too_large',
+      title: 'Request body too large',
+      detail: `the request body exceeds ${limitBytes} bytes`,
+      extensions: { limit_bytes: limitBytes },
+    });
+  }
+}
+
+/** 415: the endpoint does not accept this content type. */
+export class UnsupportedMediaType extends ApiProblem {
+  constructor(contentType: string | undefined, accepted: readonly string[]) {
+    super({
+      status: 415,
+      slug: 'unsupported_media_type',
+      title: 'Unsupported media type',
+      detail: `content type ${contentType ? `"${contentType}"` : '(none)'} is not accepted; use one of ${accepted.join(', ')}`,
+      extensions: { accepted: [...accepted] },
+    });
+  }
+}
+
+/** 404 for any missing resource; subclasses name which. */
+export class NotFound extends ApiProblem {
+  constructor(slug: string, title: string, detail: string, extensions?: Record<string, unknown>) {
+    super({ status: 404, slug, title, detail, ...(extensions ? { extensions } : {}) });
+  }
+}
+
+/** 404: no route answers this method and path. */
+export class RouteNotFound extends NotFound {
+  constructor(method: string, url: string) {
+    super('route_not_found', 'Route not found', `no route for ${method} ${url}`);
+  }
+}
+
+/** 404: no such definition (or no such version of it). */
+export class WorkflowNotFound extends NotFound {
+  constructor(workflowId: string, version?: number) {
+    super(
+      'workflow_not_found',
+      'Workflow definition not found',
+      version === undefined ? `workflow "${workflowId}" is not registered` : `workflow "${workflowId}" has no version ${version}`,
+      { workflow_id: workflowId, ...(version === undefined ? {} : { version }) },
+    );
+  }
+}
+
+/** 404: no such execution. */
+export class ExecutionNotFound extends NotFound {
+  constructor(executionId: string) {
+    super('execution_not_found', 'Execution not found', `execution "${executionId}" does not exist`, { execution_id: executionId });
+  }
+}
+
+/** 404: the execution has no such task (or it was never scheduled). */
+export class TaskNotFound extends NotFound {
+  constructor(executionId: string, taskId: string) {
+    super('task_not_found', 'Task not found', `execution "${executionId}" has no scheduled task "${taskId}"`, {
+      execution_id: executionId,
+      task_id: taskId,
+    });
+  }
+}
+
+/** 422: the definition fails the schema or the static checks. */
+export class DefinitionInvalid extends ApiProblem {
+  constructor(issues: ProblemIssue[]) {
+    super({
+      status: 422,
+      slug: 'definition_invalid',
+      title: 'Invalid workflow definition',
+      detail: describeIssues(issues),
+      extensions: { issues },
+    });
+  }
+}
+
+/** 422: the trigger input does not match the definition's `input` JSON Schema. */
+export class InputInvalid extends ApiProblem {
+  constructor(workflowId: string, errors: ProblemIssue[]) {
+    super({
+      status: 422,
+      slug: 'input_invalid',
+      title: 'Invalid execution input',
+      detail: `input does not match the input schema of "${workflowId}": ${describeIssues(errors)}`,
+      extensions: { workflow_id: workflowId, errors },
+    });
+  }
+}
+
+/** 422: an `Idempotency-Key` was reused with a different request body. */
+export class IdempotencyKeyReused extends ApiProblem {
+  constructor(key: string, executionId: string) {
+    super({
+      status: 422,
+      slug: 'idempotency_key_reused',
+      title: 'Idempotency key reused with a different request',
+      detail: `Idempotency-Key "${key}" already started execution "${executionId}" with a different body`,
+      extensions: { idempotency_key: key, execution_id: executionId },
+    });
+  }
+}
+
+/** 409: the version exists with a different body, or is below the latest. */
+export class VersionConflict extends ApiProblem {
+  constructor(workflowId: string, version: number, latestVersion: number | null, detail: string) {
+    super({
+      status: 409,
+      slug: 'version_conflict',
+      title: 'Definition version conflict',
+      detail,
+      extensions: { workflow_id: workflowId, version, latest_version: latestVersion },
+    });
+  }
+}
+
+/** 409: the execution already finished, so the command cannot apply. */
+export class ExecutionClosed extends ApiProblem {
+  constructor(executionId: string, status: string) {
+    super({
+      status: 409,
+      slug: 'execution_closed',
+      title: 'Execution already closed',
+      detail: `execution "${executionId}" is already ${status}`,
+      extensions: { execution_id: executionId, execution_status: status },
+    });
+  }
+}
+
+/** 503: no worker answered a query or update in time (none polls the task queue, or all are stuck). */
+export class WorkerUnavailable extends ApiProblem {
+  constructor(detail: string, extensions?: Record<string, unknown>) {
+    super({
+      status: 503,
+      slug: 'worker_unavailable',
+      title: 'No worker available',
+      detail,
+      headers: { 'retry-after': '5' },
+      ...(extensions ? { extensions } : {}),
+    });
+  }
+}
+
+/** 503: the Temporal server cannot be reached. */
+export class TemporalUnavailable extends ApiProblem {
+  constructor(detail: string, cause?: unknown) {
+    super({ status: 503, slug: 'temporal_unavailable', title: 'Temporal unavailable', detail, headers: { 'retry-after': '5' }, cause });
+  }
+}
+
+/** 500: a bug. The detail never leaks internals; the log has them. */
+export class InternalError extends ApiProblem {
+  constructor(cause?: unknown) {
+    super({ status: 500, slug: 'internal_error', title: 'Internal server error', detail: 'an unexpected error occurred; see the server log', cause });
+  }
+}
+
+/** One line out of a list of issues, for `detail`. */
+function describeIssues(issues: ProblemIssue[]): string {
+  const shown = issues.slice(0, 3).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
+  return shown.join('; ') + more || 'invalid request';
+}

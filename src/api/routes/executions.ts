@@ -1,0 +1,175 @@
+/**
+ * Executions: trigger (`POST /api/v1/workflows/{id}/executions`), list, read (state, status,
+ * events, task context) and cancel. Pause, resume and approvals join later.
+ */
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import type { ExecutionService } from '../../executions/execution-service';
+import { problemResponses } from '../schemas/problem';
+import {
+  CancelResponseSchema,
+  EventsQuerySchema,
+  EventsResponseSchema,
+  ExecutionParamsSchema,
+  ExecutionResponseSchema,
+  ListExecutionsQuerySchema,
+  ListExecutionsResponseSchema,
+  StatusResponseSchema,
+  TaskContextParamsSchema,
+  TaskContextResponseSchema,
+  TriggerBodySchema,
+  TriggerHeadersSchema,
+  TriggerParamsSchema,
+  TriggerResponseSchema,
+} from '../schemas/executions';
+
+export interface ExecutionRoutesOptions {
+  executions: ExecutionService;
+}
+
+const BASE = '/api/v1/executions';
+const tags = ['executions'];
+
+function linksOf(executionId: string) {
+  const self = `${BASE}/${executionId}`;
+  return { self, status: `${self}/status`, events: `${self}/events`, cancel: `${self}/cancel` };
+}
+
+export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> = (app, { executions }, done) => {
+  app.post(
+    '/api/v1/workflows/:id/executions',
+    {
+      schema: {
+        tags,
+        summary: 'Trigger an execution (WorkflowTrigger)',
+        description:
+          'Validates `input` against the definition\'s input schema and starts the execution. With an `Idempotency-Key` ' +
+          'header a replay (even after the execution finished) returns the same execution with `Idempotent-Replayed: true`; ' +
+          'the same key with a different body is 422 idempotency_key_reused.',
+        params: TriggerParamsSchema,
+        headers: TriggerHeadersSchema,
+        body: TriggerBodySchema,
+        response: { 202: TriggerResponseSchema, ...problemResponses(400, 404, 413, 415, 422, 503) },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body ?? {};
+      const idempotencyKey = request.headers['idempotency-key'];
+      const result = await executions.trigger({
+        workflowId: request.params.id,
+        ...(body.version === undefined ? {} : { version: body.version }),
+        input: body.input,
+        ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+        source: 'api',
+      });
+      if (result.replayed) void reply.header('idempotent-replayed', 'true');
+      return reply
+        .code(202)
+        .header('location', `${BASE}/${result.execution_id}`)
+        .send({
+          execution_id: result.execution_id,
+          workflow_id: result.workflow_id,
+          workflow_version: result.workflow_version,
+          status: result.status,
+          links: linksOf(result.execution_id),
+        });
+    },
+  );
+
+  app.get(
+    BASE,
+    {
+      schema: {
+        tags,
+        summary: 'List executions (Temporal visibility), newest first',
+        querystring: ListExecutionsQuerySchema,
+        response: { 200: ListExecutionsResponseSchema, ...problemResponses(400, 503) },
+      },
+    },
+    async (request) => {
+      const { status, workflow, page_size: pageSize, page_token: pageToken } = request.query;
+      return executions.list({
+        pageSize,
+        ...(status === undefined ? {} : { status }),
+        ...(workflow === undefined ? {} : { workflow }),
+        ...(pageToken === undefined ? {} : { pageToken }),
+      });
+    },
+  );
+
+  app.get(
+    `${BASE}/:id`,
+    {
+      schema: {
+        tags,
+        summary: 'Execution state: tasks, gates, outputs',
+        params: ExecutionParamsSchema,
+        response: { 200: ExecutionResponseSchema, ...problemResponses(404, 503) },
+      },
+    },
+    async (request) => executions.get(request.params.id),
+  );
+
+  app.get(
+    `${BASE}/:id/status`,
+    {
+      schema: {
+        tags,
+        summary: 'Execution status with the pause fields',
+        params: ExecutionParamsSchema,
+        response: { 200: StatusResponseSchema, ...problemResponses(404, 503) },
+      },
+    },
+    async (request) => executions.status(request.params.id),
+  );
+
+  app.get(
+    `${BASE}/:id/events`,
+    {
+      schema: {
+        tags,
+        summary: 'A page of the execution journal',
+        params: ExecutionParamsSchema,
+        querystring: EventsQuerySchema,
+        response: { 200: EventsResponseSchema, ...problemResponses(400, 404, 503) },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      return executions.events(request.params.id, {
+        ...(after === undefined ? {} : { after }),
+        ...(limit === undefined ? {} : { limit }),
+      });
+    },
+  );
+
+  app.get(
+    `${BASE}/:id/tasks/:taskId/context`,
+    {
+      schema: {
+        tags,
+        summary: 'Task context: inbound context, resolved input, output, error, attempts',
+        params: TaskContextParamsSchema,
+        response: { 200: TaskContextResponseSchema, ...problemResponses(400, 404, 503) },
+      },
+    },
+    async (request) => executions.taskContext(request.params.id, request.params.taskId),
+  );
+
+  app.post(
+    `${BASE}/:id/cancel`,
+    {
+      schema: {
+        tags,
+        summary: 'Request cancellation (WorkflowCancel); works while paused',
+        params: ExecutionParamsSchema,
+        response: { 202: CancelResponseSchema, ...problemResponses(404, 409, 503) },
+      },
+    },
+    async (request, reply) => {
+      const { id } = request.params;
+      const status = await executions.cancel(id);
+      return reply.code(202).send({ execution_id: id, status, cancel_requested: true as const, links: linksOf(id) });
+    },
+  );
+  done();
+};

@@ -1,0 +1,49 @@
+/**
+ * Queries and updates are answered by a worker, not by the Temporal server: with no worker polling,
+ * the server waits for one. The API bounds every such call so a client gets
+ * `503 worker_unavailable` after a few seconds instead of a hanging request (DESIGN §4).
+ */
+import { type Client, isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { TemporalUnavailable, WorkerUnavailable } from './errors';
+
+/** Default bound of a query or update, in milliseconds. */
+export const DEFAULT_WORKER_DEADLINE_MS = 5000;
+
+/**
+ * Runs `fn` (a query or update through `client`) with a deadline; a deadline hit becomes
+ * `WorkerUnavailable` naming `what` was asked (or `TemporalUnavailable` when the server itself does
+ * not answer a quick probe). Other errors pass through unchanged.
+ *
+ * An update that timed out here may still be applied later when a worker appears: retrying with the
+ * same request is safe for the registry's puts (an identical version is a no-op).
+ */
+export async function withWorkerDeadline<T>(client: Client, timeoutMs: number, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, fn);
+  } catch (error) {
+    if (isDeadlineHit(error)) {
+      // Tell "Temporal is down" from "no worker answered": only the second is the worker's fault.
+      if (!(await temporalAnswers(client))) throw new TemporalUnavailable('the Temporal server cannot be reached', error);
+      throw new WorkerUnavailable(`no worker answered ${what} within ${timeoutMs} ms; is a Cadenza worker polling the task queue?`, {
+        timeout_ms: timeoutMs,
+      });
+    }
+    throw error;
+  }
+}
+
+const PROBE_DEADLINE_MS = 1000;
+
+async function temporalAnswers(client: Client): Promise<boolean> {
+  try {
+    await client.withDeadline(Date.now() + PROBE_DEADLINE_MS, () => client.workflowService.getSystemInfo({}));
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function isDeadlineHit(error: unknown): boolean {
+  // Inside `withDeadline` a CANCELLED status is the deadline too (the SDK cancels the long poll).
+  return error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error);
+}

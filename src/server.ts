@@ -1,0 +1,111 @@
+/**
+ * API server bootstrap: connects to Temporal, builds the app, listens. `npm run api` runs it alone
+ * (Ctrl-C / SIGTERM close it gracefully); `npm start` calls `startServer` next to the worker.
+ */
+import { Client, Connection } from '@temporalio/client';
+import type { FastifyBaseLogger } from 'fastify';
+import { buildApp, type CadenzaApp } from './api/app';
+import { type Config, ConfigError, loadConfig } from './config';
+import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
+import { DefinitionStore } from './definitions/store';
+
+export interface StartServerOptions {
+  /** A connected client to use (left open by `close()`); otherwise one is connected and owned. */
+  client?: Client;
+  /** Temporal frontend address when connecting; defaults to TEMPORAL_ADDRESS, else the embedded dev server. */
+  temporalAddress?: string;
+  /** Listen port; overrides CADENZA_PORT (0 picks a free port). */
+  port?: number;
+  definitions?: DefinitionStore;
+  logger?: FastifyBaseLogger;
+  /** Register `CADENZA_WORKFLOWS_DIR` in the background once listening (waits for a worker). */
+  registerDefinitions?: boolean;
+  onReady?: (info: { url: string }) => void;
+}
+
+export interface RunningServer {
+  url: string;
+  app: CadenzaApp;
+  /** Stops accepting requests, finishes in-flight ones, closes an owned Temporal connection. */
+  close(): Promise<void>;
+}
+
+/** The Temporal address the API uses for `config`. */
+export function temporalAddressOf(config: Config): string {
+  return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
+}
+
+export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  let connection: Connection | undefined;
+  let client = options.client;
+  if (!client) {
+    connection = await Connection.connect({ address: options.temporalAddress ?? temporalAddressOf(config) });
+    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  }
+  const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
+  const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}) });
+  try {
+    await app.listen({ host: config.CADENZA_HOST, port: options.port ?? config.CADENZA_PORT });
+  } catch (error) {
+    await app.close();
+    await connection?.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? config.CADENZA_PORT);
+  const host = config.CADENZA_HOST.includes(':') ? `[${config.CADENZA_HOST}]` : config.CADENZA_HOST;
+  const url = `http://${host}:${port}`;
+
+  if (options.registerDefinitions) {
+    registerDefinitionsFromDirectory(client, config, { store: definitions, logger: app.log }).catch((error: unknown) =>
+      app.log.error({ err: error }, 'registering the definitions directory failed'),
+    );
+  }
+  options.onReady?.({ url });
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      await app.close();
+      await connection?.close();
+    })();
+    return closing;
+  };
+  return { url, app, close };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const server = await startServer(config, {
+    registerDefinitions: true,
+    onReady: ({ url }) => console.log(`Cadenza API on ${url} (OpenAPI UI ${url}/docs)`),
+  });
+  const stop = (signal: NodeJS.Signals) => {
+    server.app.log.info({ signal }, 'shutting down');
+    server.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        console.error(error);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error instanceof Error ? error.message : error);
+    process.exit(1);
+  });
+}

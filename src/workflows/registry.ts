@@ -1,0 +1,142 @@
+/**
+ * The definitions registry: one long-lived entity workflow per namespace that holds every version of
+ * every definition. Writes are updates (validated, so a conflict is refused without touching history),
+ * reads are queries; the run continues as new before its history grows large, carrying the state.
+ */
+import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { VersionedDefinition } from '../definitions/schema';
+import {
+  type DefinitionSummary,
+  getDefinitionQuery,
+  listDefinitionsQuery,
+  type PutDefinitionRequest,
+  type PutDefinitionResult,
+  putDefinitionUpdate,
+  type RegistryInput,
+  RegistryFailureType,
+  type StoredDefinition,
+  type VersionConflictDetails,
+} from './registry-messages';
+
+/** Default history length after which the registry hands over to a fresh run. */
+const DEFAULT_MAX_HISTORY_LENGTH = 2000;
+
+export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> {
+  const maxHistoryLength = input.max_history_length ?? DEFAULT_MAX_HISTORY_LENGTH;
+  const definitions = new Map<string, StoredDefinition[]>(Object.entries(input.state?.definitions ?? {}));
+
+  const latestOf = (id: string): StoredDefinition | undefined => definitions.get(id)?.at(-1);
+
+  setHandler(
+    putDefinitionUpdate,
+    (request) => {
+      const plan = planPut(request, definitions.get(request.definition.id) ?? []);
+      if (plan.outcome === 'unchanged') return { outcome: 'unchanged', stored: plan.existing };
+      const stored: StoredDefinition = { definition: plan.definition, registered_at: new Date().toISOString() };
+      const versions = definitions.get(plan.definition.id) ?? [];
+      // Keep versions ascending: a new version is always above the latest (planPut guarantees it).
+      definitions.set(plan.definition.id, [...versions, stored]);
+      return { outcome: 'created', stored } satisfies PutDefinitionResult;
+    },
+    {
+      validator: (request: PutDefinitionRequest) => {
+        assertWellFormed(request);
+        // Throws VersionConflict; running the plan here keeps the refusal out of history.
+        planPut(request, definitions.get(request.definition.id) ?? []);
+      },
+    },
+  );
+
+  setHandler(getDefinitionQuery, (id, version) => {
+    if (version === undefined) return latestOf(id) ?? null;
+    return definitions.get(id)?.find((s) => s.definition.version === version) ?? null;
+  });
+
+  setHandler(listDefinitionsQuery, () =>
+    [...definitions.keys()].sort().flatMap((id): DefinitionSummary[] => {
+      const versions = definitions.get(id) ?? [];
+      const latest = versions.at(-1);
+      if (!latest) return [];
+      return [
+        {
+          id,
+          version: latest.definition.version,
+          name: latest.definition.name ?? null,
+          description: latest.definition.description ?? null,
+          versions: versions.map((s) => s.definition.version),
+          registered_at: latest.registered_at,
+        },
+      ];
+    }),
+  );
+
+  await condition(() => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength >= maxHistoryLength;
+  });
+  // Let every accepted update finish before handing over, so none is lost with the old run.
+  await condition(allHandlersFinished);
+  await continueAsNew<typeof cadenzaRegistry>({
+    state: { definitions: Object.fromEntries(definitions) },
+    max_history_length: maxHistoryLength,
+  });
+}
+
+type PutPlan = { outcome: 'unchanged'; existing: StoredDefinition } | { outcome: 'created'; definition: VersionedDefinition };
+
+/**
+ * Decides what a put does, or throws `VersionConflict`:
+ * - explicit version that exists: unchanged when the body is identical, conflict otherwise;
+ * - explicit new version: must be above the latest (versions only grow);
+ * - no version: unchanged when identical to the latest, otherwise latest + 1.
+ */
+function planPut(request: PutDefinitionRequest, versions: StoredDefinition[]): PutPlan {
+  const { definition } = request;
+  const latest = versions.at(-1);
+  const requested = definition.version;
+  if (requested === undefined) {
+    if (latest && sameBody(latest.definition, definition)) return { outcome: 'unchanged', existing: latest };
+    return { outcome: 'created', definition: { ...definition, version: (latest?.definition.version ?? 0) + 1 } };
+  }
+  const existing = versions.find((s) => s.definition.version === requested);
+  if (existing) {
+    if (sameBody(existing.definition, definition)) return { outcome: 'unchanged', existing };
+    throw conflict(definition.id, requested, latest, `version ${requested} of "${definition.id}" exists with a different body`);
+  }
+  if (latest && requested < latest.definition.version) {
+    throw conflict(definition.id, requested, latest, `version ${requested} of "${definition.id}" is below the latest version ${latest.definition.version}`);
+  }
+  return { outcome: 'created', definition: { ...definition, version: requested } };
+}
+
+function conflict(id: string, version: number, latest: StoredDefinition | undefined, message: string): ApplicationFailure {
+  const details: VersionConflictDetails = { id, version, latest_version: latest?.definition.version ?? null };
+  return ApplicationFailure.create({ type: RegistryFailureType.VersionConflict, message, nonRetryable: true, details: [details] });
+}
+
+/** Cheap structural checks only: the API validated the definition fully before sending it. */
+function assertWellFormed(request: PutDefinitionRequest): void {
+  const definition = (request as Partial<PutDefinitionRequest> | undefined)?.definition as { id?: unknown; version?: unknown } | undefined;
+  const fail = (message: string) =>
+    ApplicationFailure.create({ type: RegistryFailureType.InvalidRequest, message, nonRetryable: true });
+  if (typeof definition !== 'object' || definition === null) throw fail('the request holds no definition');
+  if (typeof definition.id !== 'string' || definition.id.length === 0) throw fail('the definition has no id');
+  const { version } = definition;
+  if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
+    throw fail('the definition version must be a positive integer');
+  }
+}
+
+/** Two definitions are the same when they are equal as JSON, ignoring key order and `version`. */
+function sameBody(a: object, b: object): boolean {
+  return canonicalJson({ ...a, version: undefined }) === canonicalJson({ ...b, version: undefined });
+}
+
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) => {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
+    const sorted: Record<string, unknown> = {};
+    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
+    return sorted;
+  });
+}
