@@ -8,6 +8,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import type { TaskActivityRequest, TaskActivityResult } from '../workflows/contracts';
 import type { AttemptFailureDetails } from '../workflows/task-error';
 import type { ToolRegistry } from './tools/registry';
+import { asWaitDirective } from './tools/wait-directive';
 
 const HEARTBEAT_EVERY_MS = 1000;
 
@@ -42,9 +43,13 @@ export function createRunTask(tools: ToolRegistry) {
         // Report a cancellation at once, even when the tool ignores its abort signal.
         ctx.cancelled,
       ]);
+      const wait = asWaitDirective(output);
+      if (wait !== undefined) return { output: null, wait, started_at: startedAt };
       return { output: output === undefined ? null : output, started_at: startedAt };
     } catch (err) {
       if (err instanceof CancelledFailure) throw err;
+      // A tool that rejects because its abort signal fired was cancelled, not failed.
+      if (ctx.cancellationSignal.aborted) throw ctx.cancellationSignal.reason instanceof CancelledFailure ? ctx.cancellationSignal.reason : new CancelledFailure('cancelled');
       throw failure(err, startedAt);
     } finally {
       if (beat !== undefined) clearInterval(beat);

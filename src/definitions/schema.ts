@@ -37,18 +37,30 @@ export const TransitionSchema = z.strictObject({
 });
 export type Transition = z.infer<typeof TransitionSchema>;
 
+/** What a failed task does: go to another task, or pause its branch until an operator repairs it. */
+export const ErrorTransitionSchema = z
+  .strictObject({
+    next: TaskIdSchema.optional(),
+    /** Open a `task_failed` gate: the branch waits for a `resume` with `retry` or `skip`. */
+    pause: z.boolean().optional(),
+  })
+  .refine((t) => !(t.pause === true && t.next !== undefined), { message: 'choose one of "next" and "pause: true"' });
+export type ErrorTransition = z.infer<typeof ErrorTransitionSchema>;
+
 const taskCommon = {
   id: TaskIdSchema,
   description: z.string().max(2000).optional(),
-  /** Start-to-close timeout of one attempt. */
+  /** basic: start-to-close timeout of one attempt; approval and wait: how long the gate stays open. */
   timeout: DurationSchema.optional(),
   /** A running attempt that does not heartbeat for this long is considered lost (worker crash). */
   heartbeat_timeout: DurationSchema.optional(),
   retry: RetryPolicySchema.optional(),
   on_success: TransitionSchema.optional(),
-  on_error: TransitionSchema.optional(),
+  on_error: ErrorTransitionSchema.optional(),
   /** Ends its flow (the workflow, or its parallel branch) after this task. */
   final: z.boolean().optional(),
+  /** A breakpoint: the branch pauses before scheduling this task until a `resume` (mode continue). */
+  pause_before: z.boolean().optional(),
 };
 
 export const BasicTaskSchema = z.strictObject({
@@ -74,6 +86,44 @@ export const RouterTaskSchema = z.strictObject({
 });
 export type RouterTask = z.infer<typeof RouterTaskSchema>;
 
+/** Who may decide an approval; omitted means anyone holding `approvals:decide`. */
+export const ApproversSchema = z.strictObject({
+  roles: z.array(z.string().min(1)).optional(),
+  users: z.array(z.string().min(1)).optional(),
+});
+export type Approvers = z.infer<typeof ApproversSchema>;
+
+/** A human gate (seed 003): the branch pauses until someone allowed decides, or the timeout acts. */
+export const ApprovalTaskSchema = z.strictObject({
+  ...taskCommon,
+  type: z.literal('approval'),
+  approvers: ApproversSchema.optional(),
+  /** Shown to approvers; may hold `{{ }}` templates. */
+  message: z.string().max(2000).optional(),
+  /** JSON Schema of the decision's `data`. */
+  decision_schema: JsonSchemaSchema.optional(),
+  /** What happens when `timeout` passes without a decision (default: fail). */
+  on_timeout: z.enum(['approve', 'reject', 'fail']).optional(),
+  on_approve: TransitionSchema.optional(),
+  on_reject: TransitionSchema.optional(),
+});
+export type ApprovalTask = z.infer<typeof ApprovalTaskSchema>;
+
+/** Waits for an external signal (seed 000); its output is the data that woke it. */
+export const WaitTaskSchema = z.strictObject({
+  ...taskCommon,
+  type: z.literal('wait'),
+  /** Signal name (`POST .../signals/{name}`, `temporal workflow signal --name`); a TaskResume also wakes it. */
+  wait_for: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a signal name: letters, digits, "_", "-" or "."'),
+  /** CEL over `signal.payload` (and the usual variables); false keeps the task waiting. */
+  condition: z.string().min(1).optional(),
+  /** JSON Schema the resume data must satisfy. */
+  resume_schema: JsonSchemaSchema.optional(),
+  /** Where to go when `timeout` passes; without it the task fails with `timed_out`. */
+  on_timeout: TransitionSchema.optional(),
+});
+export type WaitTask = z.infer<typeof WaitTaskSchema>;
+
 export const ParallelStrategySchema = z.enum(['wait_all', 'fail_fast', 'best_effort']);
 export type ParallelStrategy = z.infer<typeof ParallelStrategySchema>;
 
@@ -97,11 +147,12 @@ export const BranchSchema = z.strictObject({
 });
 export type Branch = z.infer<typeof BranchSchema>;
 
-export const TaskSchema = z.discriminatedUnion('type', [BasicTaskSchema, RouterTaskSchema, ParallelTaskSchema]);
+export const TaskSchema = z.discriminatedUnion('type', [BasicTaskSchema, RouterTaskSchema, ParallelTaskSchema, ApprovalTaskSchema, WaitTaskSchema]);
 export type Task = z.infer<typeof TaskSchema>;
 export type TaskType = Task['type'];
 
-export const TaskFailurePolicySchema = z.enum(['fail']);
+/** fail: a failed task without on_error fails its flow; pause: it opens a `task_failed` gate instead. */
+export const TaskFailurePolicySchema = z.enum(['fail', 'pause']);
 
 export const WorkflowConfigSchema = z.strictObject({
   /** Whole-execution timeout; on expiry running tasks are cancelled and the execution is `timed_out`. */

@@ -111,9 +111,26 @@ class GraphValidator {
         transitions.push({ path: appendPath(`${path}.routes`, key), target });
       }
       if (task.default !== undefined) transitions.push({ path: `${path}.default`, target: task.default });
+    } else if (task.type === 'approval') {
+      if (task.on_success?.next !== undefined) {
+        this.report(`${path}.on_success.next`, 'an approval continues through on_approve and on_reject, not on_success.next');
+      }
+      for (const key of ['on_approve', 'on_reject'] as const) {
+        const target = task[key]?.next;
+        if (target === undefined) continue;
+        if (task.final) this.report(`${path}.${key}.next`, `a final task cannot have ${key}.next`);
+        transitions.push({ path: `${path}.${key}.next`, target });
+      }
     } else if (task.on_success?.next !== undefined) {
       if (task.final) this.report(`${path}.on_success.next`, 'a final task cannot have on_success.next');
       transitions.push({ path: `${path}.on_success.next`, target: task.on_success.next });
+    }
+    if (task.type === 'wait' && task.on_timeout?.next !== undefined) {
+      if (task.timeout === undefined) this.report(`${path}.on_timeout`, 'on_timeout needs a timeout');
+      transitions.push({ path: `${path}.on_timeout.next`, target: task.on_timeout.next });
+    }
+    if (task.type === 'approval' && task.on_timeout !== undefined && task.timeout === undefined) {
+      this.report(`${path}.on_timeout`, 'on_timeout needs a timeout');
     }
     if (task.on_error?.next !== undefined) transitions.push({ path: `${path}.on_error.next`, target: task.on_error.next });
     return transitions;
@@ -172,6 +189,14 @@ class GraphValidator {
     if (task.type === 'router') this.checkExpression(task.condition, `${path}.condition`);
     if (task.type === 'basic') this.checkTemplates(task.with, `${path}.with`);
     if (task.type === 'basic' && task.output_schema) this.checkSchema(task.output_schema, `${path}.output_schema`);
+    if (task.type === 'wait') {
+      if (task.condition !== undefined) this.checkExpression(task.condition, `${path}.condition`);
+      this.checkSchema(task.resume_schema, `${path}.resume_schema`);
+    }
+    if (task.type === 'approval') {
+      this.checkTemplates(task.message, `${path}.message`);
+      this.checkSchema(task.decision_schema, `${path}.decision_schema`);
+    }
   }
 
   private checkTemplates(value: unknown, path: string): void {

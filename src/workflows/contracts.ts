@@ -37,7 +37,9 @@ export interface GateView {
   reason: PauseReason;
   opened_at: string;
   branch: string | null;
-  data?: Record<string, unknown>;
+  /** Where the branch goes once the gate is resolved (for approvals: the approve path). */
+  next_task_id: string | null;
+  data: Record<string, unknown>;
 }
 
 /** Seed 003's pause fields. */
@@ -107,8 +109,10 @@ export interface ExecutionView extends StatusView {
 export interface TaskContextView extends TaskView {
   /** What the task saw when it was scheduled: input, outputs of earlier tasks, execution, env. */
   inbound_context: Record<string, unknown>;
-  /** The task's resolved input (templates evaluated). */
+  /** The task's resolved input (templates evaluated), or the input a repair supplied. */
   input: unknown;
+  /** Data of the TaskResume that last woke the task, if any. */
+  resume_data: unknown;
   /** Every run of this task in this execution, oldest first (a resume may re-run a task). */
   runs: TaskView[];
 }
@@ -142,6 +146,8 @@ export interface TaskActivityRequest {
 
 export interface TaskActivityResult {
   output: unknown;
+  /** Set when the tool asked to wait (seed 000) instead of finishing. */
+  wait?: { wait_reason: string; resume_conditions?: Record<string, unknown>; resume_schema?: Record<string, unknown> };
   /** When the attempt started running on a worker (ISO-8601). */
   started_at: string;
 }

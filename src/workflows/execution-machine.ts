@@ -1,10 +1,12 @@
 /**
- * The interpreter's state machine: walks a definition's flows, runs tasks, keeps the journal and
- * answers the views behind the queries. The workflow function only wires it to Temporal.
+ * The interpreter's state machine: walks a definition's flows, runs tasks, keeps gates and the journal,
+ * derives the execution status and answers the views behind the queries. The workflow function only
+ * wires it to Temporal; operator commands are in `execution-commands.ts`.
  */
 import {
   ApplicationFailure,
   CancellationScope,
+  condition,
   isCancellation,
   sleep,
   upsertSearchAttributes,
@@ -13,28 +15,40 @@ import {
 import type { ParallelTask, RouterTask, Task } from '../definitions/schema';
 import { evaluateExpression } from '../definitions/expressions';
 import { renderTemplate } from '../definitions/templates';
+import { runApprovalTask } from './approval-task';
+import { type InputOverride, runBasicTask } from './basic-task';
+import type { PauseMode } from './commands';
 import type {
   ExecutionError,
   ExecutionInput,
   ExecutionResult,
   ExecutionView,
+  PauseView,
   StatusView,
   TaskContextView,
   TaskError,
 } from './contracts';
+import { deepMerge } from './deep-merge';
 import { EventType } from './events';
-import { Journal } from './journal';
-import { CadenzaStatusKey } from './search-attributes';
-import { ExecutionStatus, TaskStatus } from './states';
+import { Gate, GateRegistry, type GateResolution } from './gates';
+import { Journal, type JournalEntry } from './journal';
+import { CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
+import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
+import type { InFlightAttempt, TaskHost } from './task-host';
 import { TaskRun } from './task-run';
-import { runBasicTask } from './basic-task';
-import { toTaskError } from './task-error';
+import { runWaitTask } from './wait-task';
 
 /** How a flow (the top level or one parallel branch) ended. */
 interface FlowOutcome {
   status: 'succeeded' | 'failed';
   /** The last task run of the flow (its output is the branch output). */
   last: TaskRun | undefined;
+}
+
+interface TaskOutcome {
+  run: TaskRun;
+  next: string | undefined;
+  failed: boolean;
 }
 
 /** Entry of the `tasks` template variable: what later tasks may read of an earlier one. */
@@ -45,18 +59,53 @@ interface TaskScopeEntry {
   task_exec_id: string;
 }
 
-export class ExecutionMachine {
+export interface ManualPause {
+  reason: string;
+  mode: PauseMode;
+  actor: string | null;
+  requested_at: string;
+}
+
+/** A signal that no waiting task has taken yet. */
+export interface BufferedSignal {
+  name: string;
+  payload: unknown;
+  received_at: string;
+}
+
+/** How a repair re-runs a task. */
+interface RerunOptions {
+  input?: InputOverride;
+  context?: Record<string, unknown>;
+}
+
+export class ExecutionMachine implements TaskHost {
   readonly journal: Journal;
+  readonly gates = new GateRegistry();
+  readonly tasksById = new Map<string, Task>();
+  readonly latestRun = new Map<string, TaskRun>();
+  manualPause: ManualPause | null = null;
+  readonly bufferedSignals: BufferedSignal[] = [];
+  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
+  lastResumeData: unknown = null;
+  /** Set while a resume command applies, so the status change it causes is not journaled twice. */
+  resumingByCommand = false;
+
   private status: ExecutionStatus = ExecutionStatus.Running;
   private readonly runs: TaskRun[] = [];
-  private readonly latestRun = new Map<string, TaskRun>();
+  private readonly inFlight = new Set<InFlightAttempt>();
+  /** Next task of each branch held by a manual pause. */
+  private readonly held = new Map<string, number>();
   /** Replaced (never mutated) on every change, so inbound-context snapshots can share it. */
   private tasksScope: Readonly<Record<string, TaskScopeEntry>> = {};
   private readonly startedAt = new Date().toISOString();
   private finishedAt: string | null = null;
+  private pausedAt: string | null = null;
   private error: ExecutionError | null = null;
   private outputs: Record<string, unknown> | null = null;
   private readonly executionScope: Record<string, unknown>;
+  private timedOut = false;
+  private awaiting: string[] = [];
 
   constructor(
     private readonly executionId: string,
@@ -69,6 +118,7 @@ export class ExecutionMachine {
       workflow_version: input.definition.version,
       started_at: this.startedAt,
     };
+    indexTasks(input.definition.tasks, this.tasksById);
   }
 
   /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
@@ -89,9 +139,11 @@ export class ExecutionMachine {
     }
   }
 
-  // ---- flows -------------------------------------------------------------------------------
+  get closed(): boolean {
+    return terminalExecutionStatuses.includes(this.status);
+  }
 
-  private timedOut = false;
+  // ---- flows -------------------------------------------------------------------------------
 
   private async runWithTimeout(): Promise<FlowOutcome> {
     const timeout = this.input.definition.config?.timeout;
@@ -118,36 +170,62 @@ export class ExecutionMachine {
     let task: Task | undefined = tasks[0];
     let last: TaskRun | undefined;
     while (task) {
-      const { run, next } = await this.runTask(task, branch);
-      last = run;
-      if (run.status === TaskStatus.Failed) {
+      await this.beforeTask(task, branch);
+      let outcome = await this.runTask(task, branch);
+      // A gated failure waits for a repair: retry (a new run) or skip (a supplied output).
+      while (outcome.failed && task.on_error?.next === undefined && this.pausesOnFailure(task)) {
+        const repair = await this.gates.wait(this.openGate(this.failureGate(outcome.run, task)));
+        if (repair.kind === 'retry') outcome = await this.runTask(task, branch, rerunOptions(repair));
+        else if (repair.kind === 'skip') outcome = this.skipTask(outcome.run, task, repair.output);
+      }
+      last = outcome.run;
+      if (outcome.failed) {
         const onError = task.on_error?.next;
         if (onError === undefined) return { status: 'failed', last };
         task = byId.get(onError);
         continue;
       }
-      task = task.final || next === undefined ? undefined : byId.get(next);
+      task = task.final || outcome.next === undefined ? undefined : byId.get(outcome.next);
     }
     return { status: 'succeeded', last };
   }
 
-  private async runTask(task: Task, branch: string | null): Promise<{ run: TaskRun; next: string | undefined }> {
-    const run = this.schedule(task, branch);
-    switch (task.type) {
-      case 'basic':
-        await runBasicTask(this, run, task, this.input.definition.config);
-        return { run, next: task.on_success?.next };
-      case 'router':
-        return { run, next: this.runRouter(run, task) };
-      case 'parallel':
-        await this.runParallel(run, task);
-        return { run, next: task.on_success?.next };
+  private pausesOnFailure(task: Task): boolean {
+    return task.on_error?.pause ?? this.input.definition.config?.on_task_failure === 'pause';
+  }
+
+  /** A manual pause holds the branch here; a `pause_before` breakpoint opens a gate. */
+  private async beforeTask(task: Task, branch: string | null): Promise<void> {
+    await this.holdIfPaused(task.id);
+    if (task.pause_before) {
+      const gate = this.openGate(new Gate(PauseReason.Breakpoint, null, task.id, branch, task.id, { before: task.id }));
+      await this.gates.wait(gate);
     }
   }
 
-  private schedule(task: Task, branch: string | null): TaskRun {
+  private async runTask(task: Task, branch: string | null, rerun: RerunOptions = {}): Promise<TaskOutcome> {
+    const run = this.schedule(task, branch, rerun.context);
+    switch (task.type) {
+      case 'basic':
+        await runBasicTask(this, run, task, this.input.definition.config, rerun.input);
+        return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
+      case 'router':
+        return this.runRouter(run, task);
+      case 'parallel':
+        await this.runParallel(run, task);
+        return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
+      case 'approval':
+        return { run, ...(await runApprovalTask(this, run, task)) };
+      case 'wait':
+        return { run, ...(await runWaitTask(this, run, task, (gate) => this.takeBufferedSignal(gate))) };
+    }
+  }
+
+  private schedule(task: Task, branch: string | null, contextPatch?: Record<string, unknown>): TaskRun {
     const previous = this.latestRun.get(task.id);
-    const run = new TaskRun(task.id, uuid4(), task.type, branch, this.templateScope(), (previous?.runNumber ?? 0) + 1);
+    const scope = this.templateScope();
+    const inbound = contextPatch === undefined ? scope : deepMerge(scope, contextPatch);
+    const run = new TaskRun(task.id, uuid4(), task.type, branch, inbound, (previous?.runNumber ?? 0) + 1);
     this.runs.push(run);
     this.latestRun.set(task.id, run);
     this.recordTask(run);
@@ -155,19 +233,19 @@ export class ExecutionMachine {
       type: EventType.TaskScheduled,
       task_id: run.taskId,
       task_exec_id: run.taskExecId,
-      data: { task_type: task.type, branch, run: run.runNumber },
+      data: { task_type: task.type, branch, run: run.runNumber, ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }) },
     });
     return run;
   }
 
-  private runRouter(run: TaskRun, task: RouterTask): string | undefined {
+  private runRouter(run: TaskRun, task: RouterTask): TaskOutcome {
     this.startInline(run);
     let value: unknown;
     try {
       value = evaluateExpression(task.condition, run.inboundContext);
     } catch (err) {
       this.failTask(run, { message: `condition: ${errorMessage(err)}`, type: 'ExpressionError', non_retryable: true });
-      return undefined;
+      return { run, next: undefined, failed: true };
     }
     const key = typeof value === 'string' ? value : JSON.stringify(value);
     const route = task.routes[key] ?? task.default;
@@ -177,10 +255,10 @@ export class ExecutionMachine {
         type: 'NoRouteMatched',
         non_retryable: true,
       });
-      return undefined;
+      return { run, next: undefined, failed: true };
     }
     this.succeedTask(run, { value, route });
-    return route;
+    return { run, next: route, failed: false };
   }
 
   private async runParallel(run: TaskRun, task: ParallelTask): Promise<void> {
@@ -214,13 +292,145 @@ export class ExecutionMachine {
     const failed = outcomes.filter((o) => o.status === 'failed');
     if (failed.length > 0 && task.strategy !== 'best_effort') {
       const detail = failed.map((o) => `branch "${o.id}" failed at task "${o.last?.taskId ?? '?'}": ${o.last?.error?.message ?? 'failed'}`).join('; ');
-      this.failTask(run, { message: detail, type: 'BranchFailed', non_retryable: true, details: { branches } }, { branches });
+      this.failTask(run, { message: detail, type: 'BranchFailed', non_retryable: true, details: { branches } }, { output: { branches } });
       return;
     }
     this.succeedTask(run, { branches });
   }
 
-  // ---- task state transitions (also used by basic-task.ts) ----------------------------------------
+  // ---- gates and pauses --------------------------------------------------------------------
+
+  openGate(gate: Gate): Gate {
+    this.gates.open(gate);
+    this.refreshAwaiting();
+    this.refreshStatus();
+    return gate;
+  }
+
+  /** Resolves a gate from a command (journaling `event` first); the branch that waits on it goes on. */
+  resolveGate(gate: Gate, resolution: GateResolution, event?: JournalEntry): void {
+    if (!gate.open) return;
+    if (event !== undefined) this.journal.append(event);
+    gate.resolve(resolution);
+    this.refreshAwaiting();
+    this.refreshStatus();
+  }
+
+  private failureGate(run: TaskRun, task: Task): Gate {
+    return new Gate(PauseReason.TaskFailed, run, run.taskId, run.branch, task.on_success?.next ?? null, { error: run.error, attempts: run.attempts });
+  }
+
+  async holdIfPaused(nextTaskId: string): Promise<void> {
+    if (this.manualPause === null) return;
+    this.held.set(nextTaskId, (this.held.get(nextTaskId) ?? 0) + 1);
+    this.refreshStatus();
+    try {
+      await condition(() => this.manualPause === null);
+    } finally {
+      const n = (this.held.get(nextTaskId) ?? 1) - 1;
+      if (n <= 0) this.held.delete(nextTaskId);
+      else this.held.set(nextTaskId, n);
+    }
+  }
+
+  /** Starts a manual pause; `immediate` also interrupts in-flight attempts, which re-run on resume. */
+  requestPause(pause: ManualPause): void {
+    this.manualPause = pause;
+    if (pause.mode === 'immediate') {
+      for (const attempt of this.inFlight) {
+        attempt.interruptedByPause = true;
+        attempt.scope.cancel();
+      }
+    }
+    this.refreshStatus();
+  }
+
+  clearManualPause(): void {
+    this.manualPause = null;
+  }
+
+  trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt {
+    const attempt: InFlightAttempt = { run, scope, interruptedByPause: false };
+    this.inFlight.add(attempt);
+    return attempt;
+  }
+
+  untrackAttempt(attempt: InFlightAttempt): void {
+    this.inFlight.delete(attempt);
+    this.refreshStatus();
+  }
+
+  /** Gives a waiting task the oldest buffered signal of its name whose payload meets its condition. */
+  private takeBufferedSignal(gate: Gate): void {
+    const name = gate.data.wait_for;
+    for (let i = 0; i < this.bufferedSignals.length; i++) {
+      const signal = this.bufferedSignals[i];
+      if (signal === undefined || signal.name !== name) continue;
+      if (!this.signalMeetsCondition(gate, signal.payload)) continue;
+      this.bufferedSignals.splice(i, 1);
+      this.lastResumeData = signal.payload;
+      this.resolveGate(gate, { kind: 'resume_data', data: signal.payload, actor: null }, waitingResumedEvent(gate, signal.payload, null, `signal:${signal.name}`));
+      return;
+    }
+  }
+
+  /** Evaluates a wait task's condition with `signal.payload`; a condition that cannot be evaluated is false. */
+  signalMeetsCondition(gate: Gate, payload: unknown): boolean {
+    const source = gate.data.condition;
+    if (typeof source !== 'string') return true;
+    try {
+      return evaluateExpression(source, { ...(gate.run?.inboundContext ?? this.templateScope()), signal: { name: gate.data.wait_for, payload } }) === true;
+    } catch {
+      return false;
+    }
+  }
+
+  private skipTask(run: TaskRun, task: Task, output: unknown): TaskOutcome {
+    run.finish(TaskStatus.Skipped, { output, error: run.error });
+    this.recordTask(run);
+    this.journal.append({ type: EventType.TaskSkipped, task_id: run.taskId, task_exec_id: run.taskExecId, data: { output } });
+    const next = task.type === 'router' ? ((output as { route?: string }).route ?? undefined) : task.type === 'approval' ? task.on_approve?.next : task.on_success?.next;
+    return { run, next, failed: false };
+  }
+
+  // ---- status ------------------------------------------------------------------------------
+
+  /** Derives running / pausing / paused (DESIGN §3) and journals the transitions. */
+  refreshStatus(): void {
+    if (this.closed) return;
+    const running = this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel');
+    const gated = this.manualPause !== null || this.gates.openGates().length > 0;
+    let next: ExecutionStatus = ExecutionStatus.Running;
+    if (gated && !running) next = ExecutionStatus.Paused;
+    else if (this.manualPause !== null) next = ExecutionStatus.Pausing;
+    if (next === this.status) return;
+    const previous = this.status;
+    if (next === ExecutionStatus.Paused) {
+      this.pausedAt = new Date().toISOString();
+      const pause = this.pauseView();
+      this.journal.append({ type: EventType.WorkflowExecutionPaused, ...(this.manualPause?.actor && { actor: this.manualPause.actor }), data: { ...pause } });
+    } else if (next === ExecutionStatus.Running && previous === ExecutionStatus.Paused && !this.resumingByCommand) {
+      this.journal.append({ type: EventType.WorkflowExecutionResumed, data: { cause: 'gate_resolved' } });
+    }
+    if (next !== ExecutionStatus.Paused && previous === ExecutionStatus.Paused) this.pausedAt = null;
+    this.setStatus(next);
+  }
+
+  private refreshAwaiting(): void {
+    const awaiting = new Set<string>();
+    for (const gate of this.gates.openGates()) {
+      if (gate.reason !== PauseReason.ApprovalRequired) continue;
+      const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
+      const entries = [...(approvers?.roles ?? []).map((r) => `role:${r}`), ...(approvers?.users ?? []).map((u) => `user:${u}`)];
+      for (const e of entries.length > 0 ? entries : ['anyone']) awaiting.add(e);
+    }
+    const next = [...awaiting].sort();
+    if (next.join('\n') === this.awaiting.join('\n')) return;
+    this.awaiting = next;
+    upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: next }]);
+  }
+
+  // ---- task state transitions (task runners call these) ------------------------------------
 
   /** Marks a task that runs inside the workflow (router, parallel) as started. */
   private startInline(run: TaskRun): void {
@@ -240,18 +450,20 @@ export class ExecutionMachine {
       attempt: run.attempts,
       data: { output, duration_ms: durationMs(run.startedAt ?? run.scheduledAt, run.finishedAt) },
     });
+    this.refreshStatus();
   }
 
-  failTask(run: TaskRun, error: TaskError, output?: unknown): void {
-    run.finish(TaskStatus.Failed, { error, ...(output !== undefined && { output }) });
+  failTask(run: TaskRun, error: TaskError, options: { status?: 'failed' | 'timed_out'; output?: unknown } = {}): void {
+    run.finish(options.status === 'timed_out' ? TaskStatus.TimedOut : TaskStatus.Failed, { error, ...('output' in options && { output: options.output }) });
     this.recordTask(run);
     this.journal.append({
       type: EventType.TaskExecutionFailed,
       task_id: run.taskId,
       task_exec_id: run.taskExecId,
       attempt: run.attempts,
-      data: { error, final: true },
+      data: { error, final: true, status: run.status },
     });
+    this.refreshStatus();
   }
 
   cancelTask(run: TaskRun, reason: string): void {
@@ -273,6 +485,10 @@ export class ExecutionMachine {
     return { executionId: this.executionId, workflowId: this.input.definition.id };
   }
 
+  findRunByExecId(taskExecId: string): TaskRun | undefined {
+    return this.runs.find((r) => r.taskExecId === taskExecId);
+  }
+
   // ---- closing -----------------------------------------------------------------------------
 
   private failedFlow(outcome: FlowOutcome): ApplicationFailure {
@@ -284,8 +500,7 @@ export class ExecutionMachine {
 
   private closeOnError(err: unknown): unknown {
     if (isCancellation(err)) {
-      const reason = this.timedOut ? 'timeout' : 'cancelled';
-      this.cancelActiveTasks(reason);
+      this.cancelActiveTasks(this.timedOut ? 'timeout' : 'cancelled');
       if (this.timedOut) {
         const message = `execution timed out after ${this.input.definition.config?.timeout ?? '?'}`;
         this.error = { message, type: 'ExecutionTimedOut', task_id: null };
@@ -313,7 +528,12 @@ export class ExecutionMachine {
 
   private close(status: ExecutionStatus): void {
     this.finishedAt = new Date().toISOString();
+    this.pausedAt = null;
     this.setStatus(status);
+    if (this.awaiting.length > 0) {
+      this.awaiting = [];
+      upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: [] }]);
+    }
   }
 
   private setStatus(status: ExecutionStatus): void {
@@ -341,19 +561,49 @@ export class ExecutionMachine {
       execution: this.executionScope,
       env: this.input.env,
       signal: null,
-      resume: null,
+      resume: this.lastResumeData,
     };
   }
 
   // ---- views -------------------------------------------------------------------------------
 
+  private pauseView(): PauseView | null {
+    if (this.status !== ExecutionStatus.Paused && this.status !== ExecutionStatus.Pausing && this.manualPause === null) {
+      // Also report a pause as it is being reached (from inside refreshStatus).
+      if (this.gates.openGates().length === 0) return null;
+    }
+    const gates = this.gates.openGates().map((g) => g.view());
+    if (this.manualPause !== null) {
+      gates.unshift({
+        task_id: null,
+        task_exec_id: null,
+        reason: PauseReason.Manual,
+        opened_at: this.manualPause.requested_at,
+        branch: null,
+        next_task_id: [...this.held.keys()][0] ?? null,
+        data: { reason: this.manualPause.reason, mode: this.manualPause.mode, actor: this.manualPause.actor, held: [...this.held.keys()] },
+      });
+    }
+    const first = gates[0];
+    if (first === undefined) return null;
+    return {
+      paused_at: this.pausedAt ?? first.opened_at,
+      reason: first.reason,
+      task_id: first.task_id,
+      next_task_id: first.next_task_id,
+      resume_data: this.lastResumeData,
+      gates,
+    };
+  }
+
   statusView(): StatusView {
+    const pausedLike = this.status === ExecutionStatus.Paused || this.status === ExecutionStatus.Pausing;
     return {
       execution_id: this.executionId,
       workflow_id: this.input.definition.id,
       workflow_version: this.input.definition.version,
       status: this.status,
-      pause: null,
+      pause: pausedLike ? this.pauseView() : null,
       started_at: this.startedAt,
       finished_at: this.finishedAt,
       active_tasks: this.runs.filter((r) => r.active).map((r) => r.taskId),
@@ -366,7 +616,7 @@ export class ExecutionMachine {
       ...this.statusView(),
       input: this.input.input ?? null,
       tasks: [...this.latestRun.values()].map((r) => r.view()),
-      gates: [],
+      gates: this.closed ? [] : (this.pauseView()?.gates ?? []),
       outputs: this.outputs,
       last_seq: this.journal.lastSeq,
     };
@@ -379,6 +629,27 @@ export class ExecutionMachine {
   }
 }
 
+/** TaskWaitingResumed for a wait gate (seed 000), journaled when the data arrives. */
+export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | null, via: string): JournalEntry {
+  return {
+    type: EventType.TaskWaitingResumed,
+    ...(gate.run !== null && { task_id: gate.run.taskId, task_exec_id: gate.run.taskExecId }),
+    ...(actor !== null && { actor }),
+    data: { resume_data: data, via },
+  };
+}
+
+function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
+  for (const task of tasks) {
+    into.set(task.id, task);
+    if (task.type === 'parallel') for (const branch of task.branches) indexTasks(branch.tasks, into);
+  }
+}
+
+function rerunOptions(repair: Extract<GateResolution, { kind: 'retry' }>): RerunOptions {
+  return { ...(repair.hasInput && { input: { value: repair.input } }), ...(repair.context !== undefined && { context: repair.context }) };
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -386,5 +657,3 @@ export function errorMessage(err: unknown): string {
 function durationMs(from: string, to: string | null): number {
   return to === null ? 0 : Date.parse(to) - Date.parse(from);
 }
-
-export { toTaskError };

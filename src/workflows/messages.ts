@@ -1,10 +1,12 @@
 /**
- * Message definitions of the interpreter workflow: queries here; pause/resume/taskResume/decide
- * signals and updates join them later. Names are what the `temporal` CLI uses
- * (`temporal workflow query --name status`).
+ * Message definitions of the interpreter workflow. Every command exists as a signal (fire-and-forget:
+ * Temporal CLI, Web UI, NATS) and as an update of the same name with a validator (REST). Names are
+ * what the `temporal` CLI uses, e.g. `temporal workflow signal --name pause`.
  */
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { DecideCommand, PauseCommand, ResumeCommand, ResumePlan, TaskResumeCommand } from './commands';
 import type { EventsPage, EventsQueryArgs, ExecutionView, StatusView, TaskContextView } from './contracts';
+import type { ResumeResult } from './execution-commands';
 
 /** Status with seed 003's pause fields. */
 export const statusQuery = defineQuery<StatusView>('status');
@@ -17,3 +19,22 @@ export const taskContextQuery = defineQuery<TaskContextView | null, [taskId: str
 
 /** A page of the journal after a sequence number. */
 export const eventsQuery = defineQuery<EventsPage, [args?: EventsQueryArgs]>('events');
+
+/** What a resume would do, and what it misses; changes nothing (the REST dry run). */
+export const resumePlanQuery = defineQuery<ResumePlan, [command: ResumeCommand]>('resumePlan');
+
+/** Pause: graceful (in-flight tasks finish) or immediate (they are cancelled and re-run on resume). */
+export const pauseSignal = defineSignal<[command: PauseCommand]>('pause');
+export const pauseUpdate = defineUpdate<StatusView, [command: PauseCommand]>('pause');
+
+/** Resume: continue, retry failed tasks, or skip them with supplied outputs. */
+export const resumeSignal = defineSignal<[command: ResumeCommand]>('resume');
+export const resumeUpdate = defineUpdate<ResumeResult, [command: ResumeCommand]>('resume');
+
+/** Wakes a waiting task with resume data (seed 000). */
+export const taskResumeSignal = defineSignal<[command: TaskResumeCommand]>('taskResume');
+export const taskResumeUpdate = defineUpdate<StatusView, [command: TaskResumeCommand]>('taskResume');
+
+/** Decides an approval (seed 003). */
+export const decideSignal = defineSignal<[command: DecideCommand]>('decide');
+export const decideUpdate = defineUpdate<StatusView, [command: DecideCommand]>('decide');

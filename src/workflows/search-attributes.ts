@@ -13,9 +13,13 @@ export const CadenzaWorkflowIdKey = defineSearchAttributeKey('CadenzaWorkflowId'
 /** Version of the definition the execution runs. */
 export const CadenzaWorkflowVersionKey = defineSearchAttributeKey('CadenzaWorkflowVersion', SearchAttributeType.INT);
 
+/** Who an open approval waits for: `role:<role>`, `user:<name>`, or `anyone`. */
+export const CadenzaAwaitingKey = defineSearchAttributeKey('CadenzaAwaiting', SearchAttributeType.KEYWORD_LIST);
+
 /** Every custom search attribute with its Temporal type name, for registration. */
 export const cadenzaSearchAttributes: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' | 'KeywordList' }> = [
   { name: CadenzaStatusKey.name, type: 'Keyword' },
   { name: CadenzaWorkflowIdKey.name, type: 'Keyword' },
   { name: CadenzaWorkflowVersionKey.name, type: 'Int' },
+  { name: CadenzaAwaitingKey.name, type: 'KeywordList' },
 ];

@@ -14,6 +14,8 @@ export class TaskRun {
   input: unknown = null;
   output: unknown = null;
   error: TaskError | null = null;
+  /** Data of the TaskResume that last woke this run (seed 000). */
+  resumeData: unknown = null;
 
   constructor(
     readonly taskId: string,
@@ -56,6 +58,6 @@ export class TaskRun {
   }
 
   contextView(runs: TaskView[]): TaskContextView {
-    return { ...this.view(), inbound_context: this.inboundContext, input: this.input, runs };
+    return { ...this.view(), inbound_context: this.inboundContext, input: this.input, resume_data: this.resumeData, runs };
   }
 }

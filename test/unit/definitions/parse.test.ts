@@ -383,8 +383,8 @@ tasks:
 
   it('rejects an unknown task type', () => {
     const definition = baseDefinition();
-    (definition.tasks as Record<string, unknown>[])[2]!.type = 'approval';
-    expectIssue(issuesOf(() => validateDefinitionObject(definition)), 'tasks[2].type', 'must be one of "basic", "router", "parallel"');
+    (definition.tasks as Record<string, unknown>[])[2]!.type = 'approve';
+    expectIssue(issuesOf(() => validateDefinitionObject(definition)), 'tasks[2].type', 'must be one of "basic", "router", "parallel", "approval", "wait"');
   });
 
   it('rejects an input JSON Schema that Ajv cannot compile', () => {

@@ -1,0 +1,77 @@
+/**
+ * An `approval` task (seed 003): the branch pauses with reason `approval_required` until an allowed
+ * approver decides, or the timeout acts. A decision resumes the branch on `on_approve`/`on_reject`.
+ */
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { ApprovalTask } from '../definitions/schema';
+import { renderTemplate } from '../definitions/templates';
+import { EventType } from './events';
+import { Gate, type GateResolution } from './gates';
+import type { JournalEntry } from './journal';
+import { PauseReason, TaskStatus } from './states';
+import type { TaskHost } from './task-host';
+import type { TaskRun } from './task-run';
+
+/** The output of an approval task (DESIGN §4). */
+export interface ApprovalOutput {
+  decision: 'approve' | 'reject';
+  approver: string;
+  comment: string | null;
+  data: unknown;
+  decided_at: string;
+}
+
+/** Runs the approval; returns the next task id, or `failed` when it timed out with `on_timeout: fail`. */
+export async function runApprovalTask(host: TaskHost, run: TaskRun, task: ApprovalTask): Promise<{ next: string | undefined; failed: boolean }> {
+  let message: unknown;
+  try {
+    message = task.message === undefined ? null : renderTemplate(task.message, run.inboundContext, 'message');
+  } catch (err) {
+    host.failTask(run, { message: err instanceof Error ? err.message : String(err), type: 'TemplateError', non_retryable: true });
+    return { next: undefined, failed: true };
+  }
+  const timeoutMs = task.timeout === undefined ? undefined : msToNumber(task.timeout as Parameters<typeof msToNumber>[0]);
+  const expiresAt = timeoutMs === undefined ? null : new Date(Date.now() + timeoutMs).toISOString();
+  run.attempts = 1;
+  run.startedAt = new Date().toISOString();
+  run.status = TaskStatus.Waiting;
+  run.input = { approvers: task.approvers ?? null, message, decision_schema: task.decision_schema ?? null, expires_at: expiresAt };
+  host.recordTask(run);
+  host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: run.input as Record<string, unknown> });
+  const gate = host.openGate(
+    new Gate(PauseReason.ApprovalRequired, run, run.taskId, run.branch, task.on_approve?.next ?? null, {
+      approvers: task.approvers ?? null,
+      message,
+      expires_at: expiresAt,
+      on_timeout: task.on_timeout ?? 'fail',
+    }),
+  );
+  const resolution = await host.gates.wait(gate, timeoutMs);
+
+  let output: ApprovalOutput;
+  if (resolution.kind === 'decision') {
+    output = { decision: resolution.decision, approver: resolution.approver, comment: resolution.comment, data: resolution.data, decided_at: resolution.decided_at };
+  } else {
+    const onTimeout = task.on_timeout ?? 'fail';
+    if (onTimeout === 'fail') {
+      host.failTask(run, { message: `no decision within ${task.timeout ?? '?'}`, type: 'Timeout.approval', non_retryable: true }, { status: 'timed_out' });
+      return { next: undefined, failed: true };
+    }
+    output = { decision: onTimeout, approver: 'system:timeout', comment: `no decision within ${task.timeout ?? '?'}`, data: null, decided_at: new Date().toISOString() };
+  }
+  // A decision was journaled by the command that made it; a timeout decides here.
+  if (resolution.kind !== 'decision') host.journal.append(approvalDecidedEvent(gate, { kind: 'decision', ...output }));
+  host.succeedTask(run, output);
+  return { next: output.decision === 'approve' ? task.on_approve?.next : task.on_reject?.next, failed: false };
+}
+
+/** ApprovalDecided (seed 003), journaled when the decision is made. */
+export function approvalDecidedEvent(gate: Gate, decision: Extract<GateResolution, { kind: 'decision' }>): JournalEntry {
+  const { kind: _kind, ...output } = decision;
+  return {
+    type: EventType.ApprovalDecided,
+    ...(gate.run !== null && { task_id: gate.run.taskId, task_exec_id: gate.run.taskExecId }),
+    actor: decision.approver,
+    data: output,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * Gates (DESIGN §3): anything that needs an outside action. A gate belongs to one branch and blocks only
+ * that branch; the flow that opened it awaits its resolution.
+ */
+import { condition, uuid4 } from '@temporalio/workflow';
+import type { GateView } from './contracts';
+import type { PauseReason } from './states';
+import type { TaskRun } from './task-run';
+
+export type GateResolution =
+  | { kind: 'continue' }
+  | { kind: 'retry'; input?: unknown; hasInput: boolean; context?: Record<string, unknown> }
+  | { kind: 'skip'; output: unknown }
+  | { kind: 'decision'; decision: 'approve' | 'reject'; approver: string; comment: string | null; data: unknown; decided_at: string }
+  | { kind: 'resume_data'; data: unknown; actor: string | null }
+  | { kind: 'timeout' };
+
+export class Gate {
+  readonly id = uuid4();
+  readonly openedAt = new Date().toISOString();
+  resolution: GateResolution | undefined;
+
+  constructor(
+    readonly reason: PauseReason,
+    readonly run: TaskRun | null,
+    readonly taskId: string | null,
+    readonly branch: string | null,
+    readonly nextTaskId: string | null,
+    readonly data: Record<string, unknown> = {},
+  ) {}
+
+  get open(): boolean {
+    return this.resolution === undefined;
+  }
+
+  resolve(resolution: GateResolution): void {
+    if (this.resolution === undefined) this.resolution = resolution;
+  }
+
+  view(): GateView {
+    return {
+      task_id: this.taskId,
+      task_exec_id: this.run?.taskExecId ?? null,
+      reason: this.reason,
+      opened_at: this.openedAt,
+      branch: this.branch,
+      next_task_id: this.nextTaskId,
+      data: this.data,
+    };
+  }
+}
+
+export class GateRegistry {
+  private readonly gates: Gate[] = [];
+
+  open(gate: Gate): Gate {
+    this.gates.push(gate);
+    return gate;
+  }
+
+  /** Waits until the gate is resolved, or resolves it with `timeout` when `timeoutMs` passes first. */
+  async wait(gate: Gate, timeoutMs?: number): Promise<GateResolution> {
+    const resolved = timeoutMs === undefined ? (await condition(() => !gate.open), true) : await condition(() => !gate.open, timeoutMs);
+    if (!resolved) gate.resolve({ kind: 'timeout' });
+    // Closed gates are dropped: a long execution opens many.
+    const i = this.gates.indexOf(gate);
+    if (i >= 0) this.gates.splice(i, 1);
+    return gate.resolution ?? { kind: 'timeout' };
+  }
+
+  openGates(): Gate[] {
+    return this.gates.filter((g) => g.open);
+  }
+
+  find(predicate: (g: Gate) => boolean): Gate | undefined {
+    return this.gates.find((g) => g.open && predicate(g));
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * A `wait` task (seed 000): waits for a named signal whose payload satisfies the CEL condition, or for a
+ * TaskResume; its output is the data that woke it. A timeout follows `on_timeout`.
+ */
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { WaitTask } from '../definitions/schema';
+import { EventType } from './events';
+import { Gate } from './gates';
+import { PauseReason, TaskStatus } from './states';
+import type { TaskHost } from './task-host';
+import type { TaskRun } from './task-run';
+
+export async function runWaitTask(
+  host: TaskHost,
+  run: TaskRun,
+  task: WaitTask,
+  takeBufferedSignal: (gate: Gate) => void,
+): Promise<{ next: string | undefined; failed: boolean }> {
+  const timeoutMs = task.timeout === undefined ? undefined : msToNumber(task.timeout as Parameters<typeof msToNumber>[0]);
+  const waitReason = task.description ?? `waiting for signal "${task.wait_for}"`;
+  const resumeConditions = { signal: task.wait_for, condition: task.condition ?? null, resume_schema: task.resume_schema ?? null };
+  run.attempts = 1;
+  run.startedAt = new Date().toISOString();
+  run.status = TaskStatus.Waiting;
+  host.recordTask(run);
+  host.journal.append({
+    type: EventType.TaskWaitingStarted,
+    task_id: run.taskId,
+    task_exec_id: run.taskExecId,
+    data: { wait_reason: waitReason, resume_conditions: resumeConditions, timeout: task.timeout ?? null },
+  });
+  const gate = host.openGate(
+    new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
+      wait_for: task.wait_for,
+      wait_reason: waitReason,
+      resume_conditions: resumeConditions,
+      ...(task.condition !== undefined && { condition: task.condition }),
+      ...(task.resume_schema !== undefined && { resume_schema: task.resume_schema }),
+    }),
+  );
+  // A signal that arrived before the task started waiting is not lost.
+  takeBufferedSignal(gate);
+  const resolution = await host.gates.wait(gate, timeoutMs);
+
+  if (resolution.kind !== 'resume_data') {
+    host.journal.append({ type: EventType.TaskWaitingTimedOut, task_id: run.taskId, task_exec_id: run.taskExecId, data: { timeout: task.timeout ?? null, next: task.on_timeout?.next ?? null } });
+    const error = { message: `no signal "${task.wait_for}" within ${task.timeout ?? '?'}`, type: 'Timeout.wait', non_retryable: true };
+    host.failTask(run, error, { status: 'timed_out' });
+    // With on_timeout.next the flow goes on; without it the timeout is a failure of the branch.
+    return task.on_timeout?.next !== undefined ? { next: task.on_timeout.next, failed: false } : { next: undefined, failed: true };
+  }
+  // TaskWaitingResumed was journaled when the data arrived.
+  run.resumeData = resolution.data;
+  host.succeedTask(run, resolution.data);
+  return { next: task.on_success?.next, failed: false };
+}
