@@ -2,10 +2,12 @@
  * Builds a Cadenza worker: the interpreter and registry workflows plus the task activity.
  * Used by `src/worker.ts`, `npm start` and the integration tests.
  */
-import { type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
+import type { JournalEvent } from '../workflows/events';
+import type { CadenzaSinks } from '../workflows/journal-sink';
 
 export interface CadenzaWorkerOptions {
   connection: NativeConnection;
@@ -15,6 +17,8 @@ export interface CadenzaWorkerOptions {
   tools?: Tool[];
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
+  /** Receives every journal event as it is appended (not on replay); default: dropped. */
+  onJournalEvent?: (event: JournalEvent) => void;
   /** Overrides for tuning (benchmarks) and tests. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
 }
@@ -29,9 +33,19 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     taskQueue: options.taskQueue,
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
     activities: createActivities(registry),
+    sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
     maxHeartbeatThrottleInterval: '1s',
     shutdownGraceTime: '5s',
     ...options.tuning,
   });
+}
+
+function journalSinks(onEvent: (event: JournalEvent) => void): InjectedSinks<CadenzaSinks> {
+  return {
+    journal: {
+      // Not during replay: a replayed event was handed over when it was first appended.
+      appended: { fn: (_info, event) => onEvent(event), callDuringReplay: false },
+    },
+  };
 }

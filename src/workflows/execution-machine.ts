@@ -32,6 +32,7 @@ import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
+import { publishToSink } from './journal-sink';
 import { CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
 import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
 import type { InFlightAttempt, TaskHost } from './task-host';
@@ -111,7 +112,7 @@ export class ExecutionMachine implements TaskHost {
     private readonly executionId: string,
     private readonly input: ExecutionInput,
   ) {
-    this.journal = new Journal(executionId, input.definition.id);
+    this.journal = new Journal(executionId, input.definition.id, publishToSink);
     this.executionScope = {
       id: executionId,
       workflow_id: input.definition.id,

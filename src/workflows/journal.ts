@@ -26,6 +26,8 @@ export class Journal {
   constructor(
     private readonly executionId: string,
     private readonly workflowId: string,
+    /** Called with every appended event (the worker's publishing sink). */
+    private readonly onAppend: (event: JournalEvent) => void = () => undefined,
   ) {}
 
   append(entry: JournalEntry): JournalEvent {
@@ -43,6 +45,7 @@ export class Journal {
       data: entry.data ?? {},
     };
     this.events.push(event);
+    this.onAppend(event);
     return event;
   }
 
