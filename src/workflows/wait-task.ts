@@ -29,17 +29,17 @@ export async function runWaitTask(
     task_exec_id: run.taskExecId,
     data: { wait_reason: waitReason, resume_conditions: resumeConditions, timeout: task.timeout ?? null },
   });
-  const gate = host.openGate(
-    new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
-      wait_for: task.wait_for,
-      wait_reason: waitReason,
-      resume_conditions: resumeConditions,
-      ...(task.condition !== undefined && { condition: task.condition }),
-      ...(task.resume_schema !== undefined && { resume_schema: task.resume_schema }),
-    }),
-  );
-  // A signal that arrived before the task started waiting is not lost.
+  const gate = new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
+    wait_for: task.wait_for,
+    wait_reason: waitReason,
+    resume_conditions: resumeConditions,
+    ...(task.condition !== undefined && { condition: task.condition }),
+    ...(task.resume_schema !== undefined && { resume_schema: task.resume_schema }),
+  });
+  // A signal that arrived before the task started waiting is not lost. It is taken before the gate
+  // opens, so the execution does not flicker through paused (and journal a pause) for data it has.
   takeBufferedSignal(gate);
+  host.openGate(gate);
   const resolution = await host.gates.wait(gate, timeoutMs);
 
   if (resolution.kind !== 'resume_data') {
