@@ -1,0 +1,53 @@
+/**
+ * Replays the recorded histories of paused-and-resumed executions (test/fixtures/histories) with the
+ * current workflow code. Any nondeterminism fails: a change that would break executions already
+ * paused in production (they replay on every worker restart) fails CI. Replay must also rebuild the
+ * same journal, event for event, since consumers deduplicate and resume on its ids and `seq`.
+ * After a deliberate, compatible change, re-record with `npx tsx scripts/record-histories.ts`.
+ */
+import { readdirSync } from 'node:fs';
+import { DeterminismViolationError } from '@temporalio/workflow';
+import { type InjectedSinks, Worker } from '@temporalio/worker';
+import type { JournalEvent } from '../../../src/workflows/events';
+import type { CadenzaSinks } from '../../../src/workflows/journal-sink';
+import { fixturesDir, journalIdentity, readHistory, readJournal } from '../../fixtures/histories/history-file';
+import { historyScenarios } from '../../fixtures/histories/scenarios';
+import { requireTestEnv, TestEnv } from '../harness/test-environment';
+
+const names = historyScenarios.map((s) => s.name);
+
+function replayOptions(onEvent: (workflowId: string, event: JournalEvent) => void = () => undefined) {
+  const sinks: InjectedSinks<CadenzaSinks> = {
+    journal: { appended: { fn: (info, event) => onEvent(info.workflowId, event), callDuringReplay: true } },
+  };
+  return { workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) }, sinks, replayName: 'cadenza-replay' };
+}
+
+it('has a recorded history and journal for every scenario, and no stray fixture', () => {
+  const files = readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).sort();
+  expect(files).toEqual(names.flatMap((n) => [`${n}.journal.json`, `${n}.json`]).sort());
+});
+
+it('replays every recorded history without nondeterminism and rebuilds the same journal', async () => {
+  const journals = new Map<string, JournalEvent[]>();
+  const histories = await Promise.all(names.map(async (name) => ({ workflowId: name, history: await readHistory(name) })));
+  const results: Array<[string, string | null]> = [];
+  const replay = Worker.runReplayHistories(
+    replayOptions((workflowId, event) => journals.set(workflowId, [...(journals.get(workflowId) ?? []), event])),
+    histories,
+  );
+  for await (const result of replay) results.push([result.workflowId, result.error ? `${result.error.name}: ${result.error.message}` : null]);
+
+  expect(results).toEqual(names.map((name) => [name, null]));
+  for (const name of names) {
+    expect({ name, journal: journalIdentity(journals.get(name) ?? []) }).toEqual({ name, journal: await readJournal(name) });
+  }
+});
+
+it('reports a history the workflow code no longer produces as nondeterministic', async () => {
+  const history = await readHistory('approval-approve');
+  // As if the interpreter had scheduled another activity type where it ran the task activity.
+  const scheduled = history.events.find((e) => e.activityTaskScheduledEventAttributes?.activityType);
+  scheduled!.activityTaskScheduledEventAttributes!.activityType!.name = 'someOtherActivity';
+  await expect(Worker.runReplayHistory(replayOptions(), history, 'tampered')).rejects.toThrow(DeterminismViolationError);
+});

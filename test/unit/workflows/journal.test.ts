@@ -1,0 +1,51 @@
+/**
+ * The execution journal: gap-free `seq` from 1, unique ids, and pages after a sequence number.
+ */
+import { Journal } from '../../../src/workflows/journal';
+
+function journalWith(n: number): Journal {
+  const journal = new Journal('exec-1', 'wf');
+  for (let i = 0; i < n; i++) journal.append({ type: 'TaskScheduled', task_id: `t${i}` });
+  return journal;
+}
+
+describe('Journal', () => {
+  it('numbers events from 1 without gaps, with unique ids and the execution identity', () => {
+    const journal = journalWith(3);
+    const { events, last_seq } = journal.page();
+    expect(events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(last_seq).toBe(3);
+    expect(new Set(events.map((e) => e.id)).size).toBe(3);
+    expect(events[0]).toMatchObject({ execution_id: 'exec-1', workflow_id: 'wf', type: 'TaskScheduled', task_id: 't0', data: {} });
+  });
+
+  it('leaves out optional fields that are not given, and keeps a given time', () => {
+    const journal = new Journal('e', 'w');
+    const plain = journal.append({ type: 'WorkflowExecutionStarted' });
+    expect(Object.keys(plain).sort()).toEqual(['data', 'execution_id', 'id', 'seq', 'time', 'type', 'workflow_id']);
+    expect(Date.parse(plain.time)).not.toBeNaN();
+    const full = journal.append({ type: 'TaskExecutionStarted', task_id: 'a', task_exec_id: 'x', attempt: 2, actor: 'ops', time: '2030-01-01T00:00:00.000Z', data: { k: 1 } });
+    expect(full).toMatchObject({ seq: 2, task_id: 'a', task_exec_id: 'x', attempt: 2, actor: 'ops', time: '2030-01-01T00:00:00.000Z', data: { k: 1 } });
+  });
+
+  it('pages after a sequence number, and says when more follow', () => {
+    const journal = journalWith(10);
+    const first = journal.page({ after: 0, limit: 4 });
+    expect(first.events.map((e) => e.seq)).toEqual([1, 2, 3, 4]);
+    expect(first.has_more).toBe(true);
+    const rest = journal.page({ after: 8 });
+    expect(rest.events.map((e) => e.seq)).toEqual([9, 10]);
+    expect(rest.has_more).toBe(false);
+    expect(journal.page({ after: 10 })).toEqual({ events: [], last_seq: 10, has_more: false });
+    expect(journal.page({ after: 99 }).events).toEqual([]);
+  });
+
+  it('clamps odd arguments: negative or fractional after, a limit outside 1..1000', () => {
+    const journal = journalWith(1200);
+    expect(journal.page({ after: -5, limit: 2 }).events.map((e) => e.seq)).toEqual([1, 2]);
+    expect(journal.page({ after: 2.9, limit: 1.5 }).events.map((e) => e.seq)).toEqual([3]);
+    expect(journal.page({ limit: 0 }).events).toHaveLength(1);
+    expect(journal.page({ limit: 5000 }).events).toHaveLength(1000);
+    expect(journal.page().events).toHaveLength(500);
+  });
+});
