@@ -1,0 +1,78 @@
+/**
+ * Who may send a NATS command. Two layers (docs/events.md): NATS itself (which users may publish on
+ * `<p>.commands.>`: the server's accounts and permissions), and Cadenza's API keys, the same store
+ * and permissions as REST, presented in a message header `Authorization: Bearer <key>` (or
+ * `X-API-Key: <key>`). Without configured keys every command runs as `anonymous`, which is only
+ * allowed when NATS is on loopback (or CADENZA_ALLOW_UNAUTHENTICATED says so), like the REST API.
+ */
+import type { MsgHdrs } from '@nats-io/transport-node';
+import { anonymousPrincipal, type ApiKeyRegistry, type Principal } from '../api/auth/api-key-registry';
+import { isLoopbackHost } from '../api/auth/listen-guard';
+import { Permission } from '../api/auth/permissions';
+import { Forbidden, Unauthenticated } from '../api/errors';
+import { ConfigError } from '../config';
+import { CommandName } from './subjects';
+
+/** The permission each command needs: the one its REST endpoint needs. */
+export const commandPermission: Readonly<Record<CommandName, Permission>> = {
+  [CommandName.Trigger]: Permission.ExecutionsTrigger,
+  [CommandName.Pause]: Permission.ExecutionPause,
+  [CommandName.Resume]: Permission.ExecutionResume,
+  [CommandName.Cancel]: Permission.ExecutionCancel,
+  [CommandName.TaskResume]: Permission.ExecutionResume,
+  [CommandName.Decide]: Permission.ApprovalsDecide,
+};
+
+/** The caller of a command message; throws `Unauthenticated` / `Forbidden` problems like REST. */
+export function authorizeCommand(keys: ApiKeyRegistry, headers: MsgHdrs | undefined, command: CommandName): Principal {
+  const principal = keys.enabled ? authenticate(keys, headers) : anonymousPrincipal;
+  const permission = commandPermission[command];
+  if (!principal.permissions.has(permission)) throw new Forbidden(principal.name, permission);
+  return principal;
+}
+
+function authenticate(keys: ApiKeyRegistry, headers: MsgHdrs | undefined): Principal {
+  const authorization = header(headers, 'Authorization');
+  const apiKey = header(headers, 'X-API-Key');
+  let bearer: string | undefined;
+  if (authorization !== undefined) {
+    const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
+    if (!match?.[1]) throw new Unauthenticated('the Authorization header must be "Bearer <key>"');
+    bearer = match[1];
+  }
+  if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) throw new Unauthenticated('Authorization and X-API-Key carry different keys');
+  const presented = bearer ?? apiKey;
+  if (presented === undefined) throw new Unauthenticated('send an API key in a message header: "Authorization: Bearer <key>" or "X-API-Key: <key>"');
+  const principal = keys.authenticate(presented);
+  if (principal === undefined) throw new Unauthenticated('the API key is not valid');
+  return principal;
+}
+
+function header(headers: MsgHdrs | undefined, name: string): string | undefined {
+  if (headers === undefined || !headers.has(name)) return undefined;
+  const value = headers.get(name).trim();
+  return value === '' ? undefined : value;
+}
+
+/**
+ * Refuses (one-line `ConfigError`) to take commands from a NATS server off loopback when no API
+ * keys are configured: anyone able to publish there could run everything as `anonymous`.
+ */
+export function assertCommandsSafe(config: { NATS_URL: readonly string[]; CADENZA_API_KEYS: readonly unknown[]; CADENZA_ALLOW_UNAUTHENTICATED: boolean }): void {
+  if (config.CADENZA_API_KEYS.length > 0 || config.CADENZA_ALLOW_UNAUTHENTICATED) return;
+  const remote = config.NATS_URL.map(hostOf).filter((host) => !isLoopbackHost(host));
+  if (remote.length === 0) return;
+  throw new ConfigError(
+    `refusing to take NATS commands from ${remote.join(', ')} without API keys: set CADENZA_API_KEYS (commands then carry ` +
+      '"Authorization: Bearer <key>"), or use a loopback NATS_URL (CADENZA_ALLOW_UNAUTHENTICATED=true only when NATS accounts restrict who may publish commands)',
+  );
+}
+
+function hostOf(url: string): string {
+  const withScheme = url.includes('://') ? url : `nats://${url}`;
+  try {
+    return new URL(withScheme.replace(/^(nats|tls):/, 'http:')).hostname;
+  } catch {
+    return url;
+  }
+}
