@@ -2,7 +2,9 @@
  * Configuration from the environment, validated once at boot. A bad value stops startup with a
  * one-line reason naming the variable.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './api/auth/permissions';
 
 const csv = z
   .string()
@@ -10,6 +12,65 @@ const csv = z
   .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0));
 
 const port = z.coerce.number().int().min(1).max(65535);
+
+const flag = z
+  .enum(['true', 'false', '1', '0', ''])
+  .optional()
+  .transform((v) => v === 'true' || v === '1');
+
+/** One API key (DESIGN §7): who the caller is, what it may do, and its roles for approvals. */
+export const ApiKeySchema = z.strictObject({
+  /** The secret sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
+  key: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters'),
+  /** The actor: journaled on commands, `approver` of decisions, `user:<name>` in approvers. */
+  name: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._@+-]{0,127}$/, 'must be 1-128 letters, digits, ".", "_", "@", "+" or "-"'),
+  permissions: z
+    .array(z.enum([...allPermissions, ALL_PERMISSIONS_WILDCARD]))
+    .min(1, 'needs at least one permission'),
+  /** Matched against an approval's `approvers.roles`. */
+  roles: z.array(z.string().min(1).max(128)).default([]),
+});
+export type ApiKey = z.infer<typeof ApiKeySchema>;
+
+const ApiKeyListSchema = z.array(ApiKeySchema).superRefine((keys, ctx) => {
+  const seen = new Set<string>();
+  keys.forEach((k, i) => {
+    if (seen.has(k.key)) ctx.addIssue({ code: 'custom', path: [i, 'key'], message: 'the same key is configured twice' });
+    seen.add(k.key);
+  });
+});
+
+/**
+ * `CADENZA_API_KEYS`: a JSON array of keys, or the path of a file holding one. Unset or empty means
+ * no keys (auth off, loopback only).
+ */
+const apiKeys = z
+  .string()
+  .optional()
+  .transform((raw, ctx): unknown => {
+    const text = (raw ?? '').trim();
+    if (text === '') return [];
+    let json = text;
+    if (!text.startsWith('[')) {
+      try {
+        json = readFileSync(text, 'utf8');
+      } catch (error) {
+        ctx.addIssue({ code: 'custom', message: `neither a JSON array nor a readable file (${(error as NodeJS.ErrnoException).code ?? 'unreadable'})` });
+        return z.NEVER;
+      }
+    }
+    try {
+      return JSON.parse(json) as unknown;
+    } catch {
+      // Never echo the text: it holds secrets.
+      ctx.addIssue({ code: 'custom', message: 'is not valid JSON' });
+      return z.NEVER;
+    }
+  })
+  .pipe(ApiKeyListSchema);
+
+/** Variables whose values are secrets: never printed in configuration errors. */
+const SECRET_VARIABLES: readonly string[] = ['CADENZA_API_KEYS'];
 
 export const ConfigSchema = z.object({
   CADENZA_HOST: z.string().min(1).default('127.0.0.1'),
@@ -31,6 +92,13 @@ export const ConfigSchema = z.object({
   CADENZA_TOOLS: csv,
   /** Environment variables exposed to templates as `env.NAME`, comma-separated. */
   CADENZA_TEMPLATE_ENV: csv,
+  /** API keys; without any, auth is off and the API only listens on loopback. */
+  CADENZA_API_KEYS: apiKeys,
+  /**
+   * Lets the API listen on a non-loopback address without keys. Only for a port published on the
+   * host's loopback (a container); never on a network.
+   */
+  CADENZA_ALLOW_UNAUTHENTICATED: flag,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -45,8 +113,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = ConfigSchema.safeParse(env);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const name = issue?.path.join('.') ?? 'environment';
-    throw new ConfigError(`invalid configuration: ${name}=${JSON.stringify(env[name] ?? '')}: ${issue?.message ?? 'invalid'}`);
+    const [variable, ...rest] = issue?.path ?? [];
+    const name = typeof variable === 'string' ? variable : 'environment';
+    const where = rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
+    const shown = SECRET_VARIABLES.includes(name) ? `${name}${where}` : `${name}${where}=${JSON.stringify(env[name] ?? '')}`;
+    throw new ConfigError(`invalid configuration: ${shown}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;
 }

@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type CadenzaApp } from './api/app';
+import { assertSafeToListen } from './api/auth/listen-guard';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';
@@ -36,6 +37,8 @@ export function temporalAddressOf(config: Config): string {
 }
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
+  // Before anything else: never serve a keyless API to a network.
+  assertSafeToListen(config);
   let connection: Connection | undefined;
   let client = options.client;
   if (!client) {
@@ -45,6 +48,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
   const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}) });
   try {
+    if (!config.CADENZA_API_KEYS.length) app.log.warn(`no API keys configured (CADENZA_API_KEYS): authentication is off, every caller is "anonymous"`);
     await app.listen({ host: config.CADENZA_HOST, port: options.port ?? config.CADENZA_PORT });
   } catch (error) {
     await app.close();

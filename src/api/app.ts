@@ -10,6 +10,8 @@ import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, val
 import type { Config } from '../config';
 import type { DefinitionStore } from '../definitions/store';
 import { ExecutionService } from '../executions/execution-service';
+import { ApiKeyRegistry } from './auth/api-key-registry';
+import { registerAuthentication } from './auth/authentication';
 import { registerErrorHandling } from './error-handler';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
@@ -44,6 +46,8 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
   registerYamlBodyParser(app);
+  const keys = new ApiKeyRegistry(config.CADENZA_API_KEYS);
+  registerAuthentication(app, keys);
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -53,13 +57,22 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
         version: 'v1',
         description:
           'Declarative workflows on Temporal that can be paused, inspected, repaired and resumed. Errors are ' +
-          '`application/problem+json` with a stable `type` (see docs/api-errors.md).',
+          '`application/problem+json` with a stable `type` (see docs/api-errors.md). When API keys are configured, every ' +
+          '`/api/` request sends one (`Authorization: Bearer <key>` or `X-API-Key`); each endpoint names the permission it needs.',
       },
       tags: [
         { name: 'workflows', description: 'Workflow definitions (durable registry)' },
         { name: 'executions', description: 'Executions of definitions' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
+      components: {
+        securitySchemes: {
+          bearerAuth: { type: 'http', scheme: 'bearer', description: 'An API key from CADENZA_API_KEYS' },
+          apiKeyHeader: { type: 'apiKey', in: 'header', name: 'X-API-Key' },
+        },
+      },
+      // Only enforced when keys are configured; /healthz, /readyz and /docs are always open.
+      security: keys.enabled ? [{ bearerAuth: [] }, { apiKeyHeader: [] }] : [],
     },
     transform: jsonSchemaTransform,
     transformObject: jsonSchemaTransformObject,

@@ -120,6 +120,32 @@ export class UnsupportedMediaType extends ApiProblem {
   }
 }
 
+/** 401: no API key, an unknown one, or a malformed `Authorization` header (only when keys are configured). */
+export class Unauthenticated extends ApiProblem {
+  constructor(detail: string) {
+    super({
+      status: 401,
+      slug: 'unauthenticated',
+      title: 'Authentication required',
+      detail,
+      headers: { 'www-authenticate': 'Bearer realm="cadenza"' },
+    });
+  }
+}
+
+/** 403: the caller's key lacks the permission the endpoint needs. */
+export class Forbidden extends ApiProblem {
+  constructor(actor: string, permission: string) {
+    super({
+      status: 403,
+      slug: 'forbidden',
+      title: 'Permission denied',
+      detail: `"${actor}" lacks the permission "${permission}"`,
+      extensions: { required_permission: permission, actor },
+    });
+  }
+}
+
 /** 404 for any missing resource; subclasses name which. */
 export class NotFound extends ApiProblem {
   constructor(slug: string, title: string, detail: string, extensions?: Record<string, unknown>) {

@@ -4,6 +4,7 @@
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { ExecutionService } from '../../executions/execution-service';
+import { Permission } from '../auth/permissions';
 import { problemResponses } from '../schemas/problem';
 import {
   CancelResponseSchema,
@@ -38,6 +39,7 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.post(
     '/api/v1/workflows/:id/executions',
     {
+      config: { permission: Permission.ExecutionsTrigger },
       schema: {
         tags,
         summary: 'Trigger an execution (WorkflowTrigger)',
@@ -48,7 +50,7 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
         params: TriggerParamsSchema,
         headers: TriggerHeadersSchema,
         body: TriggerBodySchema,
-        response: { 202: TriggerResponseSchema, ...problemResponses(400, 404, 413, 415, 422, 503) },
+        response: { 202: TriggerResponseSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -60,6 +62,7 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
         input: body.input,
         ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
         source: 'api',
+        actor: request.principal.name,
       });
       if (result.replayed) void reply.header('idempotent-replayed', 'true');
       return reply
@@ -78,11 +81,12 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.get(
     BASE,
     {
+      config: { permission: Permission.ExecutionsRead },
       schema: {
         tags,
         summary: 'List executions (Temporal visibility), newest first',
         querystring: ListExecutionsQuerySchema,
-        response: { 200: ListExecutionsResponseSchema, ...problemResponses(400, 503) },
+        response: { 200: ListExecutionsResponseSchema, ...problemResponses(400, 401, 403, 503) },
       },
     },
     async (request) => {
@@ -99,11 +103,12 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.get(
     `${BASE}/:id`,
     {
+      config: { permission: Permission.ExecutionsRead },
       schema: {
         tags,
         summary: 'Execution state: tasks, gates, outputs',
         params: ExecutionParamsSchema,
-        response: { 200: ExecutionResponseSchema, ...problemResponses(404, 503) },
+        response: { 200: ExecutionResponseSchema, ...problemResponses(401, 403, 404, 503) },
       },
     },
     async (request) => executions.get(request.params.id),
@@ -112,11 +117,12 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.get(
     `${BASE}/:id/status`,
     {
+      config: { permission: Permission.ExecutionsRead },
       schema: {
         tags,
         summary: 'Execution status with the pause fields',
         params: ExecutionParamsSchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(404, 503) },
+        response: { 200: StatusResponseSchema, ...problemResponses(401, 403, 404, 503) },
       },
     },
     async (request) => executions.status(request.params.id),
@@ -125,12 +131,13 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.get(
     `${BASE}/:id/events`,
     {
+      config: { permission: Permission.ExecutionsRead },
       schema: {
         tags,
         summary: 'A page of the execution journal',
         params: ExecutionParamsSchema,
         querystring: EventsQuerySchema,
-        response: { 200: EventsResponseSchema, ...problemResponses(400, 404, 503) },
+        response: { 200: EventsResponseSchema, ...problemResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request) => {
@@ -145,11 +152,12 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.get(
     `${BASE}/:id/tasks/:taskId/context`,
     {
+      config: { permission: Permission.ExecutionsRead },
       schema: {
         tags,
         summary: 'Task context: inbound context, resolved input, output, error, attempts',
         params: TaskContextParamsSchema,
-        response: { 200: TaskContextResponseSchema, ...problemResponses(400, 404, 503) },
+        response: { 200: TaskContextResponseSchema, ...problemResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request) => executions.taskContext(request.params.id, request.params.taskId),
@@ -158,11 +166,12 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
   app.post(
     `${BASE}/:id/cancel`,
     {
+      config: { permission: Permission.ExecutionCancel },
       schema: {
         tags,
         summary: 'Request cancellation (WorkflowCancel); works while paused',
         params: ExecutionParamsSchema,
-        response: { 202: CancelResponseSchema, ...problemResponses(404, 409, 503) },
+        response: { 202: CancelResponseSchema, ...problemResponses(401, 403, 404, 409, 503) },
       },
     },
     async (request, reply) => {

@@ -13,7 +13,7 @@ export interface HealthRoutesOptions {
 export const healthRoutes: FastifyPluginCallbackZod<HealthRoutesOptions> = (app, { client, taskQueue }, done) => {
   app.get(
     '/healthz',
-    { schema: { tags: ['health'], summary: 'Liveness: the process is up', response: { 200: HealthResponseSchema } }},
+    { schema: { tags: ['health'], summary: 'Liveness: the process is up', security: [], response: { 200: HealthResponseSchema } } },
     () => ({ status: 'ok' as const }),
   );
 
@@ -23,6 +23,7 @@ export const healthRoutes: FastifyPluginCallbackZod<HealthRoutesOptions> = (app,
       schema: {
         tags: ['health'],
         summary: 'Readiness: Temporal reachable and a worker polling the task queue',
+        security: [],
         response: { 200: ReadinessResponseSchema, ...problemResponses(503) },
       },
     },

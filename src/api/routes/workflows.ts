@@ -8,6 +8,7 @@ import { validateDefinitionObject } from '../../definitions/parse';
 import type { Definition } from '../../definitions/schema';
 import type { DefinitionStore } from '../../definitions/store';
 import { PutOutcome, type StoredDefinition } from '../../workflows/registry-messages';
+import { Permission } from '../auth/permissions';
 import { DefinitionInvalid, WorkflowNotFound } from '../errors';
 import { problemResponses } from '../schemas/problem';
 import {
@@ -32,10 +33,11 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
   app.get(
     BASE,
     {
+      config: { permission: Permission.WorkflowsRead },
       schema: {
         tags,
         summary: 'List definitions (latest version of each)',
-        response: { 200: ListWorkflowsResponseSchema, ...problemResponses(503) },
+        response: { 200: ListWorkflowsResponseSchema, ...problemResponses(401, 403, 503) },
       },
     },
     async () => {
@@ -49,12 +51,13 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
   app.get(
     `${BASE}/:id`,
     {
+      config: { permission: Permission.WorkflowsRead },
       schema: {
         tags,
         summary: 'Read a definition (latest, or `?version=N`)',
         params: WorkflowIdParamsSchema,
         querystring: GetWorkflowQuerySchema,
-        response: { 200: StoredWorkflowSchema, ...problemResponses(400, 404, 503) },
+        response: { 200: StoredWorkflowSchema, ...problemResponses(400, 401, 403, 404, 503) },
       },
     },
     async (request) => {
@@ -69,6 +72,7 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
   app.put(
     `${BASE}/:id`,
     {
+      config: { permission: Permission.WorkflowsWrite },
       schema: {
         tags,
         summary: 'Register a definition version',
@@ -78,7 +82,7 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
           'unchanged; with a different body 409 version_conflict. A new version is 201.',
         params: WorkflowIdParamsSchema,
         body: DefinitionBodySchema,
-        response: { 200: PutWorkflowResponseSchema, 201: PutWorkflowResponseSchema, ...problemResponses(400, 409, 413, 415, 422, 503) },
+        response: { 200: PutWorkflowResponseSchema, 201: PutWorkflowResponseSchema, ...problemResponses(400, 401, 403, 409, 413, 415, 422, 503) },
       },
     },
     async (request, reply) => {
@@ -101,12 +105,13 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
   app.post(
     `${BASE}/validate`,
     {
+      config: { permission: Permission.WorkflowsRead },
       schema: {
         tags,
         summary: 'Validate a definition without storing it',
         description: `Body: ${bodyContentTypes}. 200 \`{valid: true}\`, or 422 definition_invalid listing every issue.`,
         body: DefinitionBodySchema,
-        response: { 200: ValidateWorkflowResponseSchema, ...problemResponses(400, 413, 415, 422) },
+        response: { 200: ValidateWorkflowResponseSchema, ...problemResponses(400, 401, 403, 413, 415, 422) },
       },
     },
     (request) => {

@@ -1,0 +1,49 @@
+/**
+ * Permissions an API key can hold (DESIGN §7). Every route names the one it needs; `/healthz`,
+ * `/readyz` and `/docs` need none.
+ */
+
+export const Permission = {
+  /** List, read and validate definitions. Implied by `workflows:write`. */
+  WorkflowsRead: 'workflows:read',
+  /** Register definitions. */
+  WorkflowsWrite: 'workflows:write',
+  /** Start executions (WorkflowTrigger). */
+  ExecutionsTrigger: 'executions:trigger',
+  /** List executions; read state, status, events and task context. */
+  ExecutionsRead: 'executions:read',
+  /** Pause an execution. */
+  ExecutionPause: 'execution:pause',
+  /** Resume an execution (and its dry run); wake a waiting task (TaskResume). */
+  ExecutionResume: 'execution:resume',
+  /** Cancel an execution. */
+  ExecutionCancel: 'execution:cancel',
+  /** Send a generic signal to an execution (`wait_for` names). */
+  ExecutionSignal: 'execution:signal',
+  /** Decide approvals and read the approval inbox. */
+  ApprovalsDecide: 'approvals:decide',
+} as const;
+export type Permission = (typeof Permission)[keyof typeof Permission];
+
+export const allPermissions: readonly Permission[] = Object.values(Permission);
+
+/** Grants every permission (an operator's key). */
+export const ALL_PERMISSIONS_WILDCARD = '*';
+
+/** Permissions that come with another one. */
+const implied: Partial<Record<Permission, readonly Permission[]>> = {
+  [Permission.WorkflowsWrite]: [Permission.WorkflowsRead],
+};
+
+/** The full set a key holds, wildcard and implications expanded. */
+export function expandPermissions(granted: readonly string[]): ReadonlySet<Permission> {
+  if (granted.includes(ALL_PERMISSIONS_WILDCARD)) return new Set(allPermissions);
+  const set = new Set<Permission>();
+  for (const p of granted) {
+    const permission = allPermissions.find((known) => known === p);
+    if (permission === undefined) continue;
+    set.add(permission);
+    for (const extra of implied[permission] ?? []) set.add(extra);
+  }
+  return set;
+}
