@@ -9,10 +9,14 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Config } from '../config';
 import type { DefinitionStore } from '../definitions/store';
+import { ApprovalInbox } from '../executions/approval-inbox';
+import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
 import { registerErrorHandling } from './error-handler';
+import { approvalRoutes } from './routes/approvals';
+import { commandRoutes } from './routes/commands';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
 import { workflowRoutes } from './routes/workflows';
@@ -26,6 +30,8 @@ export interface BuildAppOptions {
   definitions: DefinitionStore;
   /** Defaults to an `ExecutionService` over `client` and `definitions`. */
   executions?: ExecutionService;
+  /** Defaults to an `ExecutionCommandService` over `client`. */
+  commands?: ExecutionCommandService;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
 }
@@ -63,6 +69,8 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
       tags: [
         { name: 'workflows', description: 'Workflow definitions (durable registry)' },
         { name: 'executions', description: 'Executions of definitions' },
+        { name: 'commands', description: 'Pause, resume, repair, wake waiting tasks, signal' },
+        { name: 'approvals', description: 'Approval inbox and decisions' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {
@@ -81,9 +89,12 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
 
   const executions =
     options.executions ?? new ExecutionService({ client, definitions, config });
+  const commands = options.commands ?? new ExecutionCommandService({ client });
 
   await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
   await app.register(workflowRoutes, { definitions });
   await app.register(executionRoutes, { executions });
+  await app.register(commandRoutes, { commands });
+  await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions) });
   return app;
 }

@@ -254,6 +254,16 @@ export class ExecutionClosed extends ApiProblem {
   }
 }
 
+/**
+ * A command (pause, resume, task resume, decision) the execution refused: its validator said why.
+ * The slug is the workflow's `CommandErrorType`; see `src/executions/command-refusals.ts`.
+ */
+export class CommandRefused extends ApiProblem {
+  constructor(init: { status: number; slug: string; title: string; detail: string; extensions: Record<string, unknown> }) {
+    super(init);
+  }
+}
+
 /** 503: no worker answered a query or update in time (none polls the task queue, or all are stuck). */
 export class WorkerUnavailable extends ApiProblem {
   constructor(detail: string, extensions?: Record<string, unknown>) {

@@ -9,7 +9,6 @@ import {
   isGrpcDeadlineError,
   QueryNotRegisteredError,
   type WorkflowExecutionDescription,
-  type WorkflowExecutionInfo,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
   WorkflowNotFoundError,
@@ -43,13 +42,13 @@ import { eventsQuery, executionQuery, statusQuery, taskContextQuery } from '../w
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../workflows/search-attributes';
 import { ExecutionStatus } from '../workflows/states';
 import { idempotentExecutionId, isExecutionId, newExecutionId } from './execution-id';
+import { describeExecution, describeIfExists, type ExecutionSummary, statusOf, summarize } from './execution-info';
 import { decodePageToken, encodePageToken } from './page-token';
 import { fingerprintRequest } from './request-fingerprint';
 import { templateEnvSnapshot } from './template-env';
-import { effectiveStatus, type ExecutionFilter, executionListQuery } from './visibility';
+import { type ExecutionFilter, executionListQuery } from './visibility';
 
-/** `-` and a 36-character UUID: what an execution id adds to its definition id. */
-const EXECUTION_ID_SUFFIX_LENGTH = 37;
+export type { ExecutionSummary } from './execution-info';
 
 /** Memo key holding the trigger's fingerprint and nonce (only for triggers with an `Idempotency-Key`). */
 const REQUEST_MEMO_KEY = 'cadenza_request';
@@ -77,15 +76,6 @@ export interface TriggerResult {
   status: ExecutionStatus;
   /** True when an `Idempotency-Key` matched an execution started earlier. */
   replayed: boolean;
-}
-
-export interface ExecutionSummary {
-  execution_id: string;
-  workflow_id: string;
-  workflow_version: number | null;
-  status: ExecutionStatus;
-  started_at: string;
-  closed_at: string | null;
 }
 
 export interface ExecutionPage {
@@ -277,21 +267,12 @@ export class ExecutionService {
     }
   }
 
-  private async describe(executionId: string): Promise<WorkflowExecutionDescription> {
-    const description = await this.describeIfExists(executionId);
-    if (!description) throw new ExecutionNotFound(executionId);
-    return description;
+  private describe(executionId: string): Promise<WorkflowExecutionDescription> {
+    return describeExecution(this.client, executionId);
   }
 
-  private async describeIfExists(executionId: string): Promise<WorkflowExecutionDescription | undefined> {
-    if (!isExecutionId(executionId)) return undefined;
-    try {
-      const description = await this.client.workflow.getHandle(executionId).describe();
-      return description.type === INTERPRETER_WORKFLOW_TYPE ? description : undefined;
-    } catch (error) {
-      if (error instanceof WorkflowNotFoundError) return undefined;
-      throw error;
-    }
+  private describeIfExists(executionId: string): Promise<WorkflowExecutionDescription | undefined> {
+    return describeIfExists(this.client, executionId);
   }
 
   private replayOf(description: WorkflowExecutionDescription, executionId: string, key: string, fingerprint: string): TriggerResult {
@@ -317,22 +298,4 @@ function readRequestMemo(description: WorkflowExecutionDescription): RequestMemo
   const memo = description.memo?.[REQUEST_MEMO_KEY] as Partial<RequestMemo> | undefined;
   if (typeof memo?.fingerprint !== 'string' || typeof memo.nonce !== 'string') return undefined;
   return { fingerprint: memo.fingerprint, nonce: memo.nonce };
-}
-
-/** What both a visibility listing row and a describe answer hold. */
-type ExecutionInfoFields = Pick<WorkflowExecutionInfo, 'workflowId' | 'status' | 'typedSearchAttributes' | 'startTime' | 'closeTime'>;
-
-function statusOf(info: ExecutionInfoFields): ExecutionStatus {
-  return effectiveStatus(info.status.name, info.typedSearchAttributes.get(CadenzaStatusKey));
-}
-
-function summarize(info: ExecutionInfoFields): ExecutionSummary {
-  return {
-    execution_id: info.workflowId,
-    workflow_id: info.typedSearchAttributes.get(CadenzaWorkflowIdKey) ?? info.workflowId.slice(0, -EXECUTION_ID_SUFFIX_LENGTH),
-    workflow_version: info.typedSearchAttributes.get(CadenzaWorkflowVersionKey) ?? null,
-    status: statusOf(info),
-    started_at: info.startTime.toISOString(),
-    closed_at: info.closeTime?.toISOString() ?? null,
-  };
 }

@@ -5,13 +5,18 @@
  */
 import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { INTERPRETER_WORKFLOW_TYPE } from '../workflows/contracts';
-import { CadenzaStatusKey, CadenzaWorkflowIdKey } from '../workflows/search-attributes';
+import { CadenzaAwaitingKey, CadenzaStatusKey, CadenzaWorkflowIdKey } from '../workflows/search-attributes';
 import { ExecutionStatus, terminalExecutionStatuses } from '../workflows/states';
 
 export interface ExecutionFilter {
   status?: ExecutionStatus;
   /** Definition id. */
   workflow?: string;
+  /**
+   * Running executions with an open approval for any of these `CadenzaAwaiting` entries
+   * (`user:<u>`, `role:<r>`, `anyone`).
+   */
+  awaiting?: readonly [string, ...string[]];
 }
 
 /**
@@ -42,6 +47,10 @@ export function executionListQuery(filter: ExecutionFilter): string {
   const clauses = [`WorkflowType = ${quote(INTERPRETER_WORKFLOW_TYPE)}`];
   if (filter.workflow !== undefined) clauses.push(`${CadenzaWorkflowIdKey.name} = ${quote(filter.workflow)}`);
   if (filter.status !== undefined) clauses.push(statusClause(filter.status));
+  if (filter.awaiting !== undefined) {
+    // Only running executions wait for anyone (a closed one may keep its last attribute value).
+    clauses.push(`${CadenzaAwaitingKey.name} IN (${filter.awaiting.map(quote).join(', ')}) AND ExecutionStatus = 'Running'`);
+  }
   return clauses.join(' AND ');
 }
 

@@ -1,9 +1,11 @@
 /**
  * Executions: trigger (`POST /api/v1/workflows/{id}/executions`), list, read (state, status,
- * events, task context) and cancel. Pause, resume and approvals join later.
+ * events, task context) and cancel. Commands (pause, resume, approvals, signals) are in commands.ts.
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { awaitingEntriesOf } from '../../executions/approval-inbox';
 import type { ExecutionService } from '../../executions/execution-service';
+import { callerOf } from '../auth/authentication';
 import { Permission } from '../auth/permissions';
 import { problemResponses } from '../schemas/problem';
 import {
@@ -32,7 +34,7 @@ const tags = ['executions'];
 
 function linksOf(executionId: string) {
   const self = `${BASE}/${executionId}`;
-  return { self, status: `${self}/status`, events: `${self}/events`, cancel: `${self}/cancel` };
+  return { self, status: `${self}/status`, events: `${self}/events`, cancel: `${self}/cancel`, pause: `${self}/pause`, resume: `${self}/resume` };
 }
 
 export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> = (app, { executions }, done) => {
@@ -90,11 +92,12 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
       },
     },
     async (request) => {
-      const { status, workflow, page_size: pageSize, page_token: pageToken } = request.query;
+      const { status, workflow, awaiting, page_size: pageSize, page_token: pageToken } = request.query;
       return executions.list({
         pageSize,
         ...(status === undefined ? {} : { status }),
         ...(workflow === undefined ? {} : { workflow }),
+        ...(awaiting === 'me' ? { awaiting: awaitingEntriesOf(callerOf(request)) } : {}),
         ...(pageToken === undefined ? {} : { pageToken }),
       });
     },

@@ -17,14 +17,15 @@ export const TriggerBodySchema = z
   .nullish()
   .describe('May be omitted entirely');
 
+/** An `Idempotency-Key` header value. */
+export const IdempotencyKeySchema = z
+  .string()
+  .min(1)
+  .max(255)
+  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters');
+
 export const TriggerHeadersSchema = z.looseObject({
-  'idempotency-key': z
-    .string()
-    .min(1)
-    .max(255)
-    .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters')
-    .optional()
-    .describe('Replays return the same execution (202 with `Idempotent-Replayed: true`)'),
+  'idempotency-key': IdempotencyKeySchema.optional().describe('Replays return the same execution (202 with `Idempotent-Replayed: true`)'),
 });
 
 export const ExecutionLinksSchema = z.object({
@@ -32,6 +33,8 @@ export const ExecutionLinksSchema = z.object({
   status: z.string(),
   events: z.string(),
   cancel: z.string(),
+  pause: z.string(),
+  resume: z.string(),
 });
 
 export const TriggerResponseSchema = z.object({
@@ -49,6 +52,10 @@ export const TaskContextParamsSchema = z.strictObject({ id: z.string().min(1).ma
 export const ListExecutionsQuerySchema = z.strictObject({
   status: ExecutionStatusSchema.optional(),
   workflow: DefinitionIdSchema.optional().describe('Definition id'),
+  awaiting: z
+    .literal('me')
+    .optional()
+    .describe('`me`: only running executions with an open approval the caller may decide (its user, one of its roles, or anyone)'),
   page_size: z.coerce.number().int().min(1).max(1000).default(50),
   page_token: z
     .string()
@@ -62,6 +69,7 @@ export const ExecutionSummarySchema = z.object({
   workflow_id: z.string(),
   workflow_version: z.number().int().nullable(),
   status: ExecutionStatusSchema,
+  awaiting: z.array(z.string()).describe('Who open approvals wait for: `user:<name>`, `role:<role>`, `anyone`'),
   started_at: z.string(),
   closed_at: z.string().nullable(),
 });

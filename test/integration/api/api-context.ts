@@ -3,10 +3,11 @@
  * task queue and its own registry workflow id so test files never see each other's definitions.
  */
 import { randomUUID } from 'node:crypto';
-import type { LightMyRequestResponse } from 'fastify';
+import type { InjectOptions, LightMyRequestResponse } from 'fastify';
 import { buildApp, type CadenzaApp } from '../../../src/api/app';
 import { type Config, loadConfig } from '../../../src/config';
 import { DefinitionStore } from '../../../src/definitions/store';
+import { ExecutionCommandService } from '../../../src/executions/command-service';
 import { ExecutionService } from '../../../src/executions/execution-service';
 import type { RegistryInput } from '../../../src/workflows/registry-messages';
 import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
@@ -21,6 +22,8 @@ export interface ApiContextOptions {
   deadlineMs?: number;
   registryInput?: RegistryInput;
   env?: Record<string, string>;
+  /** `CADENZA_API_KEYS` entries; auth is off without them. */
+  apiKeys?: ReadonlyArray<{ key: string; name: string; permissions: string[]; roles?: string[] }>;
 }
 
 export interface ApiContext {
@@ -44,6 +47,7 @@ export async function startApiContext(options: ApiContextOptions = {}): Promise<
     TEMPORAL_NAMESPACE: t.namespace,
     LOG_LEVEL: 'silent',
     CADENZA_TEMPLATE_ENV: Object.keys(options.env ?? {}).join(','),
+    ...(options.apiKeys ? { CADENZA_API_KEYS: JSON.stringify(options.apiKeys) } : {}),
   });
   const store = new DefinitionStore({
     client: t.client,
@@ -59,8 +63,16 @@ export async function startApiContext(options: ApiContextOptions = {}): Promise<
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
     ...(options.env ? { env: options.env } : {}),
   });
-  const app = await buildApp({ config, client: t.client, definitions: store, executions });
-  await app.ready();
+  let app: CadenzaApp;
+  try {
+    const commands = new ExecutionCommandService({ client: t.client, ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }) });
+    app = await buildApp({ config, client: t.client, definitions: store, executions, commands });
+    await app.ready();
+  } catch (error) {
+    await worker?.shutdown();
+    await t.close();
+    throw error;
+  }
   return {
     t,
     worker,
@@ -107,4 +119,19 @@ export function sampleDefinition(id: string, extra: Record<string, unknown> = {}
     outputs: { n: '{{ tasks.echo.output.n }}' },
     ...extra,
   };
+}
+
+/** A JSON request through `app.inject`, optionally with an API key as a Bearer token. */
+export function call(
+  app: CadenzaApp,
+  method: InjectOptions['method'],
+  url: string,
+  options: { body?: unknown; key?: string; headers?: Record<string, string> } = {},
+): Promise<LightMyRequestResponse> {
+  return app.inject({
+    method,
+    url,
+    headers: { ...(options.key ? { authorization: `Bearer ${options.key}` } : {}), ...options.headers },
+    ...(options.body === undefined ? {} : { payload: options.body as object }),
+  });
 }

@@ -47,6 +47,27 @@ describe('no worker polling the task queue', () => {
     expect(cancel.statusCode).toBe(202);
   });
 
+  it('answers commands (updates) and the resume dry run with 503 worker_unavailable; a signal needs no worker', async () => {
+    const handle = await startExecution(ctx.t.client, ctx.taskQueue, definition({ id: 'orphan-commands', tasks: [{ id: 'a', type: 'wait', wait_for: 'go' }] }));
+    const base = `/api/v1/executions/${handle.workflowId}`;
+    const started = Date.now();
+    const commands: Array<[string, unknown]> = [
+      ['pause', {}],
+      ['resume', {}],
+      ['resume?dry_run=true', {}],
+      ['tasks/a/resume', { resume_data: {} }],
+      ['approvals/a', { decision: 'approve' }],
+    ];
+    for (const [path, body] of commands) {
+      const res = await ctx.app.inject({ method: 'POST', url: `${base}/${path}`, payload: body as object });
+      expect(expectProblem(res, 503, 'worker_unavailable').timeout_ms).toBe(1500);
+    }
+    expect(Date.now() - started).toBeLessThan(20_000);
+    const signal = await ctx.app.inject({ method: 'POST', url: `${base}/signals/go`, payload: { payload: { ok: true } } });
+    expect(signal.statusCode).toBe(202);
+    await handle.terminate('test done');
+  });
+
   it('is not ready (503 worker_unavailable) until a worker polls, then ready; the refused PUT lands once it does', async () => {
     const notReady = await ctx.app.inject({ method: 'GET', url: '/readyz' });
     expect(expectProblem(notReady, 503, 'worker_unavailable')).toMatchObject({ task_queue: ctx.taskQueue, pollers: { workflow: 0, activity: 0 } });

@@ -60,6 +60,8 @@ describe('trigger and read', () => {
       status: `/api/v1/executions/${body.execution_id}/status`,
       events: `/api/v1/executions/${body.execution_id}/events`,
       cancel: `/api/v1/executions/${body.execution_id}/cancel`,
+      pause: `/api/v1/executions/${body.execution_id}/pause`,
+      resume: `/api/v1/executions/${body.execution_id}/resume`,
     });
     await waitForStatus(body.execution_id, 'completed');
 
@@ -206,6 +208,7 @@ describe('list', () => {
       workflow_id: 'listed',
       workflow_version: 1,
       status: 'completed',
+      awaiting: [],
       started_at: expect.any(String),
       closed_at: expect.any(String),
     });
@@ -240,6 +243,7 @@ describe('list', () => {
       ['workflow=Bad!', 'query.workflow'],
       ['page_token=not%20a%20token', 'query.page_token'],
       ['colour=blue', 'query'],
+      ['awaiting=you', 'query.awaiting'],
     ];
     for (const [query, path] of cases) {
       const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions?${query}` });

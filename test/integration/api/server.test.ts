@@ -109,8 +109,16 @@ describe('startServer over HTTP', () => {
         '/api/v1/executions/{id}/events',
         '/api/v1/executions/{id}/tasks/{taskId}/context',
         '/api/v1/executions/{id}/cancel',
+        '/api/v1/executions/{id}/pause',
+        '/api/v1/executions/{id}/resume',
+        '/api/v1/executions/{id}/tasks/{taskId}/resume',
+        '/api/v1/executions/{id}/approvals/{taskId}',
+        '/api/v1/executions/{id}/signals/{name}',
+        '/api/v1/approvals',
       ]),
     );
+    expect(doc.components.schemas).toHaveProperty('ResumePlan');
+    expect(doc.components.schemas).toHaveProperty('PendingApproval');
     expect(doc.paths['/api/v1/workflows/{id}']).toHaveProperty('put');
     expect(doc.components.schemas).toHaveProperty('Problem');
     const ui = await fetch(`${server.url}/docs`);

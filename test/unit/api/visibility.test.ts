@@ -18,6 +18,14 @@ describe('executionListQuery', () => {
     );
   });
 
+  it('selects running executions awaiting any of the given entries', () => {
+    expect(executionListQuery({ status: 'paused', awaiting: ['user:alice', 'role:finance', 'anyone'] })).toBe(
+      "WorkflowType = 'cadenzaInterpreter' AND CadenzaStatus = 'paused' AND ExecutionStatus = 'Running' AND " +
+        "CadenzaAwaiting IN ('user:alice', 'role:finance', 'anyone') AND ExecutionStatus = 'Running'",
+    );
+    expect(executionListQuery({ awaiting: ["user:o'brien"] })).toContain("CadenzaAwaiting IN ('user:o\\'brien')");
+  });
+
   it('quotes values', () => {
     expect(executionListQuery({ workflow: "o'brien" })).toContain("CadenzaWorkflowId = 'o\\'brien'");
   });

@@ -1,0 +1,102 @@
+/**
+ * The approval inbox (`GET /api/v1/approvals?status=pending`): executions whose `CadenzaAwaiting`
+ * search attribute names the caller (`user:<name>`), one of its roles (`role:<r>`) or `anyone`, then
+ * the open approval gates of each that the caller may decide, read from the execution query.
+ */
+import type { Approvers } from '../definitions/schema';
+import type { GateView } from '../workflows/contracts';
+import { PauseReason } from '../workflows/states';
+import { ExecutionNotFound } from '../api/errors';
+import type { CommandCaller } from './command-service';
+import type { ExecutionService } from './execution-service';
+
+/** Awaiting entry of approvals without `approvers` (anyone holding `approvals:decide`). */
+export const AWAITING_ANYONE = 'anyone';
+
+/** The `CadenzaAwaiting` entries that mean "waiting for this caller". */
+export function awaitingEntriesOf(caller: CommandCaller): [string, ...string[]] {
+  return [`user:${caller.actor}`, ...caller.roles.map((r) => `role:${r}`), AWAITING_ANYONE];
+}
+
+/** One pending approval the caller may decide. */
+export interface PendingApproval {
+  execution_id: string;
+  workflow_id: string;
+  workflow_version: number;
+  task_id: string;
+  task_exec_id: string | null;
+  branch: string | null;
+  requested_at: string;
+  message: unknown;
+  approvers: Approvers | null;
+  expires_at: string | null;
+  on_timeout: string | null;
+  /** Where the flow goes on approve. */
+  next_task_id: string | null;
+}
+
+export interface ApprovalInboxPage {
+  items: PendingApproval[];
+  next_page_token: string | null;
+}
+
+export interface InboxRequest {
+  pageSize: number;
+  pageToken?: string;
+  workflow?: string;
+}
+
+export class ApprovalInbox {
+  constructor(private readonly executions: ExecutionService) {}
+
+  /** A page of pending approvals for `caller`; paging is over executions, newest first. */
+  async pending(caller: CommandCaller, request: InboxRequest): Promise<ApprovalInboxPage> {
+    const page = await this.executions.list({
+      pageSize: request.pageSize,
+      awaiting: awaitingEntriesOf(caller),
+      ...(request.pageToken === undefined ? {} : { pageToken: request.pageToken }),
+      ...(request.workflow === undefined ? {} : { workflow: request.workflow }),
+    });
+    const perExecution = await Promise.all(
+      page.items.map(async (summary) => {
+        try {
+          // The execution view lists open gates even while another branch still runs (status `running`).
+          const view = await this.executions.get(summary.execution_id);
+          return view.gates
+            .filter((g) => g.reason === PauseReason.ApprovalRequired && g.task_id !== null && mayDecide(g, caller))
+            .map((g) => pendingApproval(view.execution_id, view.workflow_id, view.workflow_version, g));
+        } catch (error) {
+          // Visibility lags: it closed (or vanished) after the listing.
+          if (error instanceof ExecutionNotFound) return [];
+          throw error;
+        }
+      }),
+    );
+    return { items: perExecution.flat(), next_page_token: page.next_page_token };
+  }
+}
+
+/** The same rule as the workflow's validator: listed user, a listed role, or no approvers at all. */
+function mayDecide(gate: GateView, caller: CommandCaller): boolean {
+  const approvers = gate.data.approvers as Approvers | null | undefined;
+  if (!approvers || (!approvers.roles?.length && !approvers.users?.length)) return true;
+  return (approvers.users ?? []).includes(caller.actor) || (approvers.roles ?? []).some((r) => caller.roles.includes(r));
+}
+
+function pendingApproval(executionId: string, workflowId: string, version: number, gate: GateView): PendingApproval {
+  const data = gate.data;
+  return {
+    execution_id: executionId,
+    workflow_id: workflowId,
+    workflow_version: version,
+    task_id: gate.task_id ?? '',
+    task_exec_id: gate.task_exec_id,
+    branch: gate.branch,
+    requested_at: gate.opened_at,
+    message: data.message ?? null,
+    approvers: (data.approvers as Approvers | null | undefined) ?? null,
+    expires_at: typeof data.expires_at === 'string' ? data.expires_at : null,
+    on_timeout: typeof data.on_timeout === 'string' ? data.on_timeout : null,
+    next_task_id: gate.next_task_id,
+  };
+}
