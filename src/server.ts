@@ -9,6 +9,7 @@ import { assertSafeToListen } from './api/auth/listen-guard';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';
+import { registerSearchAttributes } from './temporal/register-search-attributes';
 
 export interface StartServerOptions {
   /** A connected client to use (left open by `close()`); otherwise one is connected and owned. */
@@ -21,6 +22,8 @@ export interface StartServerOptions {
   logger?: FastifyBaseLogger;
   /** Register `CADENZA_WORKFLOWS_DIR` in the background once listening (waits for a worker). */
   registerDefinitions?: boolean;
+  /** Add Cadenza's search attributes the namespace lacks before listening (default true). */
+  ensureSearchAttributes?: boolean;
   onReady?: (info: { url: string }) => void;
 }
 
@@ -36,18 +39,25 @@ export function temporalAddressOf(config: Config): string {
   return config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
 }
 
+/** A startup step failed; its message is the one line to print. */
+export class StartupError extends Error {
+  override name = 'StartupError';
+}
+
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   // Before anything else: never serve a keyless API to a network.
   assertSafeToListen(config);
   let connection: Connection | undefined;
   let client = options.client;
+  const temporalAddress = options.temporalAddress ?? temporalAddressOf(config);
   if (!client) {
-    connection = await Connection.connect({ address: options.temporalAddress ?? temporalAddressOf(config) });
+    connection = await Connection.connect({ address: temporalAddress });
     client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   }
   const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
   const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}) });
   try {
+    if (options.ensureSearchAttributes ?? true) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, temporalAddress, app.log);
     if (!config.CADENZA_API_KEYS.length) app.log.warn(`no API keys configured (CADENZA_API_KEYS): authentication is off, every caller is "anonymous"`);
     await app.listen({ host: config.CADENZA_HOST, port: options.port ?? config.CADENZA_PORT });
   } catch (error) {
@@ -76,6 +86,23 @@ export async function startServer(config: Config, options: StartServerOptions = 
     return closing;
   };
   return { url, app, close };
+}
+
+/**
+ * A server Cadenza did not start (TEMPORAL_ADDRESS) may lack the search attributes that listing,
+ * `awaiting=me` and the approval inbox filter on: add the missing ones, or fail in one line.
+ */
+async function ensureSearchAttributes(client: Client, namespace: string, address: string, log: FastifyBaseLogger): Promise<void> {
+  // Registration goes through the operator service of a full gRPC connection.
+  if (!(client.connection instanceof Connection)) return;
+  let added: string[];
+  try {
+    added = await registerSearchAttributes(client.connection, namespace);
+  } catch (error) {
+    const reason = error instanceof Error ? (error as { details?: string }).details || error.message : String(error);
+    throw new StartupError(`cannot ensure Cadenza's search attributes on ${address} (namespace "${namespace}"): ${reason}`);
+  }
+  if (added.length > 0) log.info({ added, namespace }, `registered search attributes: ${added.join(', ')}`);
 }
 
 async function main(): Promise<void> {

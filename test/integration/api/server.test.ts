@@ -6,12 +6,16 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { msToTs } from '@temporalio/common/lib/time';
 import { stringify } from 'yaml';
 import { type Config, loadConfig } from '../../../src/config';
 import { registerDefinitionsFromDirectory } from '../../../src/definitions/bootstrap';
 import { DefinitionError } from '../../../src/definitions/definition-error';
 import { DefinitionStore } from '../../../src/definitions/store';
-import { type RunningServer, startServer } from '../../../src/server';
+import { type RunningServer, StartupError, startServer } from '../../../src/server';
+import { cadenzaSearchAttributes } from '../../../src/workflows/search-attributes';
 import { connectTestClient, startTestWorker, waitFor, type TestClient, type TestWorker } from '../harness';
 import { sampleDefinition } from './api-context';
 
@@ -171,4 +175,50 @@ describe('registerDefinitionsFromDirectory', () => {
   it('registers nothing when the directory does not exist', async () => {
     expect(await registerDefinitionsFromDirectory(t.client, config, { store, dir: join(dir, 'missing') })).toEqual([]);
   });
+});
+
+describe('search attributes at startup', () => {
+  /** A server whose log lines land in `lines`. */
+  function capture(): { lines: Array<Record<string, unknown>>; logger: pino.Logger } {
+    const lines: Array<Record<string, unknown>> = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    return { lines, logger: pino({ level: 'info' }, sink) };
+  }
+
+  it('adds the attributes a namespace lacks, logs what it added, and adds nothing the next time', async () => {
+    const namespace = `sa-${randomUUID().slice(0, 8)}`;
+    await t.client.workflowService.registerNamespace({ namespace, workflowExecutionRetentionPeriod: msToTs('1 day') });
+    // A new namespace takes a moment to reach every server component.
+    await waitFor(() => t.connection.operatorService.listSearchAttributes({ namespace }).then(() => true), { what: 'the namespace', timeoutMs: 30_000 });
+    const nsConfig = loadConfig({ ...configEnv(), TEMPORAL_NAMESPACE: namespace });
+    const definitions = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, workflowId: `registry-${randomUUID()}` });
+
+    const first = capture();
+    const server = await startServer(nsConfig, { port: 0, definitions, logger: first.logger });
+    await server.close();
+    const listed = await t.connection.operatorService.listSearchAttributes({ namespace });
+    for (const { name } of cadenzaSearchAttributes) expect(listed.customAttributes).toHaveProperty(name);
+    expect(first.lines.find((l) => Array.isArray(l.added))).toMatchObject({ added: cadenzaSearchAttributes.map((a) => a.name), namespace });
+
+    const second = capture();
+    const again = await startServer(nsConfig, { port: 0, definitions, logger: second.logger });
+    await again.close();
+    expect(second.lines.filter((l) => Array.isArray(l.added))).toEqual([]);
+  });
+
+  it('fails startup with one line when they cannot be ensured', async () => {
+    const broken = loadConfig({ ...configEnv(), TEMPORAL_NAMESPACE: `missing-${randomUUID().slice(0, 8)}` });
+    const attempt = startServer(broken, { port: 0 });
+    await expect(attempt).rejects.toThrow(StartupError);
+    await expect(attempt).rejects.toThrow(/^cannot ensure Cadenza's search attributes on 127\.0\.0\.1:\d+ \(namespace "missing-[0-9a-f]+"\): [^\n]+$/);
+  });
+
+  function configEnv(): Record<string, string> {
+    return { CADENZA_TASK_QUEUE: worker.taskQueue, TEMPORAL_ADDRESS: t.address, LOG_LEVEL: 'silent' };
+  }
 });
