@@ -1,0 +1,116 @@
+/**
+ * The results document (`latest.json`) and its markdown table (`latest.md`).
+ */
+import type { EnvironmentSettings } from './environment';
+import type { LoadInfo, MachineInfo } from './machine';
+import type { OverheadResult } from './scenarios/overhead';
+import type { ResumeLatencyResult } from './scenarios/resume-latency';
+import type { ScaleResult } from './scenarios/scale';
+import type { StartupResult } from './scenarios/startup';
+
+export const RESULTS_SCHEMA = 'cadenza-bench/1';
+
+export interface BenchResults {
+  schema: typeof RESULTS_SCHEMA;
+  mode: 'full' | 'smoke';
+  started_at: string;
+  finished_at: string;
+  duration_s: number;
+  machine: MachineInfo;
+  /** Before everything, at the start of each scenario that uses the bench environment, and after. */
+  load: { before: LoadInfo; during: LoadInfo[]; after: LoadInfo };
+  settings: EnvironmentSettings | null;
+  parameters: Record<string, unknown>;
+  resume_latency: ResumeLatencyResult | null;
+  overhead: OverheadResult | null;
+  scale: ScaleResult | null;
+  startup: StartupResult | null;
+  targets: TargetCheck[];
+}
+
+export interface TargetCheck {
+  figure: string;
+  value: number;
+  unit: string;
+  target: string;
+  met: boolean;
+}
+
+/** Every target of the issue that the results hold a figure for. */
+export function checkTargets(r: Pick<BenchResults, 'resume_latency' | 'overhead' | 'scale' | 'startup'>): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  if (r.resume_latency) {
+    for (const kind of Object.values(r.resume_latency.kinds)) {
+      const p99 = kind.to_activity_start_ms.p99;
+      checks.push({ figure: `${kind.label}: p99`, value: p99, unit: 'ms', target: '< 100 ms', met: p99 < 100 });
+    }
+  }
+  if (r.overhead) {
+    checks.push({ figure: 'Cadenza / raw Temporal executions/s', value: r.overhead.ratio, unit: '×', target: '≥ 0.9', met: r.overhead.ratio >= 0.9 });
+  }
+  if (r.scale) {
+    checks.push({ figure: `process RSS with ${r.scale.paused} paused (peak)`, value: r.scale.peak_rss_mib, unit: 'MiB', target: '< 1024 MiB', met: r.scale.peak_rss_mib < 1024 });
+    checks.push({ figure: `resume all ${r.scale.paused} paused`, value: r.scale.resume_all_s, unit: 's', target: '≤ 120 s', met: r.scale.resume_all_s <= 120 });
+  }
+  if (r.startup) {
+    checks.push({ figure: '`npm start` until ready', value: r.startup.ready_s, unit: 's', target: '< 10 s', met: r.startup.ready_s < 10 });
+  }
+  return checks;
+}
+
+export function renderMarkdown(r: BenchResults): string {
+  const lines: string[] = [];
+  const load = `load average (1m) ${r.load.before.loadavg_1m} before, ${r.load.during.map((l) => l.loadavg_1m).join(' / ') || '-'} at each scenario's start, ${r.load.after.loadavg_1m} after`;
+  lines.push(`## Cadenza bench (${r.mode}) — ${r.finished_at.slice(0, 16).replace('T', ' ')} UTC`, '');
+  lines.push(`${r.machine.cpu_model}, ${r.machine.cores} cores, ${r.machine.memory_gib} GiB, Node ${r.machine.node}; ${load}.`);
+  const competing = [...new Set([r.load.before, ...r.load.during, r.load.after].flatMap((l) => l.competing))];
+  lines.push(competing.length === 0 ? 'No competing test runs or Temporal servers seen before, during or after.' : `Competing processes seen: ${competing.length} (see latest.json).`, '');
+
+  lines.push('| Figure | Value | Target | Met |', '|---|---|---|---|');
+  for (const t of r.targets) lines.push(`| ${t.figure} | ${fmt(t.value)} ${t.unit} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`);
+  lines.push('');
+
+  if (r.resume_latency) {
+    const rl = r.resume_latency;
+    lines.push(`### Resume latency (command sent → next task's activity started), ${rl.samples_per_round} samples × ${rl.rounds} rounds, median of rounds`, '');
+    lines.push('| Command | via | p50 | p95 | p99 | max | API answered p50 / p99 |', '|---|---|---|---|---|---|---|');
+    for (const k of Object.values(rl.kinds)) {
+      const d = k.to_activity_start_ms;
+      lines.push(`| ${k.label} | ${k.via} | ${fmt(d.p50)} ms | ${fmt(d.p95)} ms | ${fmt(d.p99)} ms | ${fmt(d.max)} ms | ${fmt(k.to_response_ms.p50)} / ${fmt(k.to_response_ms.p99)} ms |`);
+    }
+    lines.push('');
+  }
+  if (r.overhead) {
+    const o = r.overhead;
+    lines.push(`### Overhead: 3-task linear workflow, ${o.executions_per_round} executions × ${o.rounds} rounds per side, concurrency ${o.concurrency}`, '');
+    lines.push('| Side | executions/s | start→completed p50 |', '|---|---|---|');
+    lines.push(`| Cadenza (REST trigger, interpreter) | ${fmt(o.cadenza_executions_per_s)} | ${fmt(o.cadenza_latency_p50_ms)} ms |`);
+    lines.push(`| raw Temporal (client start, hand-written workflow) | ${fmt(o.raw_executions_per_s)} | ${fmt(o.raw_latency_p50_ms)} ms |`);
+    lines.push(`| ratio Cadenza / raw (median of per-round ratios) | ${fmt(o.ratio)} | |`, '');
+  }
+  if (r.scale) {
+    const s = r.scale;
+    lines.push(`### Scale: ${s.paused} executions paused at once`, '');
+    lines.push('| Figure | Value |', '|---|---|');
+    lines.push(`| triggered through the API | ${fmt(s.trigger_s)} s (${fmt(s.triggers_per_s)}/s) |`);
+    lines.push(`| all paused (visibility) | ${fmt(s.all_paused_s)} s after the first trigger |`);
+    lines.push(`| process RSS before / all paused / peak | ${fmt(s.memory_before.rss_mib)} / ${fmt(s.memory_paused.rss_mib)} / ${fmt(s.peak_rss_mib)} MiB |`);
+    lines.push(`| workflows in the worker cache when all paused | ${s.cached_workflows_when_paused} |`);
+    lines.push(`| list all paused (\`GET /api/v1/executions?status=paused\`) | ${fmt(s.list_s)} s, ${s.list_pages} pages, ${s.list_items} items |`);
+    lines.push(`| resume all: every API call answered | ${fmt(s.resume_all_accepted_s)} s (${s.resume_retries} sent again after a 503) |`);
+    lines.push(`| resume all: every next task started | ${fmt(s.resume_all_s)} s (${fmt(s.resumes_per_s)}/s) |`);
+    const c = s.cpu.resume_all;
+    lines.push(`| CPU per resume: this process + Temporal server | ${fmt(s.cpu.ms_per_resume.process)} + ${fmt(s.cpu.ms_per_resume.server)} ms (cores ${fmt(c.machine_busy * 100)} % busy, ${fmt(c.others_ms / 1000)} s of it other work) |`, '');
+  }
+  if (r.startup) {
+    const s = r.startup;
+    lines.push(`### Startup: \`${s.command}\`, ${s.rounds} runs, fresh data dir, binary cached`, '');
+    lines.push(`Ready after ${fmt(s.ready_s)} s (median; runs ${s.runs_s.map(fmt).join(', ')} s; self-reported ${fmt(s.self_reported_s)} s); Ctrl-C stop ${fmt(s.stop_s)} s.`, '');
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function fmt(value: number): string {
+  if (!Number.isFinite(value)) return 'n/a';
+  return Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1);
+}

@@ -1,0 +1,216 @@
+/**
+ * `npm run bench` — Cadenza's benchmarks on one machine: resume latency, overhead against raw
+ * Temporal, N executions paused at once, and `npm start` startup. Writes `latest.json` and
+ * `latest.md` (bench/results unless `--out`) and prints the table. See bench/README.md.
+ *
+ *   npm run bench                          the full bench (10,000 paused, ≥ 500 samples per latency)
+ *   npm run bench -- --smoke               a few seconds' worth of everything (CI), written to a temp dir
+ *   npm run bench -- --only latency,scale --paused 2000 --max-cached-workflows 5000
+ */
+import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { DefaultLogger, Runtime } from '@temporalio/worker';
+import { BenchEnvironment, type WorkerTuning } from './environment';
+import { type LoadInfo, loadInfo, machineInfo } from './machine';
+import { type BenchResults, checkTargets, RESULTS_SCHEMA, renderMarkdown } from './report';
+import { runOverhead, type Side } from './scenarios/overhead';
+import { runResumeLatency } from './scenarios/resume-latency';
+import { runScale } from './scenarios/scale';
+import { runStartup } from './scenarios/startup';
+
+const Scenario = { Latency: 'latency', Overhead: 'overhead', Scale: 'scale', Startup: 'startup' } as const;
+type Scenario = (typeof Scenario)[keyof typeof Scenario];
+const allScenarios = Object.values(Scenario);
+
+interface Parameters {
+  smoke: boolean;
+  only: Scenario[];
+  out: string | undefined;
+  samples: number;
+  latencyRounds: number;
+  batch: number;
+  overheadExecutions: number;
+  overheadRounds: number;
+  concurrency: number;
+  paused: number;
+  scaleConcurrency: number;
+  startupRounds: number;
+  overheadSides: Side[];
+  eagerActivities: boolean;
+  preloadModules: string[];
+  tuning: WorkerTuning;
+}
+
+/** Short names for `--preload`: what each puts in the bundler's `preloadModules`. */
+const libraries = ['@marcbachmann/cel-js', '@cfworker/json-schema'];
+const preloadSets: Record<string, string[]> = {
+  cel: ['@marcbachmann/cel-js'],
+  // The third-party libraries workflow code uses; both are stateless per call.
+  libraries,
+  // Plus Cadenza's expression layer: its CEL environment and compiled-expression cache are pure.
+  expressions: [...libraries, resolve(__dirname, '../src/definitions/expressions.ts'), resolve(__dirname, '../src/definitions/templates.ts')],
+};
+
+function parameters(argv: string[]): Parameters {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      smoke: { type: 'boolean', default: false },
+      only: { type: 'string' },
+      out: { type: 'string' },
+      samples: { type: 'string' },
+      rounds: { type: 'string' },
+      paused: { type: 'string' },
+      concurrency: { type: 'string' },
+      'overhead-executions': { type: 'string' },
+      'overhead-sides': { type: 'string' },
+      'scale-concurrency': { type: 'string' },
+      'startup-rounds': { type: 'string' },
+      'eager-activities': { type: 'string' },
+      preload: { type: 'string' },
+      'max-cached-workflows': { type: 'string' },
+      'reuse-v8-context': { type: 'string' },
+      'wft-slots': { type: 'string' },
+      'activity-slots': { type: 'string' },
+    },
+  });
+  const smoke = values.smoke ?? false;
+  const int = (name: string, value: string | undefined, fallback: number): number => {
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < 1) throw new Error(`--${name} must be a positive integer, got "${value}"`);
+    return n;
+  };
+  const flag = (name: string, value: string | undefined, fallback: boolean): boolean => {
+    if (value === undefined) return fallback;
+    if (value === 'on' || value === 'true') return true;
+    if (value === 'off' || value === 'false') return false;
+    throw new Error(`--${name} must be on or off, got "${value}"`);
+  };
+  const only = (values.only ?? allScenarios.join(',')).split(',').map((s) => s.trim());
+  for (const s of only) if (!allScenarios.includes(s as Scenario)) throw new Error(`--only: unknown scenario "${s}" (known: ${allScenarios.join(', ')})`);
+  const sides = (values['overhead-sides'] ?? 'cadenza,raw').split(',').map((s) => s.trim());
+  for (const s of sides) if (s !== 'cadenza' && s !== 'raw') throw new Error(`--overhead-sides: unknown side "${s}" (cadenza, raw)`);
+  const rounds = int('rounds', values.rounds, smoke ? 1 : 3);
+  const tuning: WorkerTuning = {};
+  if (values['max-cached-workflows'] !== undefined) tuning.maxCachedWorkflows = int('max-cached-workflows', values['max-cached-workflows'], 0);
+  if (values['reuse-v8-context'] !== undefined) tuning.reuseV8Context = flag('reuse-v8-context', values['reuse-v8-context'], true);
+  if (values['wft-slots'] !== undefined) tuning.maxConcurrentWorkflowTaskExecutions = int('wft-slots', values['wft-slots'], 0);
+  if (values['activity-slots'] !== undefined) tuning.maxConcurrentActivityTaskExecutions = int('activity-slots', values['activity-slots'], 0);
+  return {
+    smoke,
+    only: only as Scenario[],
+    out: values.out,
+    samples: int('samples', values.samples, smoke ? 20 : 500),
+    latencyRounds: rounds,
+    batch: smoke ? 10 : 50,
+    overheadExecutions: int('overhead-executions', values['overhead-executions'], smoke ? 20 : 400),
+    overheadRounds: rounds,
+    concurrency: int('concurrency', values.concurrency, smoke ? 4 : 16),
+    paused: int('paused', values.paused, smoke ? 50 : 10_000),
+    scaleConcurrency: int('scale-concurrency', values['scale-concurrency'], smoke ? 8 : 32),
+    overheadSides: sides as Side[],
+    startupRounds: int('startup-rounds', values['startup-rounds'], smoke ? 1 : 3),
+    eagerActivities: flag('eager-activities', values['eager-activities'], true),
+    preloadModules: preloadOf(values.preload),
+    tuning,
+  };
+}
+
+function preloadOf(value: string | undefined): string[] {
+  if (value === undefined || value === 'none') return [];
+  const set = preloadSets[value];
+  if (!set) throw new Error(`--preload must be none, ${Object.keys(preloadSets).join(' or ')}; got "${value}"`);
+  return set;
+}
+
+async function main(): Promise<void> {
+  const p = parameters(process.argv.slice(2));
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  Runtime.install({ logger: new DefaultLogger('WARN') });
+  const startedAt = new Date();
+  const machine = await machineInfo();
+  const before = await loadInfo();
+  log(`bench (${p.smoke ? 'smoke' : 'full'}): ${p.only.join(', ')} on ${machine.cpu_model}, ${machine.cores} cores; load ${before.loadavg_1m}/${before.loadavg_5m}, ${before.competing.length} competing processes`);
+
+  const results: Omit<BenchResults, 'finished_at' | 'duration_s' | 'load' | 'targets'> = {
+    schema: RESULTS_SCHEMA,
+    mode: p.smoke ? 'smoke' : 'full',
+    started_at: startedAt.toISOString(),
+    machine,
+    settings: null,
+    parameters: { ...p },
+    resume_latency: null,
+    overhead: null,
+    scale: null,
+    startup: null,
+  };
+
+  // First, alone: `npm start` starts its own dev server, which must not compete with the bench's.
+  if (p.only.includes(Scenario.Startup)) {
+    log('startup: npm start …');
+    results.startup = await runStartup({ rounds: p.startupRounds, log });
+  }
+
+  const needsEnvironment = p.only.some((s) => s !== Scenario.Startup);
+  const during: LoadInfo[] = [];
+  if (needsEnvironment) {
+    const env = await BenchEnvironment.start({ tuning: p.tuning, eagerActivities: p.eagerActivities, preloadModules: p.preloadModules, httpSockets: Math.max(p.concurrency, p.scaleConcurrency) * 2, log });
+    const census = async (): Promise<void> => void during.push(await loadInfo(new Set(env.serverPid === undefined ? [] : [env.serverPid])));
+    try {
+      results.settings = env.settings;
+      log(`gate commands via: ${JSON.stringify(env.commands.paths)}`);
+      if (p.only.includes(Scenario.Latency)) {
+        await census();
+        log(`resume latency: ${p.samples} samples × ${p.latencyRounds} rounds per command …`);
+        results.resume_latency = await runResumeLatency(env, { samples: p.samples, rounds: p.latencyRounds, batch: p.batch, warmup: p.smoke ? 3 : 30, log });
+      }
+      if (p.only.includes(Scenario.Overhead)) {
+        await census();
+        log(`overhead: ${p.overheadExecutions} executions × ${p.overheadRounds} rounds per side, concurrency ${p.concurrency} …`);
+        results.overhead = await runOverhead(env, { executions: p.overheadExecutions, concurrency: p.concurrency, rounds: p.overheadRounds, warmup: p.smoke ? 4 : 40, sides: p.overheadSides, log });
+      }
+      if (p.only.includes(Scenario.Scale)) {
+        await census();
+        log(`scale: ${p.paused} paused at once …`);
+        results.scale = await runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, log });
+      }
+    } finally {
+      await env.close();
+    }
+  }
+
+  const finishedAt = new Date();
+  const full: BenchResults = {
+    ...results,
+    finished_at: finishedAt.toISOString(),
+    duration_s: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
+    load: { before, during, after: await loadInfo() },
+    targets: [],
+  };
+  full.targets = checkTargets(full);
+  const markdown = renderMarkdown(full);
+  const outDir = p.out ? resolve(p.out) : p.smoke ? await mkdtemp(join(tmpdir(), 'cadenza-bench-smoke-')) : resolve(__dirname, 'results');
+  await mkdir(outDir, { recursive: true });
+  await writeAtomically(join(outDir, 'latest.json'), `${JSON.stringify(full, null, 2)}\n`);
+  await writeAtomically(join(outDir, 'latest.md'), markdown);
+  process.stdout.write(markdown);
+  log(`results written to ${join(outDir, 'latest.json')} and latest.md (${full.duration_s} s)`);
+}
+
+/** Written aside, then renamed: a reader never sees half a file. */
+async function writeAtomically(path: string, content: string): Promise<void> {
+  const partial = `${path}.${process.pid}.tmp`;
+  await writeFile(partial, content);
+  await rename(partial, path);
+}
+
+main().then(
+  () => process.exit(0),
+  (error: unknown) => {
+    process.stderr.write(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exit(1);
+  },
+);
