@@ -12,7 +12,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,6 +41,8 @@ interface RoundResult {
   events_published?: number;
   events_expected?: number;
   drain_ms?: number;
+  /** CPU ms per execution: this process (worker, client, publisher) and the nats-server process. */
+  cpu_ms_per_execution: { bench_process: number; nats_server: number; temporal_server: number };
 }
 
 const { values: args } = parseArgs({
@@ -123,8 +125,10 @@ async function main(): Promise<void> {
         const result = await runRound(round, withNats);
         if (round > 0) {
           results.push(result);
+          const cpu = result.cpu_ms_per_execution;
           log(
             `round ${round} ${result.mode.padEnd(12)} ${result.executions_per_second.toFixed(1).padStart(7)} executions/s` +
+              `  CPU ms/execution: bench ${cpu.bench_process}, nats-server ${cpu.nats_server}, temporal ${cpu.temporal_server}` +
               (result.drain_ms !== undefined ? `  (${result.events_published}/${result.events_expected} events in the stream, last one ${result.drain_ms} ms after the last execution)` : ''),
           );
         }
@@ -135,14 +139,20 @@ async function main(): Promise<void> {
     const without = median(results.filter((r) => r.mode === 'without NATS').map((r) => r.executions_per_second));
     const withNats = median(results.filter((r) => r.mode === 'with NATS').map((r) => r.executions_per_second));
     const overheadPct = ((without - withNats) / without) * 100;
+    const cpuOf = (mode: RoundResult['mode']): number =>
+      median(results.filter((r) => r.mode === mode).map((r) => r.cpu_ms_per_execution.bench_process + r.cpu_ms_per_execution.nats_server + r.cpu_ms_per_execution.temporal_server));
+    const cpuWithout = cpuOf('without NATS');
+    const cpuWith = cpuOf('with NATS');
+    const cpuOverheadPct = ((cpuWith - cpuWithout) / cpuWithout) * 100;
     log('');
     log(`median without NATS: ${without.toFixed(1)} executions/s`);
     log(`median with NATS:    ${withNats.toFixed(1)} executions/s`);
     log(`publishing costs ${overheadPct.toFixed(1)} % of throughput (target ≤ 10 %)`);
+    log(`CPU per execution (bench process + nats-server + Temporal): ${cpuWithout.toFixed(2)} ms without, ${cpuWith.toFixed(2)} ms with NATS (+${cpuOverheadPct.toFixed(1)} %)`);
     await mkdir(join(__dirname, 'results'), { recursive: true });
     await writeFile(
       join(__dirname, 'results', 'nats-overhead.json'),
-      `${JSON.stringify({ at: new Date().toISOString(), executions: EXECUTIONS, concurrency: CONCURRENCY, tasks: TASKS, cpus: cpus().length, median_without: without, median_with: withNats, overhead_pct: overheadPct, rounds: results }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), executions: EXECUTIONS, concurrency: CONCURRENCY, tasks: TASKS, cpus: cpus().length, median_without: without, median_with: withNats, overhead_pct: overheadPct, cpu_ms_per_execution_without: cpuWithout, cpu_ms_per_execution_with: cpuWith, cpu_overhead_pct: cpuOverheadPct, rounds: results }, null, 2)}\n`,
     );
     process.exitCode = overheadPct <= 10 ? 0 : 2;
 
@@ -167,6 +177,9 @@ async function main(): Promise<void> {
         },
       });
       const running = worker.run();
+      const cpuBefore = process.cpuUsage();
+      const natsBefore = processCpuMs(nats.child.pid);
+      const temporalBefore = processCpuMs(devServer.pid);
       const startedAt = performance.now();
       let next = 0;
       const one = async (): Promise<void> => {
@@ -194,6 +207,7 @@ async function main(): Promise<void> {
         executions: EXECUTIONS,
         seconds,
         executions_per_second: EXECUTIONS / seconds,
+        cpu_ms_per_execution: { bench_process: 0, nats_server: 0, temporal_server: 0 },
       };
       if (publishing) {
         const doneAt = performance.now();
@@ -206,6 +220,12 @@ async function main(): Promise<void> {
         result.seconds = (performance.now() - startedAt) / 1000;
         result.executions_per_second = EXECUTIONS / result.seconds;
       }
+      const cpu = process.cpuUsage(cpuBefore);
+      result.cpu_ms_per_execution = {
+        bench_process: round2((cpu.user + cpu.system) / 1000 / EXECUTIONS),
+        nats_server: round2((processCpuMs(nats.child.pid) - natsBefore) / EXECUTIONS),
+        temporal_server: round2((processCpuMs(devServer.pid) - temporalBefore) / EXECUTIONS),
+      };
       worker.shutdown();
       await running;
       await publishing?.close();
@@ -214,6 +234,25 @@ async function main(): Promise<void> {
   } finally {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   }
+}
+
+/** User + system CPU time of a process so far (Linux /proc), in ms; 0 where unavailable. */
+function processCpuMs(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    // utime and stime are fields 14 and 15 of stat, i.e. 11 and 12 after the command name.
+    return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS;
+  } catch {
+    return 0;
+  }
+}
+
+/** USER_HZ: 100 on Linux. */
+const CLOCK_TICKS = 100;
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
 }
 
 main().catch((error: unknown) => {

@@ -3,8 +3,8 @@
  * start and periodically the stream is compared with the journals of open and recently closed
  * executions (Temporal visibility), and what it lacks is republished through the publisher (in
  * order, deduplicated by message id). Cheap where it can be: an execution this process keeps up to
- * date, a closed one already verified (`final` bookmark), or an open one another worker bookmarked
- * recently, costs no journal query.
+ * date, a closed one whose terminal event is in the stream, one whose Temporal history did not grow
+ * since the last comparison, or an open one another worker bookmarked recently, costs no journal query.
  */
 import type { EventsLog } from './events-log';
 import type { Client } from '@temporalio/client';
@@ -92,10 +92,13 @@ export class CatchUp {
         if (publisher.isUpToDate(id)) continue;
         const closed = info.status.name !== 'RUNNING';
         const bookmark = await bookmarks.get(id);
-        if (closed && bookmark?.final) continue;
+        // Its terminal event is in the stream (by a live publisher or a fill): nothing more comes.
+        if (closed && (bookmark?.final || bookmark?.closed)) continue;
+        // Verified before, and nothing happened in Temporal since.
+        if (bookmark?.history_length !== undefined && bookmark.history_length === info.historyLength) continue;
         // Another worker is publishing it right now: its own gap check covers it.
         if (!startup && !closed && bookmark !== undefined && now - Date.parse(bookmark.at) < intervalMs) continue;
-        publisher.requestFill(id, closed);
+        publisher.requestFill(id, closed, info.historyLength);
         report.filled++;
       }
     } catch (error) {

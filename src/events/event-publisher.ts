@@ -9,8 +9,8 @@
  * - A gap (the first event this process sees for an execution is not the one after the last
  *   published, e.g. after a worker crash or a workflow moving between workers): the missing events
  *   are read from the journal and published first.
- * - The last published `seq` per execution is bookmarked (a KV bucket), written at most once a
- *   second per execution and at once when it closes; the catch-up (`catch-up.ts`) compares it with
+ * - The last published `seq` per execution is bookmarked (a KV bucket), written at most every 10 s
+ *   per execution and at once when it closes; the catch-up (`catch-up.ts`) compares it with
  *   the journal. A republish of something already in the stream is dropped by its message id.
  */
 import type { EventsLog } from './events-log';
@@ -35,6 +35,11 @@ export interface Bookmark {
   closed: boolean;
   /** Set by the catch-up once it compared a closed execution's journal with the stream: nothing more will come. */
   final?: boolean;
+  /**
+   * The execution's Temporal history length when the catch-up last compared its journal with the
+   * stream: while the history does not grow, no event was journaled since, and the catch-up skips it.
+   */
+  history_length?: number;
   /** ISO time of the write. */
   at: string;
 }
@@ -70,7 +75,11 @@ export interface EventPublisherOptions {
   maxBuffered?: number;
   /** Executions worked on at the same time (default 256). */
   concurrency?: number;
-  /** Least ms between two bookmark writes of one execution (default 1000). */
+  /**
+   * Least ms between two bookmark writes of one execution, and from its first event to its first
+   * write (default 10 000). A closed execution is bookmarked at once. A stale bookmark only makes a
+   * gap fill or the catch-up republish a little more, which the duplicate window drops.
+   */
   bookmarkIntervalMs?: number;
   log?: EventsLog;
 }
@@ -84,6 +93,10 @@ interface ExecutionState {
   fill: boolean;
   /** The catch-up found the execution closed in Temporal: bookmark it as final after the fill. */
   closedInTemporal: boolean;
+  /** History length the catch-up saw before its fill (see `Bookmark.history_length`). */
+  verifiedHistoryLength: number | undefined;
+  /** A fill the catch-up asked for is done: bookmark it even if nothing was missing. */
+  fillVerified: boolean;
   closed: boolean;
   running: boolean;
   /** `published` at the last bookmark write. */
@@ -126,9 +139,9 @@ export class EventPublisher {
   constructor(private readonly options: EventPublisherOptions) {
     this.maxBuffered = options.maxBuffered ?? 100_000;
     this.concurrency = options.concurrency ?? 256;
-    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 1_000;
+    this.bookmarkIntervalMs = options.bookmarkIntervalMs ?? 10_000;
     this.log = options.log ?? (() => undefined);
-    this.bookmarkTimer = setInterval(() => void this.writeDueBookmarks(), this.bookmarkIntervalMs);
+    this.bookmarkTimer = setInterval(() => void this.writeDueBookmarks(), Math.min(1_000, this.bookmarkIntervalMs));
     this.bookmarkTimer.unref();
   }
 
@@ -159,11 +172,13 @@ export class EventPublisher {
    * Makes sure the stream gets every journal event of the execution (catch-up): reads the journal
    * after the last published `seq` and publishes what is missing.
    */
-  requestFill(executionId: string, closedInTemporal: boolean): void {
+  requestFill(executionId: string, closedInTemporal: boolean, historyLength?: number): void {
     if (this.closing) return;
     const state = this.stateOf(executionId);
     state.fill = true;
+    state.fillVerified = true;
     state.closedInTemporal ||= closedInTemporal;
+    if (historyLength !== undefined) state.verifiedHistoryLength = historyLength;
     this.schedule(state);
   }
 
@@ -210,10 +225,13 @@ export class EventPublisher {
         queue: [],
         fill: false,
         closedInTemporal: false,
+        verifiedHistoryLength: undefined,
+        fillVerified: false,
         closed: false,
         running: false,
         bookmarked: 0,
-        bookmarkedAt: 0,
+        // A short execution gets only the bookmark of its end.
+        bookmarkedAt: Date.now(),
         lastTouched: Date.now(),
       };
       this.states.set(executionId, state);
@@ -333,6 +351,10 @@ export class EventPublisher {
       void this.writeBookmark(state, true)
         .then(() => this.states.delete(state.id))
         .catch(() => undefined);
+    } else if (state.fillVerified && state.published !== undefined) {
+      // Record what the catch-up verified, so its next sweep can skip an execution that did nothing since.
+      state.fillVerified = false;
+      void this.writeBookmark(state).catch(() => undefined);
     } else if (state.closed && state.bookmarked === state.published) {
       this.states.delete(state.id);
     }
@@ -350,7 +372,13 @@ export class EventPublisher {
   private async writeBookmark(state: ExecutionState, final = false): Promise<void> {
     const seq = state.published ?? 0;
     if (!this.options.transport.usable) throw new Error('NATS is not connected');
-    await this.options.bookmarks.put(state.id, { seq, closed: state.closed || final, ...(final && { final: true }), at: new Date().toISOString() });
+    await this.options.bookmarks.put(state.id, {
+      seq,
+      closed: state.closed || final,
+      ...(final && { final: true }),
+      ...(state.verifiedHistoryLength !== undefined && { history_length: state.verifiedHistoryLength }),
+      at: new Date().toISOString(),
+    });
     state.bookmarked = Math.max(state.bookmarked, seq);
     state.bookmarkedAt = Date.now();
   }

@@ -23,7 +23,13 @@ export class KvBookmarkStore implements BookmarkStore {
     if (entry === null || entry.operation !== 'PUT') return undefined;
     const value = entry.json<Partial<Bookmark>>();
     if (typeof value.seq !== 'number') return undefined;
-    return { seq: value.seq, closed: value.closed === true, ...(value.final === true && { final: true }), at: typeof value.at === 'string' ? value.at : new Date(0).toISOString() };
+    return {
+      seq: value.seq,
+      closed: value.closed === true,
+      ...(value.final === true && { final: true }),
+      ...(typeof value.history_length === 'number' && { history_length: value.history_length }),
+      at: typeof value.at === 'string' ? value.at : new Date(0).toISOString(),
+    };
   }
 
   async put(executionId: string, bookmark: Bookmark): Promise<void> {

@@ -7,39 +7,16 @@ import { randomUUID } from 'node:crypto';
 import { jetstreamManager, type StoredMsg } from '@nats-io/jetstream';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { NativeConnection, type Worker } from '@temporalio/worker';
-import { z } from 'zod';
-import { defineTool, type Tool } from '../../../src/activities/tools/tool';
-import { waitFor as waitDirective } from '../../../src/activities/tools/wait-directive';
 import type { PublishedEvent } from '../../../src/events/event-payload';
 import { type EventPublishing, startEventPublishing } from '../../../src/events/event-publishing';
 import { type NatsConfig, NatsConfigSchema, type NatsNames, natsNamesOf } from '../../../src/events/nats-config';
 import { createCadenzaWorker } from '../../../src/worker/create-worker';
 import type { JournalEvent } from '../../../src/workflows/events';
 import { requireTestEnv, TestEnv, testNamespace } from '../harness/test-environment';
+import { natsTools } from './nats-tools';
 import type { TestClient } from '../harness';
 
-/** Seed 000's tool side: asks to wait on its first run, returns the resume data on the next. */
-export const askTool = defineTool({
-  id: 'nats-ask',
-  input: z.object({ wait_reason: z.string(), resume_conditions: z.record(z.string(), z.unknown()).optional() }),
-  run(input, ctx): Promise<unknown> {
-    if (ctx.resume === null || ctx.resume === undefined) {
-      return Promise.resolve(waitDirective({ wait_reason: input.wait_reason, ...(input.resume_conditions && { resume_conditions: input.resume_conditions }) }));
-    }
-    return Promise.resolve({ answer: ctx.resume });
-  },
-});
-
-/** Waits `ms`, then returns `{ slept }`. */
-export const napTool = defineTool({
-  id: 'nap',
-  input: z.object({ ms: z.number().int().min(0) }),
-  run(input) {
-    return new Promise((resolve) => setTimeout(() => resolve({ slept: input.ms }), input.ms));
-  },
-});
-
-export const natsTools = [askTool, napTool] as Tool[];
+export { askTool, napTool, natsTools } from './nats-tools';
 
 /** A fresh prefix: each test gets its own subjects, stream and buckets. */
 export function testPrefix(): string {

@@ -7,8 +7,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findFreePort } from '../../../src/temporal/find-free-port';
-import { isListening } from '../../../src/temporal/find-free-port';
+import { findFreePort, isListening } from '../../../src/temporal/find-free-port';
 
 /** The Debian package's binary, or NATS_SERVER_BIN. CI installs the package (`.ci/run`). */
 export const NATS_SERVER_BIN = process.env.NATS_SERVER_BIN ?? (existsSync('/usr/sbin/nats-server') ? '/usr/sbin/nats-server' : 'nats-server');

@@ -161,12 +161,36 @@ it('catches up at worker start on what no worker published (a worker that died b
       expect(messages.map((m) => m.msgId)).toEqual(events.map((e) => e.id));
     }
     // A second sweep finds nothing missing and publishes nothing twice.
+    // ...and costs no journal query: the closed one is bookmarked closed, the waiting one did nothing since.
+    await w.publishing!.publisher.idle(10_000);
+    await waitFor(async () => (await w.publishing!.catchUp.sweep()).filled === 0, { what: 'a sweep with nothing to fill' });
     const before = (await executionMessages(nc, names, closedOne.workflowId)).length;
-    await w.publishing!.catchUp.sweep();
     await w.publishing!.publisher.idle(10_000);
     expect((await executionMessages(nc, names, closedOne.workflowId)).length).toBe(before);
   } finally {
     await t.client.workflow.getHandle(waiting.workflowId).terminate('test over').catch(() => undefined);
+    await w.shutdown();
+  }
+});
+
+it('starts while NATS is down: executions run at full speed, and their events go out once NATS comes up', async () => {
+  const prefix = testPrefix();
+  const names = natsNamesOf({ CADENZA_NATS_PREFIX: prefix, CADENZA_NATS_STREAM: undefined });
+  await nats.stop();
+  const w = await startPublishingWorker(t, `nats-${randomUUID()}`, natsConfig(nats.url, prefix));
+  try {
+    const handle = await startExecution(t.client, w.taskQueue, seed001, { order: 'offline' });
+    expect((await handle.result()).status).toBe('completed');
+    expect(w.publishing!.link.usable).toBe(false);
+    await nats.resume();
+    const events = await journal(handle);
+    const messages = await waitFor(async () => {
+      const m = await executionMessages(nc, names, handle.workflowId);
+      return m.length >= events.length && m;
+    }, { what: 'the events after NATS came up', timeoutMs: 30_000 });
+    expect(messages.map((m) => m.msgId)).toEqual(events.map((e) => e.id));
+  } finally {
+    if (!nats.running) await nats.resume();
     await w.shutdown();
   }
 });
