@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './api/auth/permissions';
+import { natsConfigShape } from './events/nats-config';
 
 const csv = z
   .string()
@@ -99,6 +100,8 @@ export const ConfigSchema = z.object({
    * host's loopback (a container); never on a network.
    */
   CADENZA_ALLOW_UNAUTHENTICATED: flag,
+  /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
+  ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

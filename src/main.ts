@@ -160,6 +160,10 @@ async function main(): Promise<void> {
     say(`  Temporal UI    ${webUi ?? '(the UI of the server at TEMPORAL_ADDRESS)'}`);
     say(`  Temporal gRPC  ${address}  (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.CADENZA_TASK_QUEUE})`);
     if (dbFile) say(`  Temporal data  ${dbFile}`);
+    if (config.NATS_URL.length > 0) {
+      const p = config.CADENZA_NATS_PREFIX;
+      say(`  NATS           ${config.NATS_URL.join(', ')}  (events ${p}.events.>, commands ${p}.commands.>; docs/events.md)`);
+    }
     for (const item of registered) {
       const version = item.version === null ? '' : ` v${item.version}`;
       say(`  Definition     ${item.id}${version}: ${item.outcome}${item.detail ? ` (${item.detail})` : ''}  [${item.file}]`);

@@ -9,6 +9,9 @@ import { assertSafeToListen } from './api/auth/listen-guard';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';
+import { assertCommandsSafe } from './events/command-auth';
+import { type CommandIntake, startCommandIntake } from './events/command-intake';
+import { logToPino } from './events/events-log';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 
 export interface StartServerOptions {
@@ -47,6 +50,7 @@ export class StartupError extends Error {
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   // Before anything else: never serve a keyless API to a network.
   assertSafeToListen(config);
+  if (config.NATS_URL.length > 0) assertCommandsSafe(config);
   let connection: Connection | undefined;
   let client = options.client;
   const temporalAddress = options.temporalAddress ?? temporalAddressOf(config);
@@ -75,11 +79,15 @@ export async function startServer(config: Config, options: StartServerOptions = 
       app.log.error({ err: error }, 'registering the definitions directory failed'),
     );
   }
+  // NATS commands (docs/events.md): connects in the background, never delays or fails the API.
+  const natsCommands: CommandIntake | undefined =
+    config.NATS_URL.length > 0 ? startCommandIntake({ config, client, definitions, log: logToPino(app.log) }) : undefined;
   options.onReady?.({ url });
 
   let closing: Promise<void> | undefined;
   const close = (): Promise<void> => {
     closing ??= (async () => {
+      await natsCommands?.close();
       await app.close();
       await connection?.close();
     })();

@@ -3,8 +3,11 @@
  * `runWorker` in-process.
  */
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
+import { Client, Connection } from '@temporalio/client';
 import { loadUserTools } from './activities/tools/load-user-tools';
 import { type Config, ConfigError, loadConfig } from './config';
+import { type EventPublishing, startEventPublishing } from './events/event-publishing';
+import { type EventsLog, logToConsole } from './events/events-log';
 import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
 
 export interface RunningWorker {
@@ -15,17 +18,20 @@ export interface RunningWorker {
 
 export async function runWorker(
   config: Config,
-  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning'] } = {},
+  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning']; log?: EventsLog } = {},
 ): Promise<RunningWorker> {
   const address = options.address ?? config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
   const connection = options.connection ?? (await NativeConnection.connect({ address }));
   const tools = await loadUserTools(config.CADENZA_TOOLS);
+  // NATS_URL set: journal events go to JetStream (docs/events.md); the publisher reads journals for its catch-up.
+  const events = config.NATS_URL.length > 0 ? await startPublishing(config, address, options.log ?? logToConsole('warn')) : undefined;
   const worker = await createCadenzaWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.CADENZA_TASK_QUEUE,
     tools,
     ...(options.tuning && { tuning: options.tuning }),
+    ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
   });
   const running = worker.run();
   return {
@@ -33,7 +39,21 @@ export async function runWorker(
     async shutdown() {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
+      await events?.close();
       if (!options.connection) await connection.close();
+    },
+  };
+}
+
+async function startPublishing(config: Config, address: string, log: EventsLog): Promise<{ publishing: EventPublishing; close(): Promise<void> }> {
+  const clientConnection = await Connection.connect({ address });
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const publishing = startEventPublishing({ config, client, taskQueue: config.CADENZA_TASK_QUEUE, log });
+  return {
+    publishing,
+    async close() {
+      await publishing.close();
+      await clientConnection.close();
     },
   };
 }
@@ -51,7 +71,7 @@ if (require.main === module) {
       throw err;
     }
     Runtime.install({ logger: new DefaultLogger(sdkLogLevel(config.LOG_LEVEL)) });
-    const running = await runWorker(config);
+    const running = await runWorker(config, { log: logToConsole(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' || config.LOG_LEVEL === 'info' ? 'info' : 'warn') });
     console.log(`Cadenza worker polling task queue "${config.CADENZA_TASK_QUEUE}"`);
     const stop = () => void running.shutdown().then(() => process.exit(0));
     process.once('SIGINT', stop);

@@ -19,6 +19,7 @@ import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
+import { streamRoutes } from './routes/stream';
 import { workflowRoutes } from './routes/workflows';
 import { registerYamlBodyParser } from './yaml-body';
 
@@ -94,6 +95,7 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
   await app.register(workflowRoutes, { definitions });
   await app.register(executionRoutes, { executions });
+  await app.register(streamRoutes, { executions, client });
   await app.register(commandRoutes, { commands });
   await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions) });
   return app;
