@@ -26,23 +26,25 @@ export interface InputOverride {
   value: unknown;
 }
 
-export async function runBasicTask(
-  host: TaskHost,
-  run: TaskRun,
-  task: BasicTask,
-  config: WorkflowConfig | undefined,
-  override?: InputOverride,
-): Promise<void> {
+/** Resolves a basic task's input when it is scheduled, so TaskScheduled can carry it (seed 001). */
+export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: InputOverride): void {
   if (override !== undefined) {
     run.input = override.value;
-  } else {
-    try {
-      run.input = renderTemplate(task.with ?? {}, run.inboundContext, 'with');
-    } catch (err) {
-      run.attempts = 1;
-      host.failTask(run, { message: err instanceof Error ? err.message : String(err), type: 'TemplateError', non_retryable: true });
-      return;
-    }
+    return;
+  }
+  try {
+    run.input = renderTemplate(task.with ?? {}, run.inboundContext, 'with');
+  } catch (err) {
+    run.inputError = err instanceof Error ? err.message : String(err);
+  }
+}
+
+/** Runs a basic task whose input `resolveBasicInput` resolved. */
+export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask, config: WorkflowConfig | undefined): Promise<void> {
+  if (run.inputError !== null) {
+    run.attempts = 1;
+    host.failTask(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
+    return;
   }
   host.recordTask(run);
 

@@ -93,3 +93,12 @@ export interface ResumePlan {
   /** Gates that stay open after this resume (approvals, waits). */
   still_open: Array<{ task_id: string | null; reason: string }>;
 }
+
+/** A command refused before it reached the workflow's handlers, to be journaled as CommandRejected. */
+export interface CommandRejectedNotice {
+  command: string;
+  type: string;
+  message: string;
+  payload?: unknown;
+  actor?: string;
+}

@@ -6,6 +6,7 @@
 import { ApplicationFailure } from '@temporalio/workflow';
 import {
   CommandErrorType,
+  type CommandRejectedNotice,
   type DecideCommand,
   PauseMode,
   type PauseCommand,
@@ -257,6 +258,20 @@ export class ExecutionCommands {
     }
     // No task waits for it yet: keep it for the wait task that will.
     m.bufferedSignals.push({ name, payload, received_at: new Date().toISOString() });
+  }
+
+  /** Journals a refusal reported from outside (a refused NATS command); never fails. */
+  recordRejection(notice: CommandRejectedNotice): void {
+    const valid = isObject(notice) && typeof notice.command === 'string' && typeof notice.type === 'string' && typeof notice.message === 'string';
+    if (!valid) {
+      this.reject('commandRejected', notice, invalid('a commandRejected notice needs command, type and message strings'));
+      return;
+    }
+    this.machine.journal.append({
+      type: EventType.CommandRejected,
+      ...(typeof notice.actor === 'string' && { actor: notice.actor }),
+      data: { command: notice.command, type: notice.type, message: notice.message, payload: notice.payload ?? null },
+    });
   }
 
   /** Journals a refused signal; the execution goes on untouched. */

@@ -16,7 +16,7 @@ import type { ParallelTask, RouterTask, Task } from '../definitions/schema';
 import { evaluateExpression } from '../definitions/expressions';
 import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
-import { type InputOverride, runBasicTask } from './basic-task';
+import { type InputOverride, resolveBasicInput, runBasicTask } from './basic-task';
 import type { PauseMode } from './commands';
 import type {
   ExecutionError,
@@ -205,10 +205,10 @@ export class ExecutionMachine implements TaskHost {
   }
 
   private async runTask(task: Task, branch: string | null, rerun: RerunOptions = {}): Promise<TaskOutcome> {
-    const run = this.schedule(task, branch, rerun.context);
+    const run = this.schedule(task, branch, rerun);
     switch (task.type) {
       case 'basic':
-        await runBasicTask(this, run, task, this.input.definition.config, rerun.input);
+        await runBasicTask(this, run, task, this.input.definition.config);
         return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
       case 'router':
         return this.runRouter(run, task);
@@ -222,11 +222,12 @@ export class ExecutionMachine implements TaskHost {
     }
   }
 
-  private schedule(task: Task, branch: string | null, contextPatch?: Record<string, unknown>): TaskRun {
+  private schedule(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
     const previous = this.latestRun.get(task.id);
     const scope = this.templateScope();
-    const inbound = contextPatch === undefined ? scope : deepMerge(scope, contextPatch);
+    const inbound = rerun.context === undefined ? scope : deepMerge(scope, rerun.context);
     const run = new TaskRun(task.id, uuid4(), task.type, branch, inbound, (previous?.runNumber ?? 0) + 1);
+    if (task.type === 'basic') resolveBasicInput(run, task, rerun.input);
     this.runs.push(run);
     this.latestRun.set(task.id, run);
     this.recordTask(run);
@@ -234,7 +235,13 @@ export class ExecutionMachine implements TaskHost {
       type: EventType.TaskScheduled,
       task_id: run.taskId,
       task_exec_id: run.taskExecId,
-      data: { task_type: task.type, branch, run: run.runNumber, ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }) },
+      data: {
+        task_type: task.type,
+        branch,
+        run: run.runNumber,
+        ...(task.type === 'basic' && { tool: task.tool, input: run.input }),
+        ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }),
+      },
     });
     return run;
   }

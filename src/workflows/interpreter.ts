@@ -8,6 +8,7 @@ import { CommandRejection, ExecutionCommands } from './execution-commands';
 import { CommandErrorType, type DecideCommand, type PauseCommand, type ResumeCommand, type TaskResumeCommand } from './commands';
 import { ExecutionMachine } from './execution-machine';
 import {
+  commandRejectedSignal,
   decideSignal,
   decideUpdate,
   eventsQuery,
@@ -47,6 +48,7 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   setHandler(resumeSignal, (c) => signal('resume', c, commands.validateResume(c), () => commands.applyResume(c)));
   setHandler(taskResumeSignal, (c) => signal('taskResume', c, commands.validateTaskResume(c), () => commands.applyTaskResume(c)));
   setHandler(decideSignal, (c) => signal('decide', c, commands.validateDecide(c), () => commands.applyDecide(c)));
+  setHandler(commandRejectedSignal, (notice) => commands.recordRejection(notice));
   setDefaultSignalHandler((name, ...args) => commands.receiveSignal(name, args[0] ?? null));
 
   function signal(name: string, command: unknown, rejection: CommandRejection | undefined, apply: () => unknown): void {

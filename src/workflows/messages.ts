@@ -4,7 +4,7 @@
  * what the `temporal` CLI uses, e.g. `temporal workflow signal --name pause`.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { DecideCommand, PauseCommand, ResumeCommand, ResumePlan, TaskResumeCommand } from './commands';
+import type { CommandRejectedNotice, DecideCommand, PauseCommand, ResumeCommand, ResumePlan, TaskResumeCommand } from './commands';
 import type { EventsPage, EventsQueryArgs, ExecutionView, StatusView, TaskContextView } from './contracts';
 import type { ResumeResult } from './execution-commands';
 
@@ -38,3 +38,6 @@ export const taskResumeUpdate = defineUpdate<StatusView, [command: TaskResumeCom
 /** Decides an approval (seed 003). */
 export const decideSignal = defineSignal<[command: DecideCommand]>('decide');
 export const decideUpdate = defineUpdate<StatusView, [command: DecideCommand]>('decide');
+
+/** Journals a command refused outside the workflow (e.g. a NATS command whose update was refused). */
+export const commandRejectedSignal = defineSignal<[notice: CommandRejectedNotice]>('commandRejected');

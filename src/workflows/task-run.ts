@@ -14,6 +14,8 @@ export class TaskRun {
   input: unknown = null;
   output: unknown = null;
   error: TaskError | null = null;
+  /** Why the input could not be resolved (a template error), if it could not. */
+  inputError: string | null = null;
   /** Data of the TaskResume that last woke this run (seed 000). */
   resumeData: unknown = null;
 
