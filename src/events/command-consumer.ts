@@ -57,7 +57,8 @@ export class NatsCommandConsumer {
   }
 
   /** Subscribes on `nc` (once per connection object; NATS re-subscribes by itself after a reconnect). */
-  attach(nc: NatsConnection): void {
+  /** Subscribes on `nc`; resolves once the server has the subscriptions, so a request finds a responder. */
+  async attach(nc: NatsConnection): Promise<void> {
     if (this.subscribedOn === nc) return;
     this.subscribedOn = nc;
     this.subscriptions = commandSubjects(this.options.names.prefix).map((subject) =>
@@ -74,6 +75,7 @@ export class NatsCommandConsumer {
         },
       }),
     );
+    await nc.flush();
   }
 
   /** Stops taking commands and waits for the ones being handled. */
@@ -174,7 +176,7 @@ export class NatsCommandConsumer {
       return await apply();
     } catch (error) {
       if (error instanceof CommandRefused) {
-        const journaled = await this.rejections.record(executionId, refused, error.slug);
+        const journaled = await this.rejections.record(executionId, refused, error.slug, error.detail);
         error.extensions.journaled = journaled;
       }
       throw error;

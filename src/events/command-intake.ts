@@ -65,7 +65,7 @@ export function startCommandIntake(options: CommandIntakeOptions): CommandIntake
     log,
     onConnected: async (nc) => {
       gates = (await ensureJetStreamResources(nc, names)).gates;
-      consumer.attach(nc);
+      await consumer.attach(nc);
     },
   });
   return {

@@ -236,8 +236,9 @@ describe('pause, resume, cancel', () => {
     const paused = await command(`commands.workflow.napping.pause.${x}`, { reason: 'look first', mode: 'graceful' });
     expect(paused.status).toBe(200);
     expect(resultOf(paused.reply)).toMatchObject({ execution_id: x, status: expect.stringMatching(/^paus(ing|ed)$/) });
-    // A second pause is refused for now (not journaled: a later one could apply).
-    expect(expectProblem((await command(`commands.workflow.napping.pause.${x}`, {})).reply, 409, 'already_paused')).toMatchObject({ journaled: false });
+    // A second pause is refused, and the refusal journaled too (recording it never applies it).
+    expect(expectProblem((await command(`commands.workflow.napping.pause.${x}`, {})).reply, 409, 'already_paused')).toMatchObject({ journaled: true });
+    await waitFor(async () => (await journalOf(t.client, x)).find((e) => e.type === 'CommandRejected' && e.data.type === 'already_paused'), { what: 'already_paused journaled' });
 
     await waitFor(async () => {
       const s = await t.client.workflow.getHandle(x).query(statusQuery);
@@ -260,7 +261,8 @@ describe('pause, resume, cancel', () => {
     expectProblem((await command(`commands.workflow.napping.cancel.${x}`, {})).reply, 409, 'execution_closed');
 
     const y = await trigger('napping', { ms: 3000 });
-    expect(expectProblem((await command(`commands.workflow.napping.resume.${y}`, {})).reply, 409, 'not_paused')).toMatchObject({ journaled: false });
+    expect(expectProblem((await command(`commands.workflow.napping.resume.${y}`, {})).reply, 409, 'not_paused')).toMatchObject({ journaled: true });
+    await waitFor(async () => (await journalOf(t.client, y)).find((e) => e.type === 'CommandRejected' && e.data.type === 'not_paused'), { what: 'not_paused journaled' });
   });
 
   it('cancels a running execution', async () => {

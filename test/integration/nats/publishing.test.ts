@@ -66,7 +66,7 @@ it('publishes seed 001 (a successful task) on the seeds\' subjects, in order, wi
 
     const [started, scheduled, , taskStarted, completed, done] = messages.map((m) => m.event);
     expect(started).toMatchObject({ type: 'WorkflowExecutionStarted', workflow_id: 'seed-001', workflow_exec_id: x, inputs: { order: 'A-1' } });
-    expect(scheduled).toMatchObject({ type: 'TaskScheduled', workflow_id: 'seed-001', workflow_exec_id: x, task_id: 'greet', task_exec_id: task });
+    expect(scheduled).toMatchObject({ type: 'TaskScheduled', workflow_id: 'seed-001', workflow_exec_id: x, task_id: 'greet', task_exec_id: task, inputs: { greeting: 'hello A-1' } });
     expect(taskStarted).toMatchObject({ type: 'TaskExecutionStarted', workflow_exec_id: x, task_id: 'greet', task_exec_id: task, attempt: 1 });
     expect(completed).toMatchObject({ type: 'TaskExecutionSuccess', workflow_exec_id: x, task_exec_id: task, outputs: { greeting: 'hello A-1' } });
     expect(done).toMatchObject({ type: 'WorkflowExecutionSuccess', workflow_exec_id: x, outputs: { greeting: 'hello A-1' } });
