@@ -26,6 +26,8 @@ export interface BenchResults {
   scale: ScaleResult | null;
   startup: StartupResult | null;
   targets: TargetCheck[];
+  /** Scenarios that failed, with the reason (the others still ran). */
+  errors: Record<string, string>;
 }
 
 export interface TargetCheck {
@@ -66,6 +68,7 @@ export function renderMarkdown(r: BenchResults): string {
   const competing = [...new Set([r.load.before, ...r.load.during, r.load.after].flatMap((l) => l.competing))];
   lines.push(competing.length === 0 ? 'No competing test runs or Temporal servers seen before, during or after.' : `Competing processes seen: ${competing.length} (see latest.json).`, '');
 
+  for (const [scenario, message] of Object.entries(r.errors)) lines.push(`**${scenario} failed:** ${message.split('\n')[0]}`, '');
   lines.push('| Figure | Value | Target | Met |', '|---|---|---|---|');
   for (const t of r.targets) lines.push(`| ${t.figure} | ${fmt(t.value)} ${t.unit} | ${t.target} | ${t.met ? 'yes' : '**no**'} |`);
   lines.push('');
@@ -77,6 +80,14 @@ export function renderMarkdown(r: BenchResults): string {
     for (const k of Object.values(rl.kinds)) {
       const d = k.to_activity_start_ms;
       lines.push(`| ${k.label} | ${k.via} | ${fmt(d.p50)} ms | ${fmt(d.p95)} ms | ${fmt(d.p99)} ms | ${fmt(d.max)} ms | ${fmt(k.to_response_ms.p50)} / ${fmt(k.to_response_ms.p99)} ms |`);
+    }
+    lines.push('');
+    lines.push('Where it goes (from the histories of the last samples; p50 / p99 per segment):', '');
+    lines.push('| Command | traced | sent → task scheduled | queued for the worker | worker task | → activity running |', '|---|---|---|---|---|---|');
+    for (const k of Object.values(rl.kinds)) {
+      const b = k.breakdown;
+      const seg = (d: { p50: number; p99: number }) => `${fmt(d.p50)} / ${fmt(d.p99)} ms`;
+      lines.push(`| ${k.label} | ${b.traced} | ${seg(b.to_server_ms)} | ${seg(b.task_queue_wait_ms)} | ${seg(b.worker_task_ms)} | ${seg(b.to_activity_start_ms)} |`);
     }
     lines.push('');
   }

@@ -43,6 +43,13 @@ interface Parameters {
   tuning: WorkerTuning;
 }
 
+/**
+ * The settings the bench runs with unless told otherwise: what the targets need (measured, see
+ * bench/README.md) and what the lead is asked to make Cadenza's defaults. `--preload none
+ * --eager-activities off --max-cached-workflows sdk` measures Cadenza as it ships today.
+ */
+const RECOMMENDED = { preload: 'expressions', maxCachedWorkflows: 1000, eagerActivities: true } as const;
+
 /** Short names for `--preload`: what each puts in the bundler's `preloadModules`. */
 const libraries = ['@marcbachmann/cel-js', '@cfworker/json-schema'];
 const preloadSets: Record<string, string[]> = {
@@ -94,8 +101,9 @@ function parameters(argv: string[]): Parameters {
   const sides = (values['overhead-sides'] ?? 'cadenza,raw').split(',').map((s) => s.trim());
   for (const s of sides) if (s !== 'cadenza' && s !== 'raw') throw new Error(`--overhead-sides: unknown side "${s}" (cadenza, raw)`);
   const rounds = int('rounds', values.rounds, smoke ? 1 : 3);
-  const tuning: WorkerTuning = {};
-  if (values['max-cached-workflows'] !== undefined) tuning.maxCachedWorkflows = int('max-cached-workflows', values['max-cached-workflows'], 0);
+  // `sdk` leaves the SDK's own default (derived from the heap limit).
+  const maxCached = values['max-cached-workflows'];
+  const tuning: WorkerTuning = maxCached === 'sdk' ? {} : { maxCachedWorkflows: int('max-cached-workflows', maxCached, RECOMMENDED.maxCachedWorkflows) };
   if (values['reuse-v8-context'] !== undefined) tuning.reuseV8Context = flag('reuse-v8-context', values['reuse-v8-context'], true);
   if (values['wft-slots'] !== undefined) tuning.maxConcurrentWorkflowTaskExecutions = int('wft-slots', values['wft-slots'], 0);
   if (values['activity-slots'] !== undefined) tuning.maxConcurrentActivityTaskExecutions = int('activity-slots', values['activity-slots'], 0);
@@ -113,8 +121,8 @@ function parameters(argv: string[]): Parameters {
     scaleConcurrency: int('scale-concurrency', values['scale-concurrency'], smoke ? 8 : 32),
     overheadSides: sides as Side[],
     startupRounds: int('startup-rounds', values['startup-rounds'], smoke ? 1 : 3),
-    eagerActivities: flag('eager-activities', values['eager-activities'], true),
-    preloadModules: preloadOf(values.preload),
+    eagerActivities: flag('eager-activities', values['eager-activities'], RECOMMENDED.eagerActivities),
+    preloadModules: preloadOf(values.preload ?? RECOMMENDED.preload),
     tuning,
   };
 }
@@ -135,7 +143,18 @@ async function main(): Promise<void> {
   const before = await loadInfo();
   log(`bench (${p.smoke ? 'smoke' : 'full'}): ${p.only.join(', ')} on ${machine.cpu_model}, ${machine.cores} cores; load ${before.loadavg_1m}/${before.loadavg_5m}, ${before.competing.length} competing processes`);
 
-  const results: Omit<BenchResults, 'finished_at' | 'duration_s' | 'load' | 'targets'> = {
+  const errors: Partial<Record<Scenario, string>> = {};
+  // A failed scenario is recorded and the others still run: a long bench should not lose everything.
+  const attempt = async <T>(scenario: Scenario, run: () => Promise<T>): Promise<T | null> => {
+    try {
+      return await run();
+    } catch (error) {
+      errors[scenario] = error instanceof Error ? error.message : String(error);
+      log(`${scenario} failed: ${errors[scenario]}`);
+      return null;
+    }
+  };
+  const results: Omit<BenchResults, 'finished_at' | 'duration_s' | 'load' | 'targets' | 'errors'> = {
     schema: RESULTS_SCHEMA,
     mode: p.smoke ? 'smoke' : 'full',
     started_at: startedAt.toISOString(),
@@ -151,7 +170,7 @@ async function main(): Promise<void> {
   // First, alone: `npm start` starts its own dev server, which must not compete with the bench's.
   if (p.only.includes(Scenario.Startup)) {
     log('startup: npm start …');
-    results.startup = await runStartup({ rounds: p.startupRounds, log });
+    results.startup = await attempt(Scenario.Startup, () => runStartup({ rounds: p.startupRounds, log }));
   }
 
   const needsEnvironment = p.only.some((s) => s !== Scenario.Startup);
@@ -165,17 +184,17 @@ async function main(): Promise<void> {
       if (p.only.includes(Scenario.Latency)) {
         await census();
         log(`resume latency: ${p.samples} samples × ${p.latencyRounds} rounds per command …`);
-        results.resume_latency = await runResumeLatency(env, { samples: p.samples, rounds: p.latencyRounds, batch: p.batch, warmup: p.smoke ? 3 : 30, log });
+        results.resume_latency = await attempt(Scenario.Latency, () => runResumeLatency(env, { samples: p.samples, rounds: p.latencyRounds, batch: p.batch, warmup: p.smoke ? 3 : 30, traced: p.smoke ? 5 : 100, log }));
       }
       if (p.only.includes(Scenario.Overhead)) {
         await census();
         log(`overhead: ${p.overheadExecutions} executions × ${p.overheadRounds} rounds per side, concurrency ${p.concurrency} …`);
-        results.overhead = await runOverhead(env, { executions: p.overheadExecutions, concurrency: p.concurrency, rounds: p.overheadRounds, warmup: p.smoke ? 4 : 40, sides: p.overheadSides, log });
+        results.overhead = await attempt(Scenario.Overhead, () => runOverhead(env, { executions: p.overheadExecutions, concurrency: p.concurrency, rounds: p.overheadRounds, warmup: p.smoke ? 4 : 40, sides: p.overheadSides, log }));
       }
       if (p.only.includes(Scenario.Scale)) {
         await census();
         log(`scale: ${p.paused} paused at once …`);
-        results.scale = await runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, log });
+        results.scale = await attempt(Scenario.Scale, () => runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, log }));
       }
     } finally {
       await env.close();
@@ -189,6 +208,7 @@ async function main(): Promise<void> {
     duration_s: Math.round((finishedAt.getTime() - startedAt.getTime()) / 100) / 10,
     load: { before, during, after: await loadInfo() },
     targets: [],
+    errors,
   };
   full.targets = checkTargets(full);
   const markdown = renderMarkdown(full);
@@ -198,6 +218,7 @@ async function main(): Promise<void> {
   await writeAtomically(join(outDir, 'latest.md'), markdown);
   process.stdout.write(markdown);
   log(`results written to ${join(outDir, 'latest.json')} and latest.md (${full.duration_s} s)`);
+  if (Object.keys(errors).length > 0) throw new Error(`scenarios failed: ${Object.keys(errors).join(', ')}`);
 }
 
 /** Written aside, then renamed: a reader never sees half a file. */

@@ -10,6 +10,7 @@ import { approvalDefinition, breakpointDefinition, waitDefinition } from '../def
 import type { GateCommand } from '../gate-commands';
 import { mapConcurrent } from '../concurrency';
 import { triggerMany, waitPaused } from '../executions';
+import { type LatencyBreakdown, type TracedSample, traceSamples } from '../latency-trace';
 import { type Distribution, distribution, medianDistribution } from '../stats';
 
 export const LatencyKind = { Resume: 'resume', Approval: 'approval', TaskResume: 'task_resume' } as const;
@@ -35,6 +36,8 @@ export interface ResumeLatencyOptions {
   /** Executions paused ahead of each stretch of samples. */
   batch: number;
   warmup: number;
+  /** Samples of each command split into segments from their histories. */
+  traced: number;
   log: (line: string) => void;
 }
 
@@ -46,6 +49,8 @@ export interface KindResult {
   /** Command sent → API (or update) answered, ms. */
   to_response_ms: Distribution;
   rounds: Array<{ to_activity_start_ms: Distribution; to_response_ms: Distribution }>;
+  /** The last samples of the last round, split by their execution histories (see latency-trace.ts). */
+  breakdown: LatencyBreakdown;
 }
 
 export interface ResumeLatencyResult {
@@ -57,10 +62,12 @@ export interface ResumeLatencyResult {
 export async function runResumeLatency(env: BenchEnvironment, options: ResumeLatencyOptions): Promise<ResumeLatencyResult> {
   for (const spec of kinds) await sample(env, spec, options.warmup, options.batch);
   const perKind = new Map<LatencyKind, KindResult['rounds']>(kinds.map((k) => [k.kind, []]));
+  const lastSamples = new Map<LatencyKind, TracedSample[]>();
   for (let round = 1; round <= options.rounds; round++) {
     // Kinds interleave round by round, so a drift in machine load spreads over all three.
     for (const spec of kinds) {
-      const { toStart, toResponse } = await sample(env, spec, options.samples, options.batch);
+      const { toStart, toResponse, traced } = await sample(env, spec, options.samples, options.batch);
+      lastSamples.set(spec.kind, traced.slice(-options.traced));
       const result = { to_activity_start_ms: distribution(toStart), to_response_ms: distribution(toResponse) };
       perKind.get(spec.kind)!.push(result);
       options.log(`  round ${round} ${spec.kind}: p50 ${result.to_activity_start_ms.p50} ms, p95 ${result.to_activity_start_ms.p95}, p99 ${result.to_activity_start_ms.p99} (n=${toStart.length})`);
@@ -69,7 +76,9 @@ export async function runResumeLatency(env: BenchEnvironment, options: ResumeLat
   const result = {} as Record<LatencyKind, KindResult>;
   for (const spec of kinds) {
     const rounds = perKind.get(spec.kind)!;
+    const breakdown = await traceSamples(env.client, lastSamples.get(spec.kind) ?? []);
     result[spec.kind] = {
+      breakdown,
       label: spec.label,
       via: env.commands.paths[spec.command],
       to_activity_start_ms: medianDistribution(rounds.map((r) => r.to_activity_start_ms)),
@@ -81,9 +90,10 @@ export async function runResumeLatency(env: BenchEnvironment, options: ResumeLat
 }
 
 /** Takes `count` samples of one kind: pause a batch, then open its gates one after the other. */
-async function sample(env: BenchEnvironment, spec: KindSpec, count: number, batch: number): Promise<{ toStart: number[]; toResponse: number[] }> {
+async function sample(env: BenchEnvironment, spec: KindSpec, count: number, batch: number): Promise<{ toStart: number[]; toResponse: number[]; traced: TracedSample[] }> {
   const toStart: number[] = [];
   const toResponse: number[] = [];
+  const traced: TracedSample[] = [];
   while (toStart.length < count) {
     const ids = await triggerMany(env.http, spec.definitionId, Math.min(batch, count - toStart.length), 8);
     await mapConcurrent(ids, 8, (id) => waitPaused(env.http, id));
@@ -94,7 +104,8 @@ async function sample(env: BenchEnvironment, spec: KindSpec, count: number, batc
       const startedAt = await env.starts.next(id, 30_000);
       toStart.push(startedAt - sentAt);
       toResponse.push(answeredAt - sentAt);
+      traced.push({ executionId: id, sentAt, activityStartedAt: startedAt });
     }
   }
-  return { toStart, toResponse };
+  return { toStart, toResponse, traced };
 }

@@ -77,7 +77,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     }).finally(() => clearInterval(progress));
     const triggerS = (performance.now() - t0) / 1000;
     log(`  ${paused} triggered in ${round(triggerS)} s`);
-    await waitVisibleCount(env.client, breakpointDefinition.id, ExecutionStatus.Paused, paused, Math.max(120_000, paused * 20), (seen) => {
+    await waitVisibleCount(env.client, breakpointDefinition.id, ExecutionStatus.Paused, paused, Math.max(120_000, paused * 60), (seen) => {
       if (seen < paused) log(`  paused (visibility): ${seen}/${paused}`);
     });
     const allPausedS = (performance.now() - t0) / 1000;

@@ -44,6 +44,7 @@ test('latest.json holds every scenario with the agreed shape', async () => {
   const results = JSON.parse(await readFile(join(outDir, 'latest.json'), 'utf8')) as BenchResults;
   expect(results.schema).toBe('cadenza-bench/1');
   expect(results.mode).toBe('smoke');
+  expect(results.errors).toEqual({});
   expect(results.machine.cores).toBeGreaterThan(0);
   expect(results.load.during.length).toBeGreaterThan(0);
   expect(results.settings?.worker).toHaveProperty('maxCachedWorkflows');
