@@ -25,6 +25,7 @@ export const commandRefusalKinds: Readonly<Record<CommandErrorType, RefusalKind>
   [CommandErrorType.ConditionNotMet]: { status: 409, title: 'Wait condition not met' },
   [CommandErrorType.ApproverNotAllowed]: { status: 403, title: 'Approver not allowed' },
   [CommandErrorType.TaskNotFound]: { status: 404, title: 'Task not found' },
+  [CommandErrorType.TaskAmbiguous]: { status: 409, title: 'Task ambiguous' },
   [CommandErrorType.DecisionInvalid]: { status: 422, title: 'Invalid decision data' },
   [CommandErrorType.ResumeDataInvalid]: { status: 422, title: 'Invalid resume data' },
   [CommandErrorType.OutputInvalid]: { status: 422, title: 'Invalid task output' },

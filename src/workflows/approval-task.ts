@@ -46,7 +46,7 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
       on_timeout: task.on_timeout ?? 'fail',
     }),
   );
-  const resolution = await host.gates.wait(gate, timeoutMs);
+  const resolution = await host.awaitGate(gate, timeoutMs);
 
   let output: ApprovalOutput;
   if (resolution.kind === 'decision') {

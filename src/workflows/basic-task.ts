@@ -56,7 +56,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
   let resume: unknown;
 
   for (let attempt = 1; ; attempt++) {
-    await host.holdIfPaused(task.id);
+    await host.holdIfPaused(task.id, run.branch);
     run.attempts = attempt;
     run.status = TaskStatus.Running;
     host.recordTask(run);
@@ -154,7 +154,7 @@ async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait
       ...(wait.resume_schema !== undefined && { resume_schema: wait.resume_schema }),
     }),
   );
-  const resolution = await host.gates.wait(gate);
+  const resolution = await host.awaitGate(gate);
   const data = resolution.kind === 'resume_data' ? resolution.data : null;
   run.resumeData = data;
   run.status = TaskStatus.Scheduled;

@@ -47,6 +47,8 @@ export interface TaskResumeCommand {
 /** `decide`: an approval decision. `actor`/`roles` come from the authenticated caller (REST, NATS). */
 export interface DecideCommand {
   task_id: string;
+  /** Names one run of the approval task; needed only when several runs of it wait. */
+  task_exec_id?: string;
   decision: 'approve' | 'reject';
   comment?: string;
   data?: unknown;
@@ -62,6 +64,7 @@ export const CommandErrorType = {
   ResumeRequirementsUnmet: 'resume_requirements_unmet',
   TaskAlreadyCompleted: 'task_already_completed',
   TaskNotFound: 'task_not_found',
+  TaskAmbiguous: 'task_ambiguous',
   TaskNotGated: 'task_not_gated',
   TaskNotWaiting: 'task_not_waiting',
   ApprovalNotPending: 'approval_not_pending',

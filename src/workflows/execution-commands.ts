@@ -1,12 +1,11 @@
 /**
  * Operator commands on an execution: one validation and one handler per command, shared by the
  * signal path (a refused signal is journaled as CommandRejected and ignored) and the update path
- * (the validator refuses synchronously and leaves no trace in history).
+ * (the validator refuses synchronously and leaves no trace in history). Every `validate*` takes any
+ * value at all (docs/design.md §4); an `apply*` runs only after its validation passed.
  */
-import { ApplicationFailure } from '@temporalio/workflow';
 import {
   CommandErrorType,
-  type CommandRejectedNotice,
   type DecideCommand,
   PauseMode,
   type PauseCommand,
@@ -14,28 +13,21 @@ import {
   type ResumePlan,
   type TaskResumeCommand,
 } from './commands';
+import { invalid, parseDecide, parsePause, parseRejectedNotice, parseResume, parseTaskResume } from './command-parsing';
+import { CommandRejection } from './command-rejection';
 import type { StatusView } from './contracts';
 import { EventType } from './events';
 import { type ExecutionMachine, waitingResumedEvent } from './execution-machine';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
+import { payloadProblem, rejectedPayloadSummary } from './payload-bounds';
 import { planResume } from './resume-planner';
 import { checkAgainstSchema } from './schema-check';
 import { PauseReason } from './states';
 
-/** A refused command: a stable type, a one-line message, and details (e.g. `missing`). */
-export class CommandRejection {
-  constructor(
-    readonly type: CommandErrorType,
-    readonly message: string,
-    readonly details: Record<string, unknown> = {},
-  ) {}
+export { CommandRejection } from './command-rejection';
 
-  toFailure(): ApplicationFailure {
-    return ApplicationFailure.create({ type: this.type, message: this.message, nonRetryable: true, details: [this.details] });
-  }
-}
-
+/** Answer of the resume update: the plan that was applied and the status after it. */
 export interface ResumeResult {
   plan: ResumePlan;
   status: StatusView;
@@ -44,17 +36,22 @@ export interface ResumeResult {
 /** Most signals a definition may receive before a task waits for them. */
 const MAX_BUFFERED_SIGNALS = 100;
 
+/** Longest signal name a generic signal may have (Temporal allows far longer ones). */
+const MAX_SIGNAL_NAME = 256;
+
+/** The commands of one execution, applied through its machine. */
 export class ExecutionCommands {
-  constructor(private readonly machine: ExecutionMachine) {}
+  private readonly strict: boolean;
+
+  constructor(private readonly machine: ExecutionMachine) {
+    this.strict = machine.behaviour.strictCommands;
+  }
 
   // ---- pause ----
 
-  validatePause(command: PauseCommand): CommandRejection | undefined {
-    if (!isObject(command)) return invalid('the pause command must be an object');
-    if (command.mode !== undefined && command.mode !== PauseMode.Graceful && command.mode !== PauseMode.Immediate) {
-      return invalid('mode must be "graceful" or "immediate"');
-    }
-    if (command.reason !== undefined && typeof command.reason !== 'string') return invalid('reason must be a string');
+  validatePause(input: unknown): CommandRejection | undefined {
+    const command = parsePause(input, this.strict);
+    if (command instanceof CommandRejection) return command;
     if (this.machine.closed) return closed();
     const current = this.machine.manualPause;
     if (current !== null && !(current.mode === PauseMode.Graceful && command.mode === PauseMode.Immediate)) {
@@ -63,7 +60,8 @@ export class ExecutionCommands {
     return undefined;
   }
 
-  applyPause(command: PauseCommand): StatusView {
+  applyPause(input: unknown): StatusView {
+    const command = input as PauseCommand;
     this.machine.requestPause({
       reason: command.reason ?? 'manual pause',
       mode: command.mode ?? PauseMode.Graceful,
@@ -75,8 +73,12 @@ export class ExecutionCommands {
 
   // ---- resume ----
 
-  plan(command: ResumeCommand): ResumePlan {
-    if (!isObject(command)) return { ok: false, error: { type: CommandErrorType.CommandInvalid, message: 'the resume command must be an object' }, missing: [], continues: [], retries: [], skips: [], still_open: [] };
+  /** What `input` would do as a resume, or why it would be refused (the dry run). */
+  plan(input: unknown): ResumePlan {
+    const command = parseResume(input, this.strict);
+    if (command instanceof CommandRejection) {
+      return { ok: false, error: { type: command.type, message: command.message }, missing: [], continues: [], retries: [], skips: [], still_open: [] };
+    }
     return planResume(
       {
         closed: this.machine.closed,
@@ -89,15 +91,14 @@ export class ExecutionCommands {
     );
   }
 
-  validateResume(command: ResumeCommand): CommandRejection | undefined {
-    if (isObject(command) && command.context !== undefined && !isObject(command.context)) return invalid('context must be an object');
-    if (isObject(command) && command.tasks !== undefined && !isObject(command.tasks)) return invalid('tasks must be an object keyed by task id');
-    const plan = this.plan(command);
+  validateResume(input: unknown): CommandRejection | undefined {
+    const plan = this.plan(input);
     if (plan.ok || plan.error === null) return undefined;
     return new CommandRejection(plan.error.type, plan.error.message, { missing: plan.missing, still_open: plan.still_open });
   }
 
-  applyResume(command: ResumeCommand): ResumeResult {
+  applyResume(input: unknown): ResumeResult {
+    const command = input as ResumeCommand;
     const plan = this.plan(command);
     const m = this.machine;
     m.resumingByCommand = true;
@@ -141,9 +142,9 @@ export class ExecutionCommands {
 
   // ---- task resume (seed 000) ----
 
-  validateTaskResume(command: TaskResumeCommand): CommandRejection | undefined {
-    if (!isObject(command)) return invalid('the task resume command must be an object');
-    if (command.task_exec_id === undefined && command.task_id === undefined) return invalid('name the task: task_exec_id or task_id');
+  validateTaskResume(input: unknown): CommandRejection | undefined {
+    const command = parseTaskResume(input, this.strict);
+    if (command instanceof CommandRejection) return command;
     if (this.machine.closed) return closed();
     const found = this.waitingGate(command);
     if (found instanceof CommandRejection) return found;
@@ -160,7 +161,8 @@ export class ExecutionCommands {
     return undefined;
   }
 
-  applyTaskResume(command: TaskResumeCommand): StatusView {
+  applyTaskResume(input: unknown): StatusView {
+    const command = input as TaskResumeCommand;
     const gate = this.waitingGate(command);
     if (gate instanceof CommandRejection) throw gate.toFailure();
     this.machine.lastResumeData = command.resume_data ?? null;
@@ -175,33 +177,47 @@ export class ExecutionCommands {
   private waitingGate(command: TaskResumeCommand): Gate | CommandRejection {
     const m = this.machine;
     const byExec = command.task_exec_id;
-    const gate = m.gates.find(
-      (g) => g.reason === PauseReason.WaitingForSignal && (byExec !== undefined ? g.run?.taskExecId === byExec : g.taskId === command.task_id),
-    );
-    if (gate) return gate;
+    const gate = this.addressedGate(PauseReason.WaitingForSignal, command.task_id, byExec);
+    if (gate !== undefined) return gate;
     const run = byExec !== undefined ? m.findRunByExecId(byExec) : command.task_id !== undefined ? m.latestRun.get(command.task_id) : undefined;
     if (run === undefined && (byExec !== undefined || !m.tasksById.has(command.task_id ?? ''))) {
-      return new CommandRejection(CommandErrorType.TaskNotFound, byExec !== undefined ? `no task execution "${byExec}" in this execution` : `the definition has no task "${command.task_id ?? ''}"`);
+      return new CommandRejection(CommandErrorType.TaskNotFound, byExec !== undefined ? `no task execution "${String(byExec)}" in this execution` : `the definition has no task "${String(command.task_id ?? '')}"`);
     }
-    return new CommandRejection(CommandErrorType.TaskNotWaiting, `task "${run?.taskId ?? command.task_id ?? ''}" is not waiting (status: ${run?.status ?? 'not started'})`);
+    return new CommandRejection(CommandErrorType.TaskNotWaiting, `task "${String(run?.taskId ?? command.task_id ?? '')}" is not waiting (status: ${run?.status ?? 'not started'})`);
+  }
+
+  /**
+   * The open gate of `reason` a command addresses: by `task_exec_id` when it names one, else by task
+   * id — and then, with strict commands, only when exactly one open gate matches (an ambiguous task
+   * id is refused rather than guessed).
+   */
+  private addressedGate(reason: PauseReason, taskId: string | undefined, taskExecId: string | undefined): Gate | CommandRejection | undefined {
+    const gates = this.machine.gates;
+    if (taskExecId !== undefined) return gates.find((g) => g.reason === reason && g.run?.taskExecId === taskExecId);
+    if (!this.strict) return gates.find((g) => g.reason === reason && g.taskId === taskId);
+    const matching = gates.filter((g) => g.reason === reason && g.taskId === taskId);
+    if (matching.length <= 1) return matching[0];
+    return new CommandRejection(CommandErrorType.TaskAmbiguous, `${matching.length} runs of task "${String(taskId)}" wait; name one by task_exec_id`, {
+      task_exec_ids: matching.map((g) => g.run?.taskExecId ?? null),
+    });
   }
 
   // ---- approvals (seed 003) ----
 
-  validateDecide(command: DecideCommand): CommandRejection | undefined {
-    if (!isObject(command)) return invalid('the decision must be an object');
-    if (typeof command.task_id !== 'string') return invalid('task_id is required');
-    if (command.decision !== 'approve' && command.decision !== 'reject') return invalid('decision must be "approve" or "reject"');
-    if (typeof command.actor !== 'string' || command.actor.length === 0) return invalid('actor is required: the approver');
+  validateDecide(input: unknown): CommandRejection | undefined {
+    const command = parseDecide(input, this.strict);
+    if (command instanceof CommandRejection) return command;
     if (this.machine.closed) return closed();
-    const gate = this.approvalGate(command.task_id);
+    const gate = this.approvalGate(command);
+    if (gate instanceof CommandRejection) return gate;
     if (gate === undefined) {
       if (!this.machine.tasksById.has(command.task_id)) return new CommandRejection(CommandErrorType.TaskNotFound, `the definition has no task "${command.task_id}"`);
-      return new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"`);
+      return new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"${command.task_exec_id !== undefined ? ` (task_exec_id ${command.task_exec_id})` : ''}`);
     }
     const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
     if (approvers && (approvers.roles?.length || approvers.users?.length)) {
-      const allowed = (approvers.users ?? []).includes(command.actor) || (approvers.roles ?? []).some((r) => (command.roles ?? []).includes(r));
+      const roles: readonly string[] | string = command.roles ?? [];
+      const allowed = (approvers.users ?? []).includes(command.actor) || (approvers.roles ?? []).some((r) => roles.includes(r));
       if (!allowed) {
         return new CommandRejection(CommandErrorType.ApproverNotAllowed, `"${command.actor}" may not decide this approval (approvers: ${describeApprovers(approvers)})`);
       }
@@ -216,8 +232,10 @@ export class ExecutionCommands {
     return undefined;
   }
 
-  applyDecide(command: DecideCommand): StatusView {
-    const gate = this.approvalGate(command.task_id);
+  applyDecide(input: unknown): StatusView {
+    const command = input as DecideCommand;
+    const gate = this.approvalGate(command);
+    if (gate instanceof CommandRejection) throw gate.toFailure();
     if (gate === undefined) throw new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"`).toFailure();
     this.machine.lastResumeData = command.data ?? null;
     const decision = {
@@ -232,8 +250,8 @@ export class ExecutionCommands {
     return this.machine.statusView();
   }
 
-  private approvalGate(taskId: string): Gate | undefined {
-    return this.machine.gates.find((g) => g.reason === PauseReason.ApprovalRequired && g.taskId === taskId);
+  private approvalGate(command: DecideCommand): Gate | CommandRejection | undefined {
+    return this.addressedGate(PauseReason.ApprovalRequired, command.task_id, command.task_exec_id);
   }
 
   // ---- generic signals (wait_for) ----
@@ -241,6 +259,10 @@ export class ExecutionCommands {
   receiveSignal(name: string, payload: unknown): void {
     const m = this.machine;
     if (m.closed) return;
+    if (this.strict) {
+      const refused = signalProblem(name, payload);
+      if (refused) return this.reject(name, payload, refused);
+    }
     const gates = m.gates.openGates().filter((g) => g.reason === PauseReason.WaitingForSignal && g.data.wait_for === name);
     const gate = gates.find((g) => m.signalMeetsCondition(g, payload));
     if (gate) {
@@ -261,16 +283,16 @@ export class ExecutionCommands {
   }
 
   /** Journals a refusal reported from outside (a refused NATS command); never fails. */
-  recordRejection(notice: CommandRejectedNotice): void {
-    const valid = isObject(notice) && typeof notice.command === 'string' && typeof notice.type === 'string' && typeof notice.message === 'string';
-    if (!valid) {
-      this.reject('commandRejected', notice, invalid('a commandRejected notice needs command, type and message strings'));
+  recordRejection(input: unknown): void {
+    const notice = parseRejectedNotice(input);
+    if (notice instanceof CommandRejection) {
+      this.reject('commandRejected', input, notice);
       return;
     }
     this.machine.journal.append({
       type: EventType.CommandRejected,
       ...(typeof notice.actor === 'string' && { actor: notice.actor }),
-      data: { command: notice.command, type: notice.type, message: notice.message, payload: notice.payload ?? null },
+      data: { command: notice.command, type: notice.type, message: notice.message, payload: rejectedPayloadSummary(notice.payload) },
     });
   }
 
@@ -279,17 +301,16 @@ export class ExecutionCommands {
     this.machine.journal.append({
       type: EventType.CommandRejected,
       ...(actor !== undefined && { actor }),
-      data: { command, type: rejection.type, message: rejection.message, payload: payload ?? null, ...rejection.details },
+      data: { command, type: rejection.type, message: rejection.message, payload: rejectedPayloadSummary(payload), ...rejection.details },
     });
   }
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function invalid(message: string): CommandRejection {
-  return new CommandRejection(CommandErrorType.CommandInvalid, message);
+/** Why a generic signal may not enter the execution's state, if it may not. */
+function signalProblem(name: string, payload: unknown): CommandRejection | undefined {
+  if (name.length > MAX_SIGNAL_NAME) return invalid(`a signal name may be ${MAX_SIGNAL_NAME} characters at most`);
+  const problem = payloadProblem(`the payload of signal "${name}"`, payload);
+  return problem === undefined ? undefined : invalid(problem);
 }
 
 function closed(): CommandRejection {

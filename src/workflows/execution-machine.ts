@@ -30,6 +30,8 @@ import type {
 } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
+import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
+import { FlowActivity } from './flow-activity';
 import { Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
@@ -80,9 +82,10 @@ interface RerunOptions {
   context?: Record<string, unknown>;
 }
 
+/** The state of one execution; only its methods change it. */
 export class ExecutionMachine implements TaskHost {
   readonly journal: Journal;
-  readonly gates = new GateRegistry();
+  readonly gates: GateRegistry;
   readonly tasksById = new Map<string, Task>();
   readonly latestRun = new Map<string, TaskRun>();
   manualPause: ManualPause | null = null;
@@ -107,12 +110,22 @@ export class ExecutionMachine implements TaskHost {
   private readonly executionScope: Record<string, unknown>;
   private timedOut = false;
   private awaiting: string[] = [];
+  private readonly flows = new FlowActivity();
+  /** False until `run()` starts walking the definition. */
+  private started = false;
+  /** True while a manual pause holds the closing of an execution whose flow has ended. */
+  private closingHeld = false;
 
   constructor(
     private readonly executionId: string,
     private readonly input: ExecutionInput,
+    readonly behaviour: ExecutionBehaviour = behaviourOf(true),
   ) {
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
+    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => {
+      this.refreshAwaiting();
+      this.refreshStatus();
+    });
     this.executionScope = {
       id: executionId,
       workflow_id: input.definition.id,
@@ -120,14 +133,21 @@ export class ExecutionMachine implements TaskHost {
       started_at: this.startedAt,
     };
     indexTasks(input.definition.tasks, this.tasksById);
+    // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
+    if (behaviour.startedFirst) this.journalStarted();
   }
 
-  /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
-  async run(): Promise<ExecutionResult> {
+  private journalStarted(): void {
     this.journal.append({
       type: EventType.WorkflowExecutionStarted,
       data: { input: this.input.input, workflow_version: this.input.definition.version, trigger: this.input.trigger },
     });
+  }
+
+  /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
+  async run(): Promise<ExecutionResult> {
+    if (!this.behaviour.startedFirst) this.journalStarted();
+    this.started = true;
     try {
       const outcome = await this.runWithTimeout();
       if (outcome.status === 'failed') throw this.failedFlow(outcome);
@@ -148,7 +168,7 @@ export class ExecutionMachine implements TaskHost {
 
   private async runWithTimeout(): Promise<FlowOutcome> {
     const timeout = this.input.definition.config?.timeout;
-    if (timeout === undefined) return this.runFlow(this.input.definition.tasks, null);
+    if (timeout === undefined) return this.runTopLevel();
     const flowScope = new CancellationScope();
     const timerScope = new CancellationScope();
     void timerScope
@@ -159,14 +179,40 @@ export class ExecutionMachine implements TaskHost {
       })
       .catch(() => undefined); // the timer is cancelled when the flow ends first
     try {
-      return await flowScope.run(() => this.runFlow(this.input.definition.tasks, null));
+      return await flowScope.run(() => this.runTopLevel());
     } finally {
       timerScope.cancel();
     }
   }
 
+  /** The definition's flow, then — under a manual pause — a hold until the resume lets it close. */
+  private async runTopLevel(): Promise<FlowOutcome> {
+    const outcome = await this.runFlow(this.input.definition.tasks, null);
+    if (this.behaviour.pauseHoldsClosing && this.manualPause !== null) {
+      this.closingHeld = true;
+      try {
+        await this.flows.blockedWhile(null, () => this.manualPause !== null, () => condition(() => this.manualPause === null), () => this.refreshStatus());
+      } finally {
+        this.closingHeld = false;
+      }
+    }
+    return outcome;
+  }
+
   /** Runs a flow from its first task until a task has nowhere to go. */
   private async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
+    if (!this.behaviour.steadyStatus) return this.walkFlow(tasks, branch);
+    this.flows.enter(branch);
+    try {
+      return await this.walkFlow(tasks, branch);
+    } finally {
+      this.flows.leave(branch);
+      // A finished branch may leave only blocked ones behind: the execution is paused then.
+      this.refreshStatus();
+    }
+  }
+
+  private async walkFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
     const byId = new Map(tasks.map((t) => [t.id, t]));
     let task: Task | undefined = tasks[0];
     let last: TaskRun | undefined;
@@ -175,7 +221,7 @@ export class ExecutionMachine implements TaskHost {
       let outcome = await this.runTask(task, branch);
       // A gated failure waits for a repair: retry (a new run) or skip (a supplied output).
       while (outcome.failed && task.on_error?.next === undefined && this.pausesOnFailure(task)) {
-        const repair = await this.gates.wait(this.openGate(this.failureGate(outcome.run, task)));
+        const repair = await this.awaitGate(this.openGate(this.failureGate(outcome.run, task)));
         if (repair.kind === 'retry') outcome = await this.runTask(task, branch, rerunOptions(repair));
         else if (repair.kind === 'skip') outcome = this.skipTask(outcome.run, task, repair.output);
       }
@@ -197,15 +243,26 @@ export class ExecutionMachine implements TaskHost {
 
   /** A manual pause holds the branch here; a `pause_before` breakpoint opens a gate. */
   private async beforeTask(task: Task, branch: string | null): Promise<void> {
-    await this.holdIfPaused(task.id);
+    await this.holdIfPaused(task.id, branch);
     if (task.pause_before) {
       const gate = this.openGate(new Gate(PauseReason.Breakpoint, null, task.id, branch, task.id, { before: task.id }));
-      await this.gates.wait(gate);
+      await this.awaitGate(gate);
     }
   }
 
   private async runTask(task: Task, branch: string | null, rerun: RerunOptions = {}): Promise<TaskOutcome> {
     const run = this.schedule(task, branch, rerun);
+    if (!this.behaviour.releaseGatesWithBranch) return this.runScheduled(run, task);
+    try {
+      return await this.runScheduled(run, task);
+    } catch (err) {
+      // A cancelled branch ends its task too (an approval or a wait no longer waits for anyone).
+      if (isCancellation(err)) this.cancelTask(run, this.timedOut ? 'timeout' : 'cancelled');
+      throw err;
+    }
+  }
+
+  private async runScheduled(run: TaskRun, task: Task): Promise<TaskOutcome> {
     switch (task.type) {
       case 'basic':
         await runBasicTask(this, run, task, this.input.definition.config);
@@ -256,7 +313,9 @@ export class ExecutionMachine implements TaskHost {
       return { run, next: undefined, failed: true };
     }
     const key = typeof value === 'string' ? value : JSON.stringify(value);
-    const route = task.routes[key] ?? task.default;
+    // Only the routes the definition names: a value such as "constructor" is no route.
+    const named = this.behaviour.strictCommands ? (Object.hasOwn(task.routes, key) ? task.routes[key] : undefined) : task.routes[key];
+    const route = named ?? task.default;
     if (route === undefined) {
       this.failTask(run, {
         message: `no route for value ${JSON.stringify(key)} (routes: ${Object.keys(task.routes).join(', ')})`,
@@ -273,8 +332,10 @@ export class ExecutionMachine implements TaskHost {
     this.startInline(run);
     const group = new CancellationScope();
     let failedFast = false;
-    const outcomes = await group.run(() =>
-      Promise.all(
+    const settle = this.behaviour.settleBranches ? settleAll : Promise.all.bind(Promise);
+    const runBranches = () =>
+      group.run(() =>
+      settle(
         task.branches.map(async (branch) => {
           const path = `${run.branch === null ? '' : `${run.branch}/`}${task.id}/${branch.id}`;
           try {
@@ -294,6 +355,8 @@ export class ExecutionMachine implements TaskHost {
         }),
       ),
     );
+    // While its branches run, the flow of the parallel task itself waits on them.
+    const outcomes = this.behaviour.steadyStatus ? await this.flows.blockedWhile(run.branch, () => true, runBranches, () => this.refreshStatus()) : await runBranches();
     const branches = Object.fromEntries(
       outcomes.map((o) => [o.id, { status: o.status, output: o.last?.output ?? null, error: o.status === 'failed' ? (o.last?.error ?? null) : null }]),
     );
@@ -328,12 +391,22 @@ export class ExecutionMachine implements TaskHost {
     return new Gate(PauseReason.TaskFailed, run, run.taskId, run.branch, task.on_success?.next ?? null, { error: run.error, attempts: run.attempts });
   }
 
-  async holdIfPaused(nextTaskId: string): Promise<void> {
+  /** Waits at a gate; while it is open, the gate's branch counts as blocked. */
+  awaitGate(gate: Gate, timeoutMs?: number): Promise<GateResolution> {
+    if (!this.behaviour.steadyStatus) return this.gates.wait(gate, timeoutMs);
+    return this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
+  }
+
+  async holdIfPaused(nextTaskId: string, branch: string | null): Promise<void> {
     if (this.manualPause === null) return;
     this.held.set(nextTaskId, (this.held.get(nextTaskId) ?? 0) + 1);
-    this.refreshStatus();
+    const released = () => condition(() => this.manualPause === null);
     try {
-      await condition(() => this.manualPause === null);
+      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.manualPause !== null, released, () => this.refreshStatus());
+      else {
+        this.refreshStatus();
+        await released();
+      }
     } finally {
       const n = (this.held.get(nextTaskId) ?? 1) - 1;
       if (n <= 0) this.held.delete(nextTaskId);
@@ -406,7 +479,11 @@ export class ExecutionMachine implements TaskHost {
   /** Derives running / pausing / paused (DESIGN §3) and journals the transitions. */
   refreshStatus(): void {
     if (this.closed) return;
-    const running = this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel');
+    // Before the walk starts, the first task is about to be held or run: nothing to derive yet.
+    if (this.behaviour.steadyStatus && !this.started) return;
+    const running = this.behaviour.steadyStatus
+      ? this.flows.anyMoving
+      : this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel');
     const gated = this.manualPause !== null || this.gates.openGates().length > 0;
     let next: ExecutionStatus = ExecutionStatus.Running;
     if (gated && !running) next = ExecutionStatus.Paused;
@@ -589,7 +666,14 @@ export class ExecutionMachine implements TaskHost {
         opened_at: this.manualPause.requested_at,
         branch: null,
         next_task_id: [...this.held.keys()][0] ?? null,
-        data: { reason: this.manualPause.reason, mode: this.manualPause.mode, actor: this.manualPause.actor, held: [...this.held.keys()] },
+        data: {
+          reason: this.manualPause.reason,
+          mode: this.manualPause.mode,
+          actor: this.manualPause.actor,
+          held: [...this.held.keys()],
+          // The flow has ended: the execution closes once it is resumed.
+          ...(this.closingHeld && { holds_closing: true }),
+        },
       });
     }
     const first = gates[0];
@@ -645,6 +729,17 @@ export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | n
     ...(actor !== null && { actor }),
     data: { resume_data: data, via },
   };
+}
+
+/**
+ * Like `Promise.all`, but waits for every promise to settle before rejecting with the first
+ * rejection, so a cancelled parallel task has really stopped in every branch before it goes on.
+ */
+async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
+  const settled = await Promise.allSettled(promises);
+  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+  if (rejected !== undefined) throw rejected.reason;
+  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {

@@ -13,8 +13,11 @@ export type GateResolution =
   | { kind: 'skip'; output: unknown }
   | { kind: 'decision'; decision: 'approve' | 'reject'; approver: string; comment: string | null; data: unknown; decided_at: string }
   | { kind: 'resume_data'; data: unknown; actor: string | null }
-  | { kind: 'timeout' };
+  | { kind: 'timeout' }
+  /** Its branch ended (cancelled, failed or finished) before anyone resolved it. */
+  | { kind: 'released' };
 
+/** One gate: why it is open, the task run and branch it holds, and how it was resolved. */
 export class Gate {
   readonly id = uuid4();
   readonly openedAt = new Date().toISOString();
@@ -50,22 +53,56 @@ export class Gate {
   }
 }
 
+/** Open gates of an execution. */
 export class GateRegistry {
   private readonly gates: Gate[] = [];
+
+  /**
+   * @param releaseWithBranch when the wait on a gate is cancelled (its branch was cancelled), the gate
+   *   is released and dropped. Executions started before this existed kept such gates open; their
+   *   replay keeps doing so (see `ExecutionBehaviour`).
+   * @param onReleased called after a gate was released, so the execution can refresh its status and
+   *   search attributes.
+   */
+  constructor(
+    private readonly releaseWithBranch = true,
+    private readonly onReleased: (gate: Gate) => void = () => undefined,
+  ) {}
 
   open(gate: Gate): Gate {
     this.gates.push(gate);
     return gate;
   }
 
-  /** Waits until the gate is resolved, or resolves it with `timeout` when `timeoutMs` passes first. */
+  /**
+   * Waits until the gate is resolved, or resolves it with `timeout` when `timeoutMs` passes first.
+   * A cancelled wait releases the gate (docs/design.md §3: a gate lives as long as its branch).
+   */
   async wait(gate: Gate, timeoutMs?: number): Promise<GateResolution> {
-    const resolved = timeoutMs === undefined ? (await condition(() => !gate.open), true) : await condition(() => !gate.open, timeoutMs);
-    if (!resolved) gate.resolve({ kind: 'timeout' });
-    // Closed gates are dropped: a long execution opens many.
+    if (!this.releaseWithBranch) {
+      const resolved = timeoutMs === undefined ? (await condition(() => !gate.open), true) : await condition(() => !gate.open, timeoutMs);
+      if (!resolved) gate.resolve({ kind: 'timeout' });
+      this.drop(gate);
+      return gate.resolution ?? { kind: 'timeout' };
+    }
+    try {
+      const resolved = timeoutMs === undefined ? (await condition(() => !gate.open), true) : await condition(() => !gate.open, timeoutMs);
+      if (!resolved) gate.resolve({ kind: 'timeout' });
+      return gate.resolution ?? { kind: 'timeout' };
+    } catch (err) {
+      gate.resolve({ kind: 'released' });
+      this.drop(gate);
+      this.onReleased(gate);
+      throw err;
+    } finally {
+      this.drop(gate);
+    }
+  }
+
+  /** Closed gates are dropped: a long execution opens many. */
+  private drop(gate: Gate): void {
     const i = this.gates.indexOf(gate);
     if (i >= 0) this.gates.splice(i, 1);
-    return gate.resolution ?? { kind: 'timeout' };
   }
 
   openGates(): Gate[] {
@@ -74,5 +111,10 @@ export class GateRegistry {
 
   find(predicate: (g: Gate) => boolean): Gate | undefined {
     return this.gates.find((g) => g.open && predicate(g));
+  }
+
+  /** Every open gate that `predicate` accepts. */
+  filter(predicate: (g: Gate) => boolean): Gate[] {
+    return this.gates.filter((g) => g.open && predicate(g));
   }
 }

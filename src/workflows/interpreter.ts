@@ -1,12 +1,16 @@
 /**
- * The interpreter workflow: one workflow type runs every Cadenza definition. It stays thin: the state
- * machine lives in `ExecutionMachine`, the commands in `ExecutionCommands`.
+ * The interpreter workflow: one workflow type runs every Cadenza definition. It only wires handlers:
+ * the state lives in `ExecutionMachine`, the commands in `ExecutionCommands`, and `handler-guard.ts`
+ * makes every handler total, so no message can fail a workflow task (docs/design.md §4).
  */
 import { allHandlersFinished, condition, setDefaultSignalHandler, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ExecutionInput, ExecutionResult } from './contracts';
 import { CommandRejection, ExecutionCommands } from './execution-commands';
-import { CommandErrorType, type DecideCommand, type PauseCommand, type ResumeCommand, type TaskResumeCommand } from './commands';
+import { CommandErrorType } from './commands';
+import { decideBehaviour } from './execution-behaviour';
+import { assertExecutionInput } from './execution-input';
 import { ExecutionMachine } from './execution-machine';
+import { describeError, guardQuery, guardUpdate, guardValidator } from './handler-guard';
 import {
   commandRejectedSignal,
   decideSignal,
@@ -26,43 +30,70 @@ import {
 
 /** Runs one execution of a definition; the workflow id is the execution id. */
 export async function cadenzaInterpreter(input: ExecutionInput): Promise<ExecutionResult> {
-  const machine = new ExecutionMachine(workflowInfo().workflowId, input);
+  const behaviour = decideBehaviour();
+  assertExecutionInput(input);
+  const machine = new ExecutionMachine(workflowInfo().workflowId, input, behaviour);
   const commands = new ExecutionCommands(machine);
   const refuse = (rejection: CommandRejection | undefined): void => {
     if (rejection) throw rejection.toFailure();
   };
 
-  setHandler(statusQuery, () => machine.statusView());
-  setHandler(executionQuery, () => machine.executionView());
-  setHandler(taskContextQuery, (taskId) => machine.taskContextView(taskId));
-  setHandler(eventsQuery, (args) => machine.journal.page(args));
-  setHandler(resumePlanQuery, (command) => commands.plan(command));
-
-  setHandler(pauseUpdate, (c) => commands.applyPause(c), { validator: (c: PauseCommand) => refuse(commands.validatePause(c)) });
-  setHandler(resumeUpdate, (c) => commands.applyResume(c), { validator: (c: ResumeCommand) => refuse(commands.validateResume(c)) });
-  setHandler(taskResumeUpdate, (c) => commands.applyTaskResume(c), { validator: (c: TaskResumeCommand) => refuse(commands.validateTaskResume(c)) });
-  setHandler(decideUpdate, (c) => commands.applyDecide(c), { validator: (c: DecideCommand) => refuse(commands.validateDecide(c)) });
-
-  // Signals run the same validation; a refused one is journaled and ignored.
-  setHandler(pauseSignal, (c) => signal('pause', c, commands.validatePause(c), () => commands.applyPause(c)));
-  setHandler(resumeSignal, (c) => signal('resume', c, commands.validateResume(c), () => commands.applyResume(c)));
-  setHandler(taskResumeSignal, (c) => signal('taskResume', c, commands.validateTaskResume(c), () => commands.applyTaskResume(c)));
-  setHandler(decideSignal, (c) => signal('decide', c, commands.validateDecide(c), () => commands.applyDecide(c)));
-  setHandler(commandRejectedSignal, (notice) => commands.recordRejection(notice));
-  setDefaultSignalHandler((name, ...args) => commands.receiveSignal(name, args[0] ?? null));
-
-  function signal(name: string, command: unknown, rejection: CommandRejection | undefined, apply: () => unknown): void {
-    if (rejection) {
-      commands.reject(name, command, rejection, actorOf(command));
-      return;
-    }
+  /** A command signal: the same validation as the update; a refusal or an error is journaled, never thrown. */
+  function signal(name: string, command: unknown, validate: () => CommandRejection | undefined, apply: () => unknown): void {
     try {
+      const rejection = validate();
+      if (rejection) {
+        commands.reject(name, command, rejection, actorOf(command));
+        return;
+      }
       apply();
     } catch (err) {
       // A signal must never fail the workflow task: record what went wrong instead.
-      commands.reject(name, command, new CommandRejectionFromError(err), actorOf(command));
+      commands.reject(name, command, new CommandRejection(CommandErrorType.CommandInvalid, describeError(err)), actorOf(command));
     }
   }
+
+  const onPause = (c: unknown) => signal('pause', c, () => commands.validatePause(c), () => commands.applyPause(c));
+  const onResume = (c: unknown) => signal('resume', c, () => commands.validateResume(c), () => commands.applyResume(c));
+  const onTaskResume = (c: unknown) => signal('taskResume', c, () => commands.validateTaskResume(c), () => commands.applyTaskResume(c));
+  const onDecide = (c: unknown) => signal('decide', c, () => commands.validateDecide(c), () => commands.applyDecide(c));
+  const onRejected = (n: unknown) => signal('commandRejected', n, () => undefined, () => commands.recordRejection(n));
+  const commandSignals: Record<string, (payload: unknown) => void> = {
+    [pauseSignal.name]: onPause,
+    [resumeSignal.name]: onResume,
+    [taskResumeSignal.name]: onTaskResume,
+    [decideSignal.name]: onDecide,
+    [commandRejectedSignal.name]: onRejected,
+  };
+  const onAnySignal = (name: string, ...args: unknown[]) => {
+    const route = Object.hasOwn(commandSignals, name) ? commandSignals[name] : undefined;
+    if (route !== undefined) route(args[0]);
+    else signal(name, args[0], () => undefined, () => commands.receiveSignal(name, args[0] ?? null));
+  };
+
+  // Signals sent before a worker ran this code are buffered by the SDK: the default handler, set
+  // first, takes all of them in the order they arrived (a named handler would take only its own).
+  if (behaviour.signalsInArrivalOrder) setDefaultSignalHandler(onAnySignal);
+
+  setHandler(statusQuery, guardQuery('status', () => machine.statusView()));
+  setHandler(executionQuery, guardQuery('execution', () => machine.executionView()));
+  setHandler(taskContextQuery, guardQuery('taskContext', (taskId: unknown) => (typeof taskId === 'string' ? machine.taskContextView(taskId) : null)));
+  setHandler(eventsQuery, guardQuery('events', (args?: unknown) => machine.journal.page(args)));
+  setHandler(resumePlanQuery, guardQuery('resumePlan', (command: unknown) => commands.plan(command)));
+
+  setHandler(pauseUpdate, guardUpdate('pause', (c: unknown) => commands.applyPause(c)), { validator: guardValidator('pause', (c: unknown) => refuse(commands.validatePause(c))) });
+  setHandler(resumeUpdate, guardUpdate('resume', (c: unknown) => commands.applyResume(c)), { validator: guardValidator('resume', (c: unknown) => refuse(commands.validateResume(c))) });
+  setHandler(taskResumeUpdate, guardUpdate('taskResume', (c: unknown) => commands.applyTaskResume(c)), {
+    validator: guardValidator('taskResume', (c: unknown) => refuse(commands.validateTaskResume(c))),
+  });
+  setHandler(decideUpdate, guardUpdate('decide', (c: unknown) => commands.applyDecide(c)), { validator: guardValidator('decide', (c: unknown) => refuse(commands.validateDecide(c))) });
+
+  setHandler(pauseSignal, onPause);
+  setHandler(resumeSignal, onResume);
+  setHandler(taskResumeSignal, onTaskResume);
+  setHandler(decideSignal, onDecide);
+  setHandler(commandRejectedSignal, onRejected);
+  if (!behaviour.signalsInArrivalOrder) setDefaultSignalHandler(onAnySignal);
 
   const result = await machine.run();
   await condition(allHandlersFinished);
@@ -72,10 +103,4 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
 function actorOf(command: unknown): string | undefined {
   const actor = (command as { actor?: unknown } | null)?.actor;
   return typeof actor === 'string' ? actor : undefined;
-}
-
-class CommandRejectionFromError extends CommandRejection {
-  constructor(err: unknown) {
-    super(CommandErrorType.CommandInvalid, err instanceof Error ? err.message : String(err));
-  }
 }

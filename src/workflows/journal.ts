@@ -3,7 +3,7 @@
  * deterministic (rebuilt identically on replay) and answerable by query after the execution closed.
  */
 import { uuid4 } from '@temporalio/workflow';
-import type { EventsPage, EventsQueryArgs } from './contracts';
+import type { EventsPage } from './contracts';
 import type { EventType, JournalEvent } from './events';
 
 export interface JournalEntry {
@@ -20,6 +20,7 @@ export interface JournalEntry {
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 1000;
 
+/** The journal of one execution. */
 export class Journal {
   private readonly events: JournalEvent[] = [];
 
@@ -53,11 +54,17 @@ export class Journal {
     return this.events.length;
   }
 
-  page(args: EventsQueryArgs = {}): EventsPage {
-    const after = Math.max(0, Math.floor(args.after ?? 0));
-    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(args.limit ?? DEFAULT_PAGE)));
+  /** Events after `args.after` (a seq), at most `args.limit` (`EventsQueryArgs`); anything else reads as the defaults. */
+  page(args: unknown = {}): EventsPage {
+    const { after: rawAfter, limit: rawLimit } = (typeof args === 'object' && args !== null ? args : {}) as { after?: unknown; limit?: unknown };
+    const after = Math.max(0, Math.floor(finiteOr(rawAfter, 0)));
+    const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(finiteOr(rawLimit, DEFAULT_PAGE))));
     // seq n lives at index n-1, so "after" is the start index.
     const events = this.events.slice(after, after + limit);
     return { events, last_seq: this.lastSeq, has_more: after + events.length < this.events.length };
   }
+}
+
+function finiteOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
 }

@@ -4,6 +4,7 @@
  * reads are queries; the run continues as new before its history grows large, carrying the state.
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { guardQuery, guardUpdate, guardValidator } from './handler-guard';
 import type { VersionedDefinition } from '../definitions/schema';
 import {
   type DefinitionSummary,
@@ -27,9 +28,11 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
 
   const latestOf = (id: string): StoredDefinition | undefined => definitions.get(id)?.at(-1);
 
+  // Every handler is total: a malformed request (say, from the Temporal CLI) is refused, never a failed workflow task.
+  const invalidRequest = RegistryFailureType.InvalidRequest;
   setHandler(
     putDefinitionUpdate,
-    (request) => {
+    guardUpdate('putDefinition', (request: PutDefinitionRequest) => {
       const plan = planPut(request, definitions.get(request.definition.id) ?? []);
       if (plan.outcome === 'unchanged') return { outcome: 'unchanged', stored: plan.existing };
       const stored: StoredDefinition = { definition: plan.definition, registered_at: new Date().toISOString() };
@@ -37,38 +40,24 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
       // Keep versions ascending: a new version is always above the latest (planPut guarantees it).
       definitions.set(plan.definition.id, [...versions, stored]);
       return { outcome: 'created', stored } satisfies PutDefinitionResult;
-    },
+    }, invalidRequest),
     {
-      validator: (request: PutDefinitionRequest) => {
+      validator: guardValidator('putDefinition', (request: PutDefinitionRequest) => {
         assertWellFormed(request);
         // Throws VersionConflict; running the plan here keeps the refusal out of history.
         planPut(request, definitions.get(request.definition.id) ?? []);
-      },
+      }, invalidRequest),
     },
   );
 
-  setHandler(getDefinitionQuery, (id, version) => {
-    if (version === undefined) return latestOf(id) ?? null;
+  const getDefinition = (id: unknown, version?: unknown): StoredDefinition | null => {
+    if (typeof id !== 'string' || !definitions.has(id)) return null;
+    if (version === undefined || version === null) return latestOf(id) ?? null;
     return definitions.get(id)?.find((s) => s.definition.version === version) ?? null;
-  });
+  };
+  setHandler(getDefinitionQuery, guardQuery('getDefinition', getDefinition, invalidRequest));
 
-  setHandler(listDefinitionsQuery, () =>
-    [...definitions.keys()].sort().flatMap((id): DefinitionSummary[] => {
-      const versions = definitions.get(id) ?? [];
-      const latest = versions.at(-1);
-      if (!latest) return [];
-      return [
-        {
-          id,
-          version: latest.definition.version,
-          name: latest.definition.name ?? null,
-          description: latest.definition.description ?? null,
-          versions: versions.map((s) => s.definition.version),
-          registered_at: latest.registered_at,
-        },
-      ];
-    }),
-  );
+  setHandler(listDefinitionsQuery, guardQuery('listDefinitions', () => summaries(definitions), invalidRequest));
 
   await condition(() => {
     const info = workflowInfo();
@@ -79,6 +68,25 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
   await continueAsNew<typeof cadenzaRegistry>({
     state: { definitions: Object.fromEntries(definitions) },
     max_history_length: maxHistoryLength,
+  });
+}
+
+/** The latest version of every definition, sorted by id. */
+function summaries(definitions: ReadonlyMap<string, StoredDefinition[]>): DefinitionSummary[] {
+  return [...definitions.keys()].sort().flatMap((id): DefinitionSummary[] => {
+    const versions = definitions.get(id) ?? [];
+    const latest = versions.at(-1);
+    if (!latest) return [];
+    return [
+      {
+        id,
+        version: latest.definition.version,
+        name: latest.definition.name ?? null,
+        description: latest.definition.description ?? null,
+        versions: versions.map((s) => s.definition.version),
+        registered_at: latest.registered_at,
+      },
+    ];
   });
 }
 
@@ -125,6 +133,9 @@ function assertWellFormed(request: PutDefinitionRequest): void {
   if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
     throw fail('the definition version must be a positive integer');
   }
+  // The interpreter refuses to start on a definition without tasks; refuse to store one.
+  const tasks = (definition as { tasks?: unknown }).tasks;
+  if (!Array.isArray(tasks) || tasks.length === 0) throw fail('the definition has no tasks');
 }
 
 /** Two definitions are the same when they are equal as JSON, ignoring key order and `version`. */

@@ -11,7 +11,13 @@ export interface SchemaProblem {
 
 /** Problems of `value` against `schema` (empty when valid). */
 export function checkAgainstSchema(schema: Record<string, unknown>, value: unknown): SchemaProblem[] {
-  const result = new Validator(schema, '2020-12', false).validate(value);
+  let result: ReturnType<Validator['validate']>;
+  try {
+    result = new Validator(schema, '2020-12', false).validate(value);
+  } catch (err) {
+    // A schema the validator cannot apply (an unresolvable $ref, say) refuses the value, with the reason.
+    return [{ path: '', message: `the schema cannot be applied: ${err instanceof Error ? err.message : String(err)}` }];
+  }
   if (result.valid) return [];
   // The validator reports each failure and the keywords that led to it; the leaves are the useful ones.
   const leaves = result.errors.filter((e) => !/^(properties|items|allOf|anyOf|oneOf|\$ref)$/.test(e.keyword));

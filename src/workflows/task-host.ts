@@ -3,7 +3,7 @@
  */
 import type { CancellationScope } from '@temporalio/workflow';
 import type { TaskError } from './contracts';
-import type { Gate, GateRegistry } from './gates';
+import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { Journal } from './journal';
 import type { TaskRun } from './task-run';
 
@@ -14,6 +14,7 @@ export interface InFlightAttempt {
   interruptedByPause: boolean;
 }
 
+/** The execution as the task runners see it. */
 export interface TaskHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
@@ -24,8 +25,10 @@ export interface TaskHost {
   recordTask(run: TaskRun): void;
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
-  /** Waits while a manual pause holds new dispatches; `nextTaskId` is what this branch would run. */
-  holdIfPaused(nextTaskId: string): Promise<void>;
+  /** Waits at an open gate until it is resolved (or times out); a cancelled wait releases the gate. */
+  awaitGate(gate: Gate, timeoutMs?: number): Promise<GateResolution>;
+  /** Waits while a manual pause holds new dispatches; `nextTaskId` is what `branch` would run. */
+  holdIfPaused(nextTaskId: string, branch: string | null): Promise<void>;
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt;
   untrackAttempt(attempt: InFlightAttempt): void;
   /** Recomputes the execution status (running, pausing, paused) after a change. */

@@ -40,7 +40,7 @@ export async function runWaitTask(
   // opens, so the execution does not flicker through paused (and journal a pause) for data it has.
   takeBufferedSignal(gate);
   host.openGate(gate);
-  const resolution = await host.gates.wait(gate, timeoutMs);
+  const resolution = await host.awaitGate(gate, timeoutMs);
 
   if (resolution.kind !== 'resume_data') {
     host.journal.append({ type: EventType.TaskWaitingTimedOut, task_id: run.taskId, task_exec_id: run.taskExecId, data: { timeout: task.timeout ?? null, next: task.on_timeout?.next ?? null } });

@@ -17,6 +17,7 @@ describe('commandRefusalProblem', () => {
       condition_not_met: 409,
       approver_not_allowed: 403,
       task_not_found: 404,
+      task_ambiguous: 409,
       decision_invalid: 422,
       resume_data_invalid: 422,
       output_invalid: 422,

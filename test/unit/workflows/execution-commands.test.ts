@@ -6,6 +6,7 @@
 import type { Task } from '../../../src/definitions/schema';
 import type { DecideCommand, PauseCommand } from '../../../src/workflows/commands';
 import { ExecutionCommands } from '../../../src/workflows/execution-commands';
+import { behaviourOf, type ExecutionBehaviour } from '../../../src/workflows/execution-behaviour';
 import type { ExecutionMachine, ManualPause } from '../../../src/workflows/execution-machine';
 import { Gate, GateRegistry } from '../../../src/workflows/gates';
 import { PauseReason, TaskStatus } from '../../../src/workflows/states';
@@ -16,10 +17,11 @@ interface Stand {
   manualPause: ManualPause | null;
   gates: GateRegistry;
   tasksById: Map<string, Task>;
+  behaviour: ExecutionBehaviour;
 }
 
 function commands(stand: Partial<Stand> = {}): ExecutionCommands {
-  const machine: Stand = { closed: false, manualPause: null, gates: new GateRegistry(), tasksById: new Map(), ...stand };
+  const machine: Stand = { closed: false, manualPause: null, gates: new GateRegistry(), tasksById: new Map(), behaviour: behaviourOf(true), ...stand };
   return new ExecutionCommands(machine as unknown as ExecutionMachine);
 }
 

@@ -1,0 +1,60 @@
+/**
+ * Makes message handlers total (docs/design.md §4): whatever a signal, update or query carries, no
+ * exception escapes into the SDK, where a non-Temporal error would fail the workflow task — forever,
+ * since every replay meets the same message. Signals that throw are journaled as CommandRejected by
+ * the caller's `onRefused`; updates and queries answer with an `ApplicationFailure` of a stable type.
+ */
+import { ApplicationFailure, TemporalFailure } from '@temporalio/workflow';
+import { CommandErrorType } from './commands';
+
+/** The one-line reason of anything thrown. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  try {
+    return String(err);
+  } catch {
+    return 'unprintable error';
+  }
+}
+
+/**
+ * An `ApplicationFailure` for `err`: itself when it already is a Temporal failure (a refusal the code
+ * meant), otherwise `command_invalid` naming what went wrong.
+ */
+export function asRefusal(err: unknown, what: string, type: string = CommandErrorType.CommandInvalid): TemporalFailure {
+  if (err instanceof TemporalFailure) return err;
+  return ApplicationFailure.create({ type, message: `${what} could not be handled: ${describeError(err)}`, nonRetryable: true });
+}
+
+/** Wraps an update validator: every error rejects the update with a typed failure. */
+export function guardValidator<A extends unknown[]>(name: string, validate: (...args: A) => void, type?: string): (...args: A) => void {
+  return (...args: A) => {
+    try {
+      validate(...args);
+    } catch (err) {
+      throw asRefusal(err, `the ${name} command`, type);
+    }
+  };
+}
+
+/** Wraps an update handler: an unexpected error fails the update, never the workflow task. */
+export function guardUpdate<A extends unknown[], R>(name: string, handle: (...args: A) => R, type?: string): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      return handle(...args);
+    } catch (err) {
+      throw asRefusal(err, `the ${name} command`, type);
+    }
+  };
+}
+
+/** Wraps a query handler: an unexpected error answers the caller with a typed failure. */
+export function guardQuery<A extends unknown[], R>(name: string, answer: (...args: A) => R, type?: string): (...args: A) => R {
+  return (...args: A) => {
+    try {
+      return answer(...args);
+    } catch (err) {
+      throw asRefusal(err, `the ${name} query`, type);
+    }
+  };
+}
