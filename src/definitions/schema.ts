@@ -6,6 +6,7 @@
  */
 import { z } from 'zod';
 import { DurationSchema } from './duration';
+import { COMMAND_SIGNAL_NAMES } from '../workflows/messages';
 
 /** A task id: readable in the Web UI (it names the activity) and usable in templates. */
 export const TaskIdSchema = z
@@ -114,7 +115,10 @@ export const WaitTaskSchema = z.strictObject({
   ...taskCommon,
   type: z.literal('wait'),
   /** Signal name (`POST .../signals/{name}`, `temporal workflow signal --name`); a TaskResume also wakes it. */
-  wait_for: z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a signal name: letters, digits, "_", "-" or "."'),
+  wait_for: z
+    .string()
+    .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a signal name: letters, digits, "_", "-" or "."')
+    .refine((n) => !COMMAND_SIGNAL_NAMES.includes(n), 'is the name of a command signal (pause, resume, taskResume, decide, commandRejected)'),
   /** CEL over `signal.payload` (and the usual variables); false keeps the task waiting. */
   condition: z.string().min(1).optional(),
   /** JSON Schema the resume data must satisfy. */

@@ -41,3 +41,9 @@ export const decideUpdate = defineUpdate<StatusView, [command: DecideCommand]>('
 
 /** Journals a command refused outside the workflow (e.g. a NATS command whose update was refused). */
 export const commandRejectedSignal = defineSignal<[notice: CommandRejectedNotice]>('commandRejected');
+
+/**
+ * Signal names the interpreter handles as commands. They are reserved: a generic signal
+ * (`POST /signals/{name}`) or a wait task's `wait_for` may not use them.
+ */
+export const COMMAND_SIGNAL_NAMES: readonly string[] = [pauseSignal.name, resumeSignal.name, taskResumeSignal.name, decideSignal.name, commandRejectedSignal.name];

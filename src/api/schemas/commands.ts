@@ -4,6 +4,7 @@ import { TaskIdSchema } from '../../definitions/schema';
 import type { ResumePlan } from '../../workflows/commands';
 import { CommandErrorType, PauseMode, ResumeMode } from '../../workflows/commands';
 import { IdempotencyKeySchema, StatusResponseSchema } from './executions';
+import { COMMAND_SIGNAL_NAMES } from '../../workflows/messages';
 
 const ExecutionId = z.string().min(1).max(255);
 
@@ -101,7 +102,7 @@ export const DecisionBodySchema = z
 // ---- signals ----
 
 /** Names the interpreter handles as commands: they have their own endpoints (and checks). */
-export const RESERVED_SIGNAL_NAMES: readonly string[] = ['pause', 'resume', 'taskResume', 'decide'];
+export const RESERVED_SIGNAL_NAMES: readonly string[] = COMMAND_SIGNAL_NAMES;
 
 export const SignalParamsSchema = z.strictObject({
   id: ExecutionId,

@@ -83,7 +83,7 @@ describe('generic signals', () => {
 
   it('refuses command names, bad names, closed and unknown executions', async () => {
     const id = await waitingOn('shipping', 'ship');
-    for (const name of ['pause', 'resume', 'taskResume', 'decide', '1abc', 'a b']) {
+    for (const name of ['pause', 'resume', 'taskResume', 'decide', 'commandRejected', '1abc', 'a b']) {
       const res = await api.post(url(id, `signals/${encodeURIComponent(name)}`), { payload: {} });
       expect(expectProblem(res, 400, 'validation_error').errors[0]?.path).toBe('params.name');
     }

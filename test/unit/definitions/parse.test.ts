@@ -360,6 +360,11 @@ tasks:
     expectIssue(issues, 'outputs.other', 'unknown task "no-such"');
   });
 
+  it.each(['pause', 'resume', 'taskResume', 'decide', 'commandRejected'])('rejects a wait task waiting for the command signal %s', (name) => {
+    const definition = { id: 'reserved', tasks: [{ id: 'w', type: 'wait', wait_for: name }] };
+    expectIssue(issuesOf(() => validateDefinitionObject(definition)), 'tasks[0].wait_for', 'is the name of a command signal');
+  });
+
   it('rejects a bad duration', () => {
     const definition = baseDefinition();
     (definition.tasks as Record<string, unknown>[])[1]!.timeout = '5 parsecs';
