@@ -163,7 +163,8 @@ export class NatsCommandConsumer {
       case CommandName.Decide: {
         const m = validate(DecideMessageSchema, body);
         const { execution_id: executionId, task_id: taskId } = await this.locate(target.workflowId, target.taskExecId, m.execution_id);
-        const request = defined({ decision: m.decision, comment: m.comment, data: m.data }) as Omit<DecideCommand, 'actor' | 'roles' | 'task_id'>;
+        // The subject names one run of the approval: the workflow decides exactly that gate.
+        const request = defined({ decision: m.decision, comment: m.comment, data: m.data, task_exec_id: target.taskExecId }) as Omit<DecideCommand, 'actor' | 'roles' | 'task_id'>;
         const command: DecideCommand = { ...request, task_id: taskId, actor: caller.actor, roles: [...caller.roles] };
         return this.refusalJournaled(executionId, { name: 'decide', command }, () => commands.decide(executionId, taskId, request, caller, options));
       }
