@@ -49,7 +49,7 @@ export class StartupError extends Error {
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   // Before anything else: never serve a keyless API to a network.
-  assertSafeToListen(config);
+  await assertSafeToListen(config);
   if (config.NATS_URL.length > 0) assertCommandsSafe(config);
   let connection: Connection | undefined;
   let client = options.client;
