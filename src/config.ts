@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EgressRuleError, parseEgressRules } from './activities/tools/egress/rules';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './api/auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 
@@ -122,6 +123,8 @@ export const ConfigSchema = z.object({
    */
   CADENZA_HTTP_ALLOW: egressRules,
   CADENZA_HTTP_DENY: egressRules,
+  /** Largest response body (decoded) the `http` tool reads; a bigger one fails the attempt. */
+  CADENZA_HTTP_MAX_RESPONSE_BYTES: z.coerce.number().int('must be a whole number of bytes').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_RESPONSE_BYTES),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -91,18 +91,23 @@ describe('parseEgressRules', () => {
 });
 
 describe('configuration', () => {
-  it('parses the lists, empty by default', () => {
-    const config = loadConfig({ CADENZA_HTTP_ALLOW: 'api.example.com,*.example.org', CADENZA_HTTP_DENY: 'private' });
+  it('parses the lists and the response cap, with their defaults', () => {
+    const config = loadConfig({ CADENZA_HTTP_ALLOW: 'api.example.com,*.example.org', CADENZA_HTTP_DENY: 'private', CADENZA_HTTP_MAX_RESPONSE_BYTES: '2048' });
     expect(config.CADENZA_HTTP_ALLOW.map((r) => r.text)).toEqual(['api.example.com', '*.example.org']);
     expect(config.CADENZA_HTTP_DENY).toEqual([{ kind: 'private', text: 'private' }]);
+    expect(config.CADENZA_HTTP_MAX_RESPONSE_BYTES).toBe(2048);
     const defaults = loadConfig({});
     expect(defaults.CADENZA_HTTP_ALLOW).toEqual([]);
     expect(defaults.CADENZA_HTTP_DENY).toEqual([]);
+    expect(defaults.CADENZA_HTTP_MAX_RESPONSE_BYTES).toBe(1024 * 1024);
   });
 
   it.each([
     [{ CADENZA_HTTP_DENY: 'private,10.0.0.0/33' }, /^invalid configuration: CADENZA_HTTP_DENY="private,10\.0\.0\.0\/33": "10\.0\.0\.0\/33": the prefix length must be a number from 0 to 32$/],
     [{ CADENZA_HTTP_ALLOW: 'https://api.example.com' }, /^invalid configuration: CADENZA_HTTP_ALLOW="https:\/\/api\.example\.com": "https:\/\/api\.example\.com" is not a host name/],
+    [{ CADENZA_HTTP_MAX_RESPONSE_BYTES: '0' }, /^invalid configuration: CADENZA_HTTP_MAX_RESPONSE_BYTES="0": must be at least 1$/],
+    [{ CADENZA_HTTP_MAX_RESPONSE_BYTES: '1.5' }, /^invalid configuration: CADENZA_HTTP_MAX_RESPONSE_BYTES="1\.5": must be a whole number of bytes$/],
+    [{ CADENZA_HTTP_MAX_RESPONSE_BYTES: '1MiB' }, /^invalid configuration: CADENZA_HTTP_MAX_RESPONSE_BYTES="1MiB": /],
   ])('refuses %j in one line', (env, message) => {
     let error: unknown;
     try {
