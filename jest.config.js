@@ -5,7 +5,7 @@ const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
   // A few dependencies ship ES modules only: let swc turn them into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition|cookie)/)'],
+  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition|cookie|request-filtering-agent)/)'],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 

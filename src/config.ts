@@ -4,6 +4,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { EgressRuleError, parseEgressRules } from './activities/tools/egress/rules';
+import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './api/auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 
@@ -18,6 +20,20 @@ const flag = z
   .enum(['true', 'false', '1', '0', ''])
   .optional()
   .transform((v) => v === 'true' || v === '1');
+
+/** A list of egress rules (`CADENZA_HTTP_ALLOW`, `CADENZA_HTTP_DENY`); a bad entry is one issue naming it. */
+const egressRules = z
+  .string()
+  .optional()
+  .transform((raw, ctx) => {
+    try {
+      return parseEgressRules(raw ?? '');
+    } catch (error) {
+      if (!(error instanceof EgressRuleError)) throw error;
+      ctx.addIssue({ code: 'custom', message: error.message });
+      return z.NEVER;
+    }
+  });
 
 /** One API key (DESIGN §7): who the caller is, what it may do, and its roles for approvals. */
 export const ApiKeySchema = z.strictObject({
@@ -100,6 +116,15 @@ export const ConfigSchema = z.object({
    * host's loopback (a container); never on a network.
    */
   CADENZA_ALLOW_UNAUTHENTICATED: flag,
+  /**
+   * Egress policy of the `http` tool (README "Outbound HTTP"): comma-separated host names,
+   * `*.domain`, IPv4/IPv6 addresses and CIDRs, `private`. Deny beats allow; with an allow list only
+   * what it matches is reachable; neither set: everything is.
+   */
+  CADENZA_HTTP_ALLOW: egressRules,
+  CADENZA_HTTP_DENY: egressRules,
+  /** Largest response body (decoded) the `http` tool reads; a bigger one fails the attempt. */
+  CADENZA_HTTP_MAX_RESPONSE_BYTES: z.coerce.number().int('must be a whole number of bytes').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_RESPONSE_BYTES),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -5,6 +5,7 @@
 import { Client, Connection } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type CadenzaApp } from './api/app';
+import { openEgressWarning } from './activities/tools/egress/open-egress-warning';
 import { assertSafeToListen } from './api/auth/listen-guard';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
@@ -49,7 +50,7 @@ export class StartupError extends Error {
 
 export async function startServer(config: Config, options: StartServerOptions = {}): Promise<RunningServer> {
   // Before anything else: never serve a keyless API to a network.
-  assertSafeToListen(config);
+  await assertSafeToListen(config);
   if (config.NATS_URL.length > 0) assertCommandsSafe(config);
   let connection: Connection | undefined;
   let client = options.client;
@@ -63,6 +64,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   try {
     if (options.ensureSearchAttributes ?? true) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, temporalAddress, app.log);
     if (!config.CADENZA_API_KEYS.length) app.log.warn(`no API keys configured (CADENZA_API_KEYS): authentication is off, every caller is "anonymous"`);
+    const egressWarning = openEgressWarning(config);
+    if (egressWarning !== undefined) app.log.warn(egressWarning);
     await app.listen({ host: config.CADENZA_HOST, port: options.port ?? config.CADENZA_PORT });
   } catch (error) {
     await app.close();

@@ -4,6 +4,7 @@
  */
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
 import { Client, Connection } from '@temporalio/client';
+import { httpToolOptionsFrom } from './activities/tools/http';
 import { loadUserTools } from './activities/tools/load-user-tools';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type EventPublishing, startEventPublishing } from './events/event-publishing';
@@ -30,6 +31,7 @@ export async function runWorker(
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.CADENZA_TASK_QUEUE,
     tools,
+    http: httpToolOptionsFrom(config),
     ...(options.tuning && { tuning: options.tuning }),
     ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
   });

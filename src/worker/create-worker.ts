@@ -4,6 +4,7 @@
  */
 import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
 import type { JournalEvent } from '../workflows/events';
@@ -15,6 +16,8 @@ export interface CadenzaWorkerOptions {
   taskQueue: string;
   /** Extra tools besides the built-ins. */
   tools?: Tool[];
+  /** Egress policy and response cap of the built-in `http` tool; default: everything allowed, 1 MiB. */
+  http?: HttpToolOptions;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
@@ -26,7 +29,7 @@ export interface CadenzaWorkerOptions {
 export const workflowsPath = require.resolve('../workflows');
 
 export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promise<Worker> {
-  const registry = ToolRegistry.withBuiltins(options.tools ?? []);
+  const registry = ToolRegistry.withBuiltins(options.tools ?? [], options.http ? { http: options.http } : {});
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace,

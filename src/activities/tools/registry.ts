@@ -2,16 +2,19 @@
  * The tools a worker can run, by id: the built-ins plus user tools.
  */
 import { echoTool } from './echo';
-import { httpTool } from './http';
+import { createHttpTool, type HttpToolOptions } from './http';
 import type { Tool } from './tool';
 
 export class ToolRegistry {
   private readonly tools = new Map<string, Tool>();
 
-  /** A registry with the built-ins (`echo`, `http`) and the given tools; a duplicate id is an error. */
-  static withBuiltins(extra: readonly Tool[] = []): ToolRegistry {
+  /**
+   * A registry with the built-ins (`echo`, `http` configured by `options.http`) and the given tools;
+   * a duplicate id is an error.
+   */
+  static withBuiltins(extra: readonly Tool[] = [], options: { http?: HttpToolOptions } = {}): ToolRegistry {
     const registry = new ToolRegistry();
-    for (const tool of [echoTool, httpTool, ...extra]) registry.register(tool);
+    for (const tool of [echoTool, createHttpTool(options.http), ...extra]) registry.register(tool);
     return registry;
   }
 

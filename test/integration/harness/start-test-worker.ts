@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { HttpToolOptions } from '../../../src/activities/tools/http';
 import type { Tool } from '../../../src/activities/tools/tool';
 import { type CadenzaWorkerOptions, createCadenzaWorker } from '../../../src/worker/create-worker';
 import { requireTestEnv, TestEnv, testNamespace } from './test-environment';
@@ -10,6 +11,8 @@ import { requireTestEnv, TestEnv, testNamespace } from './test-environment';
 export interface TestWorkerOptions {
   /** Tools besides the built-ins. */
   tools?: Tool[];
+  /** Egress policy and response cap of the built-in `http` tool (default: everything allowed, 1 MiB). */
+  http?: HttpToolOptions;
   /** Defaults to a fresh queue, so test files never steal each other's tasks. */
   taskQueue?: string;
   tuning?: CadenzaWorkerOptions['tuning'];
@@ -35,6 +38,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
       taskQueue,
       workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) },
       ...(options.tools ? { tools: options.tools } : {}),
+      ...(options.http ? { http: options.http } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
   } catch (error) {
