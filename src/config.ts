@@ -70,6 +70,9 @@ const apiKeys = z
   })
   .pipe(ApiKeyListSchema);
 
+/** Default of `CADENZA_SSE_MAX_STREAMS`. */
+export const DEFAULT_SSE_MAX_STREAMS = 100;
+
 /** Variables whose values are secrets: never printed in configuration errors. */
 const SECRET_VARIABLES: readonly string[] = ['CADENZA_API_KEYS'];
 
@@ -100,6 +103,12 @@ export const ConfigSchema = z.object({
    * host's loopback (a container); never on a network.
    */
   CADENZA_ALLOW_UNAUTHENTICATED: flag,
+  /**
+   * Most server-sent event streams (`GET /api/v1/executions/{id}/stream`) this API process keeps open
+   * at once; each polls its execution's journal. Past it a new stream is refused with
+   * `503 stream_limit_reached`.
+   */
+  CADENZA_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SSE_MAX_STREAMS),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
