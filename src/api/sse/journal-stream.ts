@@ -15,7 +15,7 @@ import type { ExecutionService } from '../../executions/execution-service';
 import { effectiveStatus } from '../../executions/visibility';
 import { CadenzaStatusKey } from '../../workflows/search-attributes';
 import type { EventsPage } from '../../workflows/contracts';
-import type { JournalEvent } from '../../workflows/events';
+import { endFrame, errorFrame, HEARTBEAT_FRAME, journalEventFrame, RETRY_FRAME } from './sse-frames';
 import type { OpenStream } from './stream-registry';
 
 /** Journal events asked for per query. */
@@ -80,7 +80,7 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
 
   let after = init.after;
   let page = init.firstPage;
-  await write(raw, `retry: 1000\n\n`);
+  await write(raw, RETRY_FRAME);
   let lastWrite = Date.now();
   let delay = minPollMs;
   let terminalSent = false;
@@ -90,7 +90,7 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
       try {
         page ??= await executions.events(id, { after, limit: JOURNAL_PAGE });
         for (const event of page.events) {
-          await write(raw, frame(event));
+          await write(raw, journalEventFrame(event));
           after = event.seq;
           terminalSent ||= TERMINAL.has(event.type);
         }
@@ -110,12 +110,12 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
             for (let rest = true; rest && !stream.stopped; ) {
               const tail = await executions.events(id, { after, limit: JOURNAL_PAGE });
               for (const event of tail.events) {
-                await write(raw, frame(event));
+                await write(raw, journalEventFrame(event));
                 after = event.seq;
               }
               rest = tail.has_more;
             }
-            await write(raw, `event: end\ndata: ${JSON.stringify({ execution_id: id, status, last_seq: after })}\n\n`);
+            await write(raw, endFrame({ execution_id: id, status, last_seq: after }));
             break;
           }
         }
@@ -124,13 +124,13 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
         if (stream.stopped) break;
         // A worker restart or a Temporal hiccup: tell the client, keep trying.
         const detail = error instanceof ApiProblem ? { type: error.type, detail: error.detail } : { detail: 'reading the journal failed' };
-        await write(raw, `event: error\ndata: ${JSON.stringify(detail)}\n\n`);
+        await write(raw, errorFrame(detail));
         lastWrite = Date.now();
         delay = maxPollMs;
       }
       if (stream.stopped) break;
       if (Date.now() - lastWrite >= heartbeatMs) {
-        await write(raw, `: heartbeat\n\n`);
+        await write(raw, HEARTBEAT_FRAME);
         lastWrite = Date.now();
       }
       await pause(Math.min(delay, Math.max(1, heartbeatMs - (Date.now() - lastWrite))));
@@ -140,10 +140,6 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
     stream.signal.removeEventListener('abort', onStop);
     if (!raw.writableEnded) raw.end();
   }
-}
-
-function frame(event: JournalEvent): string {
-  return `id: ${event.seq}\nevent: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
 }
 
 /** Writes, waiting for the socket to drain when its buffer is full (or for the response to end). */
