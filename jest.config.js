@@ -1,11 +1,12 @@
 // @ts-check
 /** Two projects: fast unit tests, and integration tests against a real Temporal dev server. */
+/** Dependencies that ship ES modules only: swc turns them into CommonJS for Jest. */
+const esmOnly = ['@marcbachmann/cel-js', 'content-disposition', 'cookie', 'get-port', 'uuid', 'request-filtering-agent'];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 const common = {
   testEnvironment: 'node',
   transform: { '^.+\\.(t|j|mj)s$': swc },
-  // A few dependencies ship ES modules only: let swc turn them into CommonJS for Jest.
-  transformIgnorePatterns: ['/node_modules/(?!(@marcbachmann/cel-js|content-disposition|cookie|request-filtering-agent)/)'],
+  transformIgnorePatterns: [`/node_modules/(?!(${esmOnly.join('|')})/)`],
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
 };
 

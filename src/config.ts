@@ -86,6 +86,9 @@ const apiKeys = z
   })
   .pipe(ApiKeyListSchema);
 
+/** Default of `CADENZA_SSE_MAX_STREAMS`. */
+export const DEFAULT_SSE_MAX_STREAMS = 100;
+
 /** Variables whose values are secrets: never printed in configuration errors. */
 const SECRET_VARIABLES: readonly string[] = ['CADENZA_API_KEYS'];
 
@@ -125,6 +128,12 @@ export const ConfigSchema = z.object({
   CADENZA_HTTP_DENY: egressRules,
   /** Largest response body (decoded) the `http` tool reads; a bigger one fails the attempt. */
   CADENZA_HTTP_MAX_RESPONSE_BYTES: z.coerce.number().int('must be a whole number of bytes').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_RESPONSE_BYTES),
+  /**
+   * Most server-sent event streams (`GET /api/v1/executions/{id}/stream`) this API process keeps open
+   * at once; each polls its execution's journal. Past it a new stream is refused with
+   * `503 stream_limit_reached`.
+   */
+  CADENZA_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SSE_MAX_STREAMS),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

@@ -15,6 +15,7 @@ import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
 import { registerErrorHandling } from './error-handler';
+import { StreamRegistry } from './sse/stream-registry';
 import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
 import { executionRoutes } from './routes/executions';
@@ -23,6 +24,7 @@ import { streamRoutes } from './routes/stream';
 import { workflowRoutes } from './routes/workflows';
 import { registerYamlBodyParser } from './yaml-body';
 
+/** What `buildApp` is built from. */
 export interface BuildAppOptions {
   config: Config;
   client: Client;
@@ -33,12 +35,16 @@ export interface BuildAppOptions {
   executions?: ExecutionService;
   /** Defaults to an `ExecutionCommandService` over `client`. */
   commands?: ExecutionCommandService;
+  /** The open event streams (cap and gauge); defaults to one capped at `CADENZA_SSE_MAX_STREAMS`. */
+  streams?: StreamRegistry;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
 }
 
+/** The Fastify instance `buildApp` returns. */
 export type CadenzaApp = FastifyInstance;
 
+/** Builds the REST API v1 (routes, auth, errors, OpenAPI); `app.close()` also ends open event streams. */
 export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   const { config, client, definitions } = options;
   const app = Fastify({
@@ -95,7 +101,8 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
   await app.register(workflowRoutes, { definitions });
   await app.register(executionRoutes, { executions });
-  await app.register(streamRoutes, { executions, client });
+  const streams = options.streams ?? new StreamRegistry({ maxStreams: config.CADENZA_SSE_MAX_STREAMS });
+  await app.register(streamRoutes, { executions, client, streams });
   await app.register(commandRoutes, { commands });
   await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions) });
   return app;

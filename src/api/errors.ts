@@ -285,6 +285,20 @@ export class TemporalUnavailable extends ApiProblem {
   }
 }
 
+/** 503: this API process already serves as many event streams as `CADENZA_SSE_MAX_STREAMS` allows. */
+export class StreamLimitReached extends ApiProblem {
+  constructor(maxStreams: number) {
+    super({
+      status: 503,
+      slug: 'stream_limit_reached',
+      title: 'Too many open event streams',
+      detail: `this API process already serves ${maxStreams} event streams (CADENZA_SSE_MAX_STREAMS); retry later`,
+      headers: { 'retry-after': '5' },
+      extensions: { max_streams: maxStreams },
+    });
+  }
+}
+
 /** 500: a bug. The detail never leaks internals; the log has them. */
 export class InternalError extends ApiProblem {
   constructor(cause?: unknown) {

@@ -7,6 +7,7 @@
  * workflow callers turn them into `ApplicationFailure`s.
  */
 import { Environment, type ParseResult } from '@marcbachmann/cel-js';
+import { LRUCache } from 'lru-cache';
 import { fromCelValue, toCelValue, type JsonValue } from './cel-values';
 import { findReferences, type ExpressionReference } from './expression-references';
 
@@ -59,24 +60,18 @@ export interface CompiledExpression {
 
 const environment = createEnvironment();
 
-const CACHE_LIMIT = 1000;
-/** Compiled expressions by source, least recently used first (Map keeps insertion order). */
-const cache = new Map<string, CompiledExpression>();
+/**
+ * Compiled expressions by source, the 1000 most recently used. In workflow code this is per-workflow
+ * module state (the bundler resolves lru-cache's browser build: no timers, clocks or Node modules).
+ */
+const cache = new LRUCache<string, CompiledExpression>({ max: 1000 });
 
 /** Parses and type-checks an expression (cached). Throws `ExpressionError` with a one-line message. */
 export function compileExpression(source: string): CompiledExpression {
   const hit = cache.get(source);
-  if (hit) {
-    cache.delete(source);
-    cache.set(source, hit);
-    return hit;
-  }
+  if (hit) return hit;
   const compiled = compileUncached(source);
   cache.set(source, compiled);
-  if (cache.size > CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
-  }
   return compiled;
 }
 

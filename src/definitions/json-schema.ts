@@ -8,6 +8,7 @@
 import Ajv2020 from 'ajv/dist/2020';
 import AjvDraft07, { type ErrorObject, type Options, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
+import { LRUCache } from 'lru-cache';
 import { appendPath } from './value-path';
 
 /** One reason a value does not match a schema; `path` is `''` for the value itself. */
@@ -40,8 +41,8 @@ const options: Options = {
 const ajv2020 = addFormats(new Ajv2020(options));
 const ajvDraft07 = addFormats(new AjvDraft07(options));
 
-const CACHE_LIMIT = 500;
-const cache = new Map<string, JsonSchemaValidator>();
+/** Compiled validators by the schema's JSON text, the 500 most recently used. */
+const cache = new LRUCache<string, JsonSchemaValidator>({ max: 500 });
 
 /** Compiles a schema (cached). Throws `JsonSchemaError` when the schema is invalid. */
 export function compileJsonSchema(schema: Record<string, unknown>): JsonSchemaValidator {
@@ -53,10 +54,6 @@ export function compileJsonSchema(schema: Record<string, unknown>): JsonSchemaVa
   const validator: JsonSchemaValidator = (value) =>
     validate(value) ? { ok: true } : { ok: false, errors: (validate.errors ?? []).map(toViolation) };
   cache.set(key, validator);
-  if (cache.size > CACHE_LIMIT) {
-    const oldest = cache.keys().next();
-    if (!oldest.done) cache.delete(oldest.value);
-  }
   return validator;
 }
 

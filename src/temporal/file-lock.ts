@@ -1,85 +1,71 @@
 /**
- * A cross-process lock made of an exclusively created file, so two processes (CI's Jest and
- * `npm start`, say) never build the Temporal CLI at the same time.
+ * A cross-process lock, so two processes (CI's Jest and `npm start`, say) never build the Temporal
+ * CLI at the same time. It is proper-lockfile's: a directory created atomically at the lock path,
+ * whose mtime the holder refreshes every `staleMs / 2`; one not refreshed for `staleMs` (its holder
+ * was killed with -9, the machine rebooted) is taken over. A holder that exits normally or on a
+ * signal removes it.
+ *
+ * Checkouts running the former version of this file use the same path for a plain JSON file: each
+ * waits for the other (see `legacy-lock-file.ts` for this side; that code reads a fresh directory as
+ * its own, live, lock and waits for it to go).
  */
-import { hostname } from 'node:os';
-import { open, readFile, rm, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { lock } from 'proper-lockfile';
+import { clearAbandonedLegacyLock } from './legacy-lock-file';
 
-interface LockOwner {
-  pid: number;
-  host: string;
-  since: number;
-}
-
+/** Options of `withFileLock`. */
 export interface FileLockOptions {
   /** Called every `reportEveryMs` while another process holds the lock. */
-  onWait?: (owner: LockOwner, waitedMs: number) => void;
+  onWait?: (waitedMs: number) => void;
   reportEveryMs?: number;
-  /** A lock older than this is taken over even if its owner looks alive (pid reuse). */
-  staleAfterMs?: number;
+  /** A lock whose holder stopped refreshing it this long ago is taken over (default 10 s, at least 2 s). */
+  staleMs?: number;
   pollMs?: number;
   signal?: AbortSignal;
+  /**
+   * Called if the lock was lost while `fn` ran (its directory removed, or not refreshed within
+   * `staleMs`, so another process may have taken it). `fn` is not interrupted.
+   */
+  onCompromised?: (error: Error) => void;
 }
 
 /** Runs `fn` while holding the lock at `lockPath`; waits for another holder to finish first. */
 export async function withFileLock<T>(lockPath: string, fn: () => Promise<T>, options: FileLockOptions = {}): Promise<T> {
-  const { reportEveryMs = 15_000, staleAfterMs = 60 * 60_000, pollMs = 500 } = options;
+  const { reportEveryMs = 15_000, staleMs = 10_000, pollMs = 500 } = options;
+  const path = resolve(lockPath);
   const waitStart = Date.now();
   let lastReport = waitStart;
+  let release: () => Promise<void>;
   for (;;) {
     options.signal?.throwIfAborted();
     try {
-      const handle = await open(lockPath, 'wx');
-      const owner: LockOwner = { pid: process.pid, host: hostname(), since: Date.now() };
-      await handle.writeFile(JSON.stringify(owner));
-      await handle.close();
+      release = await lock(path, {
+        lockfilePath: path,
+        realpath: false,
+        stale: staleMs,
+        // The default throws from a timer, which would kill the process in the middle of a build.
+        onCompromised: (error) => options.onCompromised?.(error),
+      });
       break;
     } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const owner = await readOwner(lockPath);
-    if (owner === undefined || isStale(owner, staleAfterMs)) {
-      // The holder died (or the file is garbage): take the lock over.
-      await rm(lockPath, { force: true });
-      continue;
+      const code = (error as NodeJS.ErrnoException).code;
+      // ENOTDIR: a lock file of the former format, older than `staleMs` (it is never refreshed).
+      if (code === 'ENOTDIR' && (await clearAbandonedLegacyLock(path))) continue;
+      if (code !== 'ELOCKED' && code !== 'ENOTDIR') throw error;
     }
     if (options.onWait && Date.now() - lastReport >= reportEveryMs) {
       lastReport = Date.now();
-      options.onWait(owner, lastReport - waitStart);
+      options.onWait(lastReport - waitStart);
     }
     await sleep(pollMs, undefined, options.signal ? { signal: options.signal } : undefined);
   }
   try {
     return await fn();
   } finally {
-    await rm(lockPath, { force: true });
-  }
-}
-
-async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
-  try {
-    const parsed = JSON.parse(await readFile(lockPath, 'utf8')) as Partial<LockOwner>;
-    if (typeof parsed.pid === 'number' && typeof parsed.host === 'string' && typeof parsed.since === 'number') {
-      return { pid: parsed.pid, host: parsed.host, since: parsed.since };
-    }
-    return undefined;
-  } catch (error) {
-    // Gone between open and read: report "no owner" so the caller retries at once.
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    // Unreadable: just created and not yet written (give its owner a moment), or left by a crash.
-    const modified = await stat(lockPath).then((info) => info.mtimeMs, () => 0);
-    return Date.now() - modified < 10_000 ? { pid: process.pid, host: hostname(), since: modified } : undefined;
-  }
-}
-
-function isStale(owner: LockOwner, staleAfterMs: number): boolean {
-  if (Date.now() - owner.since > staleAfterMs) return true;
-  if (owner.host !== hostname()) return false;
-  try {
-    process.kill(owner.pid, 0);
-    return false;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+    // ERELEASED: the lock was compromised meanwhile, and is not ours to remove.
+    await release().catch((error: unknown) => {
+      if ((error as NodeJS.ErrnoException).code !== 'ERELEASED') throw error;
+    });
   }
 }

@@ -1,34 +1,22 @@
 /**
- * Free TCP ports on the loopback interface, for tests and for dev servers started side by side.
+ * Free TCP ports on the loopback interface, for tests and for dev servers started side by side, and
+ * probes of one port. Finding ports is `get-port`'s: it never hands out a port twice to this process
+ * within 15 s. The probes stay here: `get-port` answers "taken" for a port it handed out itself, and
+ * the dev server checks exactly those ports before it binds them.
  */
-import { connect, createServer, type Server } from 'node:net';
+import { connect, createServer } from 'node:net';
+import getPort from 'get-port';
 
 /** A port nothing listens on right now (the OS picks it). */
 export async function findFreePort(host = '127.0.0.1'): Promise<number> {
-  const [port] = await findFreePorts(1, host);
-  return port!;
+  return getPort({ host });
 }
 
-/** `count` distinct free ports: all are held open together so the OS cannot hand out one twice. */
+/** `count` distinct free ports. */
 export async function findFreePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers: Server[] = [];
-  try {
-    const ports: number[] = [];
-    for (let i = 0; i < count; i++) {
-      const server = createServer();
-      servers.push(server);
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject);
-        server.listen(0, host, () => resolve());
-      });
-      const address = server.address();
-      if (address === null || typeof address === 'string') throw new Error(`cannot read the port bound on ${host}`);
-      ports.push(address.port);
-    }
-    return ports;
-  } finally {
-    await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
-  }
+  const ports: number[] = [];
+  for (let i = 0; i < count; i++) ports.push(await getPort({ host }));
+  return ports;
 }
 
 /** Whether `port` can be bound on `host` right now. */

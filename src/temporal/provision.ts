@@ -84,8 +84,8 @@ export async function ensureTemporalCli(options: ProvisionOptions = {}): Promise
       return { route: TemporalCliRoute.SdkDownload, attempts: outcome.attempts };
     },
     {
-      onWait: (owner, waitedMs) =>
-        onProgress(`waiting for another process (pid ${owner.pid}) building the temporal CLI: ${Math.round(waitedMs / 1000)}s`),
+      onWait: (waitedMs) => onProgress(`waiting for another process building the temporal CLI: ${Math.round(waitedMs / 1000)}s`),
+      onCompromised: (error) => onProgress(`lost the build lock (${error.message}): another process may build the temporal CLI too`),
       ...(options.signal ? { signal: options.signal } : {}),
     },
   );

@@ -4,7 +4,6 @@
  * heartbeats on an idle stream, the `end` event, and problem answers before the stream starts.
  */
 import { randomUUID } from 'node:crypto';
-import { request as httpRequest, type IncomingMessage } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { buildApp } from '../../../src/api/app';
@@ -15,6 +14,7 @@ import { DefinitionStore } from '../../../src/definitions/store';
 import { ExecutionService } from '../../../src/executions/execution-service';
 import { connectTestClient, type TestClient, waitFor } from '../harness';
 import { type PublishingWorker, startPublishingWorker } from '../nats/nats-context';
+import { SseClient } from './sse-client';
 import { definition, journal, startExecution } from '../workflow/start-execution';
 
 let t: TestClient;
@@ -40,73 +40,6 @@ afterAll(async () => {
   await w?.shutdown();
   await t?.close();
 });
-
-interface SseFrame {
-  id?: string;
-  event?: string;
-  data?: string;
-  comment?: string;
-}
-
-/** An open SSE connection: frames as they arrive. */
-class SseClient {
-  readonly frames: SseFrame[] = [];
-  ended = false;
-  status = 0;
-  headers: IncomingMessage['headers'] = {};
-  private response: IncomingMessage | undefined;
-  private buffer = '';
-
-  static open(url: string, headers: Record<string, string> = {}): Promise<SseClient> {
-    const client = new SseClient();
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(url, { headers: { accept: 'text/event-stream', ...headers } }, (res) => {
-        client.response = res;
-        client.status = res.statusCode ?? 0;
-        client.headers = res.headers;
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => client.push(chunk));
-        res.on('end', () => (client.ended = true));
-        res.on('error', () => (client.ended = true));
-        resolve(client);
-      });
-      req.on('error', reject);
-      req.end();
-    });
-  }
-
-  /** Journal events received (frames with an id). */
-  get events(): Array<{ seq: number; type: string; id: string }> {
-    return this.frames
-      .filter((f) => f.id !== undefined && f.data !== undefined)
-      .map((f) => {
-        const event = JSON.parse(f.data!) as { seq: number; type: string; id: string };
-        expect(String(event.seq)).toBe(f.id);
-        expect(event.type).toBe(f.event);
-        return event;
-      });
-  }
-
-  close(): void {
-    this.response?.destroy();
-  }
-
-  private push(chunk: string): void {
-    this.buffer += chunk;
-    let end: number;
-    while ((end = this.buffer.indexOf('\n\n')) >= 0) {
-      const block = this.buffer.slice(0, end);
-      this.buffer = this.buffer.slice(end + 2);
-      const frame: SseFrame = {};
-      for (const line of block.split('\n')) {
-        if (line.startsWith(':')) frame.comment = line.slice(1).trim();
-        const match = /^(id|event|data): ?(.*)$/.exec(line);
-        if (match) frame[match[1] as 'id' | 'event' | 'data'] = match[2]!;
-      }
-      this.frames.push(frame);
-    }
-  }
-}
 
 const steps = definition({
   id: 'streamed',

@@ -119,4 +119,15 @@ describe('compileExpression', () => {
   it('caches compiled expressions by source', () => {
     expect(compileExpression('input.x + 1')).toBe(compileExpression('input.x + 1'));
   });
+
+  it('keeps the 1000 most recently used: one in use stays, one left behind is compiled again', () => {
+    const used = compileExpression('input.kept * 2');
+    const left = compileExpression('input.left * 2');
+    for (let i = 0; i < 1500; i++) {
+      compileExpression(`input.n + ${i}`);
+      if (i % 500 === 0) expect(compileExpression('input.kept * 2')).toBe(used);
+    }
+    expect(compileExpression('input.kept * 2')).toBe(used);
+    expect(compileExpression('input.left * 2')).not.toBe(left);
+  });
 });

@@ -46,6 +46,17 @@ describe('compileJsonSchema', () => {
     expect(compileJsonSchema({ type: 'string' })).toBe(compileJsonSchema({ type: 'string' }));
   });
 
+  it('keeps the 500 most recently used: one in use stays, one left behind is compiled again', () => {
+    const used = compileJsonSchema({ type: 'string', minLength: 3 });
+    const left = compileJsonSchema({ type: 'string', minLength: 4 });
+    for (let i = 0; i < 700; i++) {
+      compileJsonSchema({ type: 'integer', minimum: i });
+      if (i % 200 === 0) expect(compileJsonSchema({ type: 'string', minLength: 3 })).toBe(used);
+    }
+    expect(compileJsonSchema({ type: 'string', minLength: 3 })).toBe(used);
+    expect(compileJsonSchema({ type: 'string', minLength: 4 })).not.toBe(left);
+  });
+
   it('compiles the same $id twice without conflict', () => {
     compileJsonSchema({ $id: 'https://example.test/a', type: 'string' });
     expect(() => compileJsonSchema({ $id: 'https://example.test/a', type: 'number' })).not.toThrow();

@@ -1,0 +1,173 @@
+/**
+ * The polling loop behind `GET /api/v1/executions/{id}/stream`: sends the journal after a seq as
+ * server-sent events, polls for more with backoff, sends heartbeat comments when idle, and ends with
+ * an `end` event once the execution closed and every event was sent.
+ *
+ * The loop belongs to one `OpenStream` and returns as soon as that stream is stopped: its client went
+ * away (no query is made after that) or the server is closing (the response is ended at once; a
+ * client that does not read it is cut off after `closeGraceMs`). A Temporal call in flight when the
+ * stream stops is not cancelled, but nothing follows it; it is bounded by the worker deadline.
+ */
+import type { ServerResponse } from 'node:http';
+import type { Client } from '@temporalio/client';
+import { ApiProblem, ExecutionNotFound } from '../errors';
+import type { ExecutionService } from '../../executions/execution-service';
+import { effectiveStatus } from '../../executions/visibility';
+import { CadenzaStatusKey } from '../../workflows/search-attributes';
+import type { EventsPage } from '../../workflows/contracts';
+import { endFrame, errorFrame, HEARTBEAT_FRAME, journalEventFrame, RETRY_FRAME } from './sse-frames';
+import type { OpenStream } from './stream-registry';
+
+/** Journal events asked for per query. */
+export const JOURNAL_PAGE = 500;
+/** How often an open execution is checked for having closed without a terminal event (terminated). */
+const CLOSE_CHECK_MS = 5_000;
+const TERMINAL = new Set(['WorkflowExecutionSuccess', 'WorkflowExecutionFailed', 'WorkflowExecutionCancelled', 'WorkflowExecutionTimedOut']);
+
+/** Timings of a journal stream, in ms. */
+export interface JournalStreamTimings {
+  /** Between heartbeat comments on an idle stream. */
+  heartbeatMs: number;
+  /** Poll interval bounds: back to the least after new events, doubling to the most. */
+  minPollMs: number;
+  maxPollMs: number;
+  /** On server close, how long a client that does not read gets before its connection is cut. */
+  closeGraceMs: number;
+}
+
+/** What one journal stream needs. */
+export interface JournalStreamInit {
+  executionId: string;
+  /** Send the events after this seq. */
+  after: number;
+  /** The first page, already read (before the response started, so failures were problem answers). */
+  firstPage: EventsPage | undefined;
+  stream: OpenStream;
+  raw: ServerResponse;
+  executions: ExecutionService;
+  client: Client;
+  timings: JournalStreamTimings;
+}
+
+/** Starts the event-stream response and runs the loop until the stream ends or is stopped. */
+export async function runJournalStream(init: JournalStreamInit): Promise<void> {
+  const { executionId: id, stream, raw, executions, timings } = init;
+  const { heartbeatMs, minPollMs, maxPollMs } = timings;
+  raw.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-cache, no-transform',
+    connection: 'keep-alive',
+    'x-accel-buffering': 'no',
+  });
+  let wake: (() => void) | undefined;
+  const onStop = (): void => {
+    wake?.();
+    if (stream.reason === 'server_closing') endForShutdown(raw, timings.closeGraceMs);
+  };
+  stream.signal.addEventListener('abort', onStop, { once: true });
+  const pause = (ms: number): Promise<void> =>
+    new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        wake = undefined;
+        resolve();
+      }, ms);
+      wake = () => {
+        clearTimeout(timer);
+        wake = undefined;
+        resolve();
+      };
+    });
+
+  let after = init.after;
+  let page = init.firstPage;
+  await write(raw, RETRY_FRAME);
+  let lastWrite = Date.now();
+  let delay = minPollMs;
+  let terminalSent = false;
+  let lastCloseCheck = Date.now();
+  try {
+    while (!stream.stopped) {
+      try {
+        page ??= await executions.events(id, { after, limit: JOURNAL_PAGE });
+        for (const event of page.events) {
+          await write(raw, journalEventFrame(event));
+          after = event.seq;
+          terminalSent ||= TERMINAL.has(event.type);
+        }
+        if (page.events.length > 0) {
+          lastWrite = Date.now();
+          delay = minPollMs;
+        }
+        const more = page.has_more;
+        page = undefined;
+        if (stream.stopped) break;
+        if (more) continue;
+        if (terminalSent || Date.now() - lastCloseCheck >= CLOSE_CHECK_MS) {
+          lastCloseCheck = Date.now();
+          const status = await closedStatus(init.client, id);
+          if (status !== undefined) {
+            // Closed: the journal is final. Send the rest, then say so.
+            for (let rest = true; rest && !stream.stopped; ) {
+              const tail = await executions.events(id, { after, limit: JOURNAL_PAGE });
+              for (const event of tail.events) {
+                await write(raw, journalEventFrame(event));
+                after = event.seq;
+              }
+              rest = tail.has_more;
+            }
+            await write(raw, endFrame({ execution_id: id, status, last_seq: after }));
+            break;
+          }
+        }
+      } catch (error) {
+        if (error instanceof ExecutionNotFound) break;
+        if (stream.stopped) break;
+        // A worker restart or a Temporal hiccup: tell the client, keep trying.
+        const detail = error instanceof ApiProblem ? { type: error.type, detail: error.detail } : { detail: 'reading the journal failed' };
+        await write(raw, errorFrame(detail));
+        lastWrite = Date.now();
+        delay = maxPollMs;
+      }
+      if (stream.stopped) break;
+      if (Date.now() - lastWrite >= heartbeatMs) {
+        await write(raw, HEARTBEAT_FRAME);
+        lastWrite = Date.now();
+      }
+      await pause(Math.min(delay, Math.max(1, heartbeatMs - (Date.now() - lastWrite))));
+      delay = Math.min(maxPollMs, delay * 2);
+    }
+  } finally {
+    stream.signal.removeEventListener('abort', onStop);
+    if (!raw.writableEnded) raw.end();
+  }
+}
+
+/** Writes, waiting for the socket to drain when its buffer is full (or for the response to end). */
+async function write(raw: ServerResponse, chunk: string): Promise<void> {
+  if (raw.destroyed || raw.writableEnded) return;
+  if (!raw.write(chunk)) {
+    await new Promise<void>((resolve) => {
+      raw.once('drain', resolve);
+      raw.once('close', resolve);
+    });
+  }
+}
+
+/**
+ * Ends the response now (a client sees the stream end and reconnects with `Last-Event-ID`); if its
+ * client does not take the rest within `graceMs`, the connection is cut so it cannot hold the close.
+ */
+function endForShutdown(raw: ServerResponse, graceMs: number): void {
+  if (raw.destroyed) return;
+  if (!raw.writableEnded) raw.end();
+  const timer = setTimeout(() => raw.destroy(), graceMs);
+  timer.unref();
+  raw.once('close', () => clearTimeout(timer));
+}
+
+/** The Cadenza-visible status of a closed execution, or undefined while it runs. */
+async function closedStatus(client: Client, executionId: string): Promise<string | undefined> {
+  const description = await client.workflow.getHandle(executionId).describe();
+  if (description.status.name === 'RUNNING') return undefined;
+  return effectiveStatus(description.status.name, description.typedSearchAttributes.get(CadenzaStatusKey));
+}
