@@ -1,0 +1,87 @@
+/**
+ * The approval inbox follows the gates (docs/design.md §3): an approval whose branch `fail_fast`
+ * cancelled leaves the inbox; after a retry of the parallel task the inbox offers the live approval,
+ * a decision through REST reaches it, the execution completes, and the inbox is empty.
+ */
+import { waitFor } from '../harness';
+import { expectProblem, startApiContext, type ApiContext } from './api-context';
+import { ExecutionDriver } from './execution-driver';
+
+jest.setTimeout(60_000);
+
+const keys = {
+  admin: { key: 'admin-key-0123456789abcdef', name: 'ops', permissions: ['*'] },
+  alice: { key: 'alice-key-0123456789abcdef', name: 'alice', permissions: ['approvals:decide', 'executions:read'], roles: ['finance'] },
+};
+
+let ctx: ApiContext;
+let ops: ExecutionDriver;
+
+/** The approval's branch is cancelled by its failing sibling until a resume brings `ok`. */
+const failFastApproval = {
+  id: 'fail-fast-inbox',
+  tasks: [
+    {
+      id: 'fan',
+      type: 'parallel',
+      strategy: 'fail_fast',
+      on_error: { pause: true },
+      on_success: { next: 'done' },
+      branches: [
+        { id: 'gated', tasks: [{ id: 'sign-off', type: 'approval', approvers: { roles: ['finance'] }, message: 'sign it' }] },
+        {
+          id: 'failing',
+          tasks: [
+            { id: 'settle', type: 'basic', tool: 'sleep', with: { ms: 400 }, on_success: { next: 'verdict' } },
+            { id: 'verdict', type: 'basic', tool: 'check', with: { ok: '{{ resume != null && resume.ok == true }}' } },
+          ],
+        },
+      ],
+    },
+    { id: 'done', type: 'basic', tool: 'echo', with: { done: true } },
+  ],
+};
+
+type InboxItem = { execution_id: string; task_id: string; task_exec_id: string };
+
+async function inboxOf(id: string): Promise<InboxItem[]> {
+  const res = await ops.get('/api/v1/approvals?status=pending', keys.alice.key);
+  expect(res.statusCode).toBe(200);
+  return res.json<{ items: InboxItem[] }>().items.filter((i) => i.execution_id === id);
+}
+
+beforeAll(async () => {
+  ctx = await startApiContext({ apiKeys: Object.values(keys) });
+  ops = new ExecutionDriver(ctx.app, keys.admin.key);
+  await ops.register(failFastApproval);
+});
+
+afterAll(async () => {
+  await ctx?.close();
+});
+
+it('drops a cancelled branch’s approval from the inbox and decides the live one after a retry', async () => {
+  const id = await ops.trigger('fail-fast-inbox');
+  await waitFor(async () => ((await inboxOf(id)).length === 1 ? true : undefined), { what: 'the first approval in the inbox' });
+
+  // The sibling fails: the approval goes with its branch; only fan's failure gate is left.
+  await ops.waitForStatus(id, 'paused', (s) => s.pause?.gates.map((g) => g.task_id).join() === 'fan');
+  await waitFor(async () => ((await inboxOf(id)).length === 0 ? true : undefined), { what: 'the inbox without the dead approval' });
+  const dead = await ops.post(`/api/v1/executions/${id}/approvals/sign-off`, { decision: 'approve' }, { key: keys.alice.key });
+  expectProblem(dead, 409, 'approval_not_pending');
+
+  expect((await ops.post(`/api/v1/executions/${id}/resume`, { mode: 'retry', tasks: { fan: {} }, context: { ok: true } })).statusCode).toBe(200);
+  const live = await waitFor(async () => {
+    const items = await inboxOf(id);
+    return items.length === 1 ? items[0] : undefined;
+  }, { what: 'the live approval in the inbox' });
+  const status = await ops.waitForStatus(id, 'paused', (s) => s.pause?.task_id === 'sign-off');
+  expect(live?.task_exec_id).toBe(status.pause?.gates[0]?.task_exec_id);
+
+  const decided = await ops.post(`/api/v1/executions/${id}/approvals/sign-off`, { decision: 'approve', comment: 'fine' }, { key: keys.alice.key });
+  expect(decided.statusCode).toBe(200);
+  await ops.waitForStatus(id, 'completed');
+  const events = await ops.events(id);
+  expect(events.filter((e) => e.type === 'ApprovalDecided').map((e) => e.task_exec_id)).toEqual([live?.task_exec_id]);
+  await waitFor(async () => ((await inboxOf(id)).length === 0 ? true : undefined), { what: 'an empty inbox' });
+});
