@@ -20,14 +20,14 @@ import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { Client, Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { DefinitionSchema, type VersionedDefinition } from '../src/definitions/schema';
 import { type EventPublishing, startEventPublishing } from '../src/events/event-publishing';
 import { NatsConfigSchema, natsNamesOf } from '../src/events/nats-config';
 import { startDevServer } from '../src/temporal/dev-server';
 import { findFreePorts, isListening } from '../src/temporal/find-free-port';
 import { ensureTemporalCli } from '../src/temporal/provision';
-import { createCadenzaWorker, workflowsPath } from '../src/worker/create-worker';
+import { bundleCadenzaWorkflows, createCadenzaWorker } from '../src/worker/create-worker';
 import { type ExecutionInput, INTERPRETER_WORKFLOW_TYPE } from '../src/workflows/contracts';
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../src/workflows/search-attributes';
 
@@ -97,7 +97,7 @@ async function main(): Promise<void> {
     const [port, uiPort] = await findFreePorts(2);
     const [devServer, bundle, nats] = await Promise.all([
       startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, logFile: join(scratch, 'temporal.log') }),
-      bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('ERROR') }),
+      bundleCadenzaWorkflows({ logger: new DefaultLogger('ERROR') }),
       startNats(join(scratch, 'nats')),
     ]);
     stops.push(() => devServer.stop());

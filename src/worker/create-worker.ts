@@ -2,7 +2,7 @@
  * Builds a Cadenza worker: the interpreter and registry workflows plus the task activity.
  * Used by `src/worker.ts`, `npm start` and the integration tests.
  */
-import { type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { type BundleOptions, bundleWorkflowCode, type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
 import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
@@ -26,7 +26,16 @@ export interface CadenzaWorkerOptions {
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
 }
 
+/** The workflow code: the interpreter and the registry. */
 export const workflowsPath = require.resolve('../workflows');
+
+/** Workflow interceptor modules every bundle and every worker must load (`src/workflows/interceptors.ts`). */
+export const workflowInterceptorModules: readonly string[] = [require.resolve('../workflows/interceptors')];
+
+/** Bundles the workflow code with Cadenza's interceptors (tests and benchmarks build one bundle for many workers). */
+export function bundleCadenzaWorkflows(options: Omit<BundleOptions, 'workflowsPath' | 'workflowInterceptorModules'> = {}): Promise<{ code: string }> {
+  return bundleWorkflowCode({ ...options, workflowsPath, workflowInterceptorModules: [...workflowInterceptorModules] });
+}
 
 export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promise<Worker> {
   const registry = ToolRegistry.withBuiltins(options.tools ?? [], options.http ? { http: options.http } : {});
@@ -34,7 +43,8 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace,
     taskQueue: options.taskQueue,
-    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath }),
+    // A prebuilt bundle carries the interceptors already (`bundleCadenzaWorkflows`).
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, interceptors: { workflowModules: [...workflowInterceptorModules] } }),
     activities: createActivities(registry),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.

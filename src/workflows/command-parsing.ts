@@ -113,6 +113,7 @@ export function parseDecide(command: unknown, strict: boolean): Parsed<DecideCom
   if (!rolesOk) return invalid('roles must be an array of strings');
   if (strict) {
     const refused = firstProblem(
+      textProblem(command, 'task_id'),
       textProblem(command, 'task_exec_id'),
       textProblem(command, 'comment'),
       textProblem(command, 'actor'),

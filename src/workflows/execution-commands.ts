@@ -20,7 +20,7 @@ import { EventType } from './events';
 import { type ExecutionMachine, waitingResumedEvent } from './execution-machine';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
-import { payloadProblem, rejectedPayloadSummary } from './payload-bounds';
+import { boundedText, payloadProblem, rejectedPayloadSummary } from './payload-bounds';
 import { planResume } from './resume-planner';
 import { checkAgainstSchema } from './schema-check';
 import { PauseReason } from './states';
@@ -38,6 +38,9 @@ const MAX_BUFFERED_SIGNALS = 100;
 
 /** Longest signal name a generic signal may have (Temporal allows far longer ones). */
 const MAX_SIGNAL_NAME = 256;
+
+/** Longest actor, command name or refusal type a CommandRejected entry keeps as it is. */
+const MAX_ACTOR = 256;
 
 /** The commands of one execution, applied through its machine. */
 export class ExecutionCommands {
@@ -291,17 +294,23 @@ export class ExecutionCommands {
     }
     this.machine.journal.append({
       type: EventType.CommandRejected,
-      ...(typeof notice.actor === 'string' && { actor: notice.actor }),
-      data: { command: notice.command, type: notice.type, message: notice.message, payload: rejectedPayloadSummary(notice.payload) },
+      ...(typeof notice.actor === 'string' && { actor: boundedText(notice.actor, MAX_ACTOR) }),
+      data: {
+        command: boundedText(notice.command, MAX_ACTOR),
+        type: boundedText(notice.type, MAX_ACTOR),
+        message: boundedText(notice.message),
+        payload: rejectedPayloadSummary(notice.payload),
+      },
     });
   }
 
   /** Journals a refused signal; the execution goes on untouched. */
   reject(command: string, payload: unknown, rejection: CommandRejection, actor?: string): void {
+    // Everything kept is bounded: a flood of hostile commands must leave the journal readable.
     this.machine.journal.append({
       type: EventType.CommandRejected,
-      ...(actor !== undefined && { actor }),
-      data: { command, type: rejection.type, message: rejection.message, payload: rejectedPayloadSummary(payload), ...rejection.details },
+      ...(actor !== undefined && { actor: boundedText(actor, MAX_ACTOR) }),
+      data: { command: boundedText(command, MAX_ACTOR), type: rejection.type, message: boundedText(rejection.message), payload: rejectedPayloadSummary(payload), ...rejection.details },
     });
   }
 }

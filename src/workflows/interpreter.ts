@@ -11,6 +11,7 @@ import { decideBehaviour } from './execution-behaviour';
 import { assertExecutionInput } from './execution-input';
 import { ExecutionMachine } from './execution-machine';
 import { describeError, guardQuery, guardUpdate, guardValidator } from './handler-guard';
+import { reservedSignalName } from './interceptors';
 import {
   commandRejectedSignal,
   decideSignal,
@@ -66,6 +67,11 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
     [commandRejectedSignal.name]: onRejected,
   };
   const onAnySignal = (name: string, ...args: unknown[]) => {
+    const reserved = reservedSignalName(name);
+    if (reserved !== undefined) {
+      signal(reserved, args[0], () => new CommandRejection(CommandErrorType.CommandInvalid, 'signal names starting with "__temporal_" are reserved by Temporal'), () => undefined);
+      return;
+    }
     const route = Object.hasOwn(commandSignals, name) ? commandSignals[name] : undefined;
     if (route !== undefined) route(args[0]);
     else signal(name, args[0], () => undefined, () => commands.receiveSignal(name, args[0] ?? null));

@@ -9,8 +9,11 @@
 /** Deepest nesting of arrays and objects a command payload may have. */
 export const MAX_PAYLOAD_DEPTH = 64;
 
-/** Bytes of a refused command's payload kept in its CommandRejected entry. */
+/** Characters of JSON of a refused command's payload kept in its CommandRejected entry. */
 export const MAX_REJECTED_PAYLOAD_BYTES = 4096;
+
+/** Longest text (a message, a command name, an actor) a CommandRejected entry keeps as it is. */
+export const MAX_REJECTED_TEXT = 1024;
 
 /** What a walk of a JSON value found, stopping early once `maxDepth` is exceeded. */
 export interface PayloadShape {
@@ -57,5 +60,10 @@ export function rejectedPayloadSummary(value: unknown): unknown {
     return { omitted: true, reason: err instanceof Error ? err.message : String(err) };
   }
   if (text.length <= MAX_REJECTED_PAYLOAD_BYTES) return value;
-  return { omitted: true, reason: `larger than ${MAX_REJECTED_PAYLOAD_BYTES} bytes`, bytes: text.length, preview: text.slice(0, 256) };
+  return { omitted: true, reason: `larger than ${MAX_REJECTED_PAYLOAD_BYTES} characters of JSON`, bytes: text.length, preview: text.slice(0, 256) };
+}
+
+/** `text` as a CommandRejected entry keeps it: cut at `max` characters, saying how long it was. */
+export function boundedText(text: string, max = MAX_REJECTED_TEXT): string {
+  return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
 }

@@ -7,12 +7,12 @@
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { Connection } from '@temporalio/client';
-import { bundleWorkflowCode, DefaultLogger } from '@temporalio/worker';
+import { DefaultLogger } from '@temporalio/worker';
 import { startDevServer } from '../../src/temporal/dev-server';
 import { findFreePorts } from '../../src/temporal/find-free-port';
 import { ensureTemporalCli } from '../../src/temporal/provision';
 import { registerSearchAttributes } from '../../src/temporal/register-search-attributes';
-import { workflowsPath } from '../../src/worker/create-worker';
+import { bundleCadenzaWorkflows } from '../../src/worker/create-worker';
 import { TestEnv, testNamespace } from './harness/test-environment';
 import { setSharedDevServer } from './harness/shared-dev-server';
 
@@ -54,7 +54,7 @@ async function provideBundle(): Promise<void> {
   if (process.env[TestEnv.WorkflowBundle]) return;
   const dir = join(root, '.jest-cache');
   await mkdir(dir, { recursive: true });
-  const { code } = await bundleWorkflowCode({ workflowsPath, logger: new DefaultLogger('WARN') });
+  const { code } = await bundleCadenzaWorkflows({ logger: new DefaultLogger('WARN') });
   const file = join(dir, 'workflow-bundle.js');
   // Written aside then renamed: a concurrent Jest run never reads half a bundle.
   const partial = `${file}.${process.pid}.tmp`;

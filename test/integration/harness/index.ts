@@ -4,4 +4,6 @@
 export { connectTestClient, type TestClient } from './connect-test-client';
 export { startTestWorker, type TestWorker, type TestWorkerOptions } from './start-test-worker';
 export { waitFor, type WaitForOptions } from './wait-for';
+export { useClientAndWorker, type ClientAndWorker } from './use-client-and-worker';
+export { WorkerProcesses, type WorkerProcessOptions } from './worker-process';
 export { TestEnv } from './test-environment';

@@ -3,20 +3,18 @@
  * events it could not publish (NATS down) and is killed. Another worker takes the execution over:
  * every journal event still reaches the stream, once, in seq order.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import path from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
-import { connectTestClient, type TestClient, waitFor } from '../harness';
+import { connectTestClient, type TestClient, waitFor, WorkerProcesses } from '../harness';
 import { definition, journal, startExecution } from '../workflow/start-execution';
 import { connectNats, executionMessages, natsConfig, natsNamesOf, startPublishingWorker, testPrefix } from './nats-context';
 import { NatsTestServer } from './nats-test-server';
 
-const root = path.resolve(__dirname, '../../..');
 let nats: NatsTestServer;
 let t: TestClient;
 let nc: NatsConnection;
-const children: ChildProcess[] = [];
+const workers = new WorkerProcesses();
 
 beforeAll(async () => {
   nats = await NatsTestServer.start();
@@ -25,29 +23,21 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  workers.killAll();
   await nc?.close();
   await t?.close();
   await nats?.dispose();
 });
 
 function startWorkerProcess(taskQueue: string, prefix: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: t.address,
-      TEMPORAL_NAMESPACE: t.namespace,
-      CADENZA_TASK_QUEUE: taskQueue,
-      CADENZA_TOOLS: path.join(root, 'test/integration/nats/nats-tools.ts'),
-      NATS_URL: nats.url,
-      CADENZA_NATS_PREFIX: prefix,
-      LOG_LEVEL: 'error',
-    },
-    stdio: ['ignore', 'ignore', 'ignore'],
+  return workers.start({
+    address: t.address,
+    namespace: t.namespace,
+    taskQueue,
+    toolsModule: 'test/integration/nats/nats-tools.ts',
+    env: { NATS_URL: nats.url, CADENZA_NATS_PREFIX: prefix, LOG_LEVEL: 'error' },
+    stderr: 'ignore',
   });
-  children.push(child);
-  return child;
 }
 
 const steps = definition({

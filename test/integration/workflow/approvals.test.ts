@@ -4,25 +4,14 @@
  */
 import { WorkflowFailedError, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import type { ApplicationFailure } from '@temporalio/common';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker } from '../harness';
 import { tools } from '../fixtures/test-tools';
 import type { DecideCommand } from '../../../src/workflows/commands';
 import { decideSignal, decideUpdate, executionQuery, statusQuery, taskContextQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { count, eventOf, paused, refusal, statusWhen } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -52,7 +41,7 @@ const approve = (extra: Partial<DecideCommand> = {}): DecideCommand => ({ task_i
 
 describe('approval decided', () => {
   it('pauses with reason approval_required, then an approval completes the execution via on_approve', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, orderApproval(), { orderId: 'o-1' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, orderApproval(), { orderId: 'o-1' });
     const status = await paused(handle);
     expect(status.pause).toMatchObject({ reason: 'approval_required', task_id: 'approve', next_task_id: 'charge', paused_at: expect.any(String), resume_data: null });
     expect(Date.parse(status.pause!.paused_at)).not.toBeNaN();
@@ -78,7 +67,7 @@ describe('approval decided', () => {
   });
 
   it('follows on_reject on a rejection (decided by a listed user, through the signal)', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, orderApproval(), { orderId: 'o-2' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, orderApproval(), { orderId: 'o-2' });
     await paused(handle);
     await handle.signal(decideSignal, { task_id: 'approve', decision: 'reject', actor: 'carol', comment: 'too much' });
     const result = await handle.result();
@@ -89,7 +78,7 @@ describe('approval decided', () => {
   });
 
   it('refuses a caller who is not an approver, and data that violates decision_schema', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, orderApproval(), { orderId: 'o-3' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, orderApproval(), { orderId: 'o-3' });
     await paused(handle);
     const before = (await journal(handle)).length;
 
@@ -124,7 +113,7 @@ describe('approval timeouts', () => {
     ['approve', 'charge'],
     ['reject', 'rejected'],
   ])('on_timeout %s decides as system:timeout and goes to %s', async (onTimeout, next) => {
-    const handle = await startExecution(t.client, w.taskQueue, orderApproval({ timeout: '300ms', on_timeout: onTimeout }), { orderId: 'o-t' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, orderApproval({ timeout: '300ms', on_timeout: onTimeout }), { orderId: 'o-t' });
     const status = await paused(handle);
     expect(status.pause?.gates[0]?.data).toMatchObject({ on_timeout: onTimeout, expires_at: expect.any(String) });
     const result = await handle.result();
@@ -137,7 +126,7 @@ describe('approval timeouts', () => {
   });
 
   it('on_timeout fail fails the execution with the approval timed out', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, orderApproval({ timeout: '300ms', on_timeout: 'fail' }), { orderId: 'o-f' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, orderApproval({ timeout: '300ms', on_timeout: 'fail' }), { orderId: 'o-f' });
     const err: unknown = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     const ctx = await handle.query(taskContextQuery, 'approve');
@@ -157,7 +146,7 @@ describe('approval timeouts', () => {
     const offsets = Array.from({ length: 21 }, (_, i) => -100 + i * 40);
     const outcomes = await Promise.all(
       offsets.map(async (offset) => {
-        const handle = await startExecution(t.client, w.taskQueue, def, { orderId: `race${offset}` });
+        const handle = await startExecution(env.t.client, env.w.taskQueue, def, { orderId: `race${offset}` });
         const requested = await eventOf(handle, 'ApprovalRequested', 'approve');
         await sleep(Math.max(0, Date.parse(String(requested.data.expires_at)) + offset - Date.now()));
         const decision = await handle.executeUpdate(decideUpdate, { args: [approve()] }).then(
@@ -210,7 +199,7 @@ describe('gates per branch', () => {
         { id: 'join', type: 'basic', tool: 'echo', with: { free: '{{ tasks.fan.output.branches.free.output.got }}' } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     // While the free branch works, the execution is running with an open gate.
     const running = await statusWhen(handle, (s) => s.active_tasks.includes('sign-off') && s.active_tasks.includes('work'), 'both branches active');
     expect(running.status).toBe('running');

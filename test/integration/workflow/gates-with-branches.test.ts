@@ -5,25 +5,14 @@
  * parallel task a decision reaches the live gate, not a dead one.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker, waitFor } from '../harness';
+import { waitFor, useClientAndWorker } from '../harness';
 import { tools } from '../fixtures/test-tools';
 import { decideUpdate, executionQuery, resumeUpdate, taskResumeUpdate } from '../../../src/workflows/messages';
 import { CadenzaAwaitingKey } from '../../../src/workflows/search-attributes';
 import { definition, journal, startExecution } from './start-execution';
 import { count, paused, refusal, statusWhen } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 type GateKind = 'approval' | 'wait' | 'breakpoint' | 'failure';
 
@@ -101,7 +90,7 @@ async function resolveLiveGate(handle: WorkflowHandle, kind: GateKind): Promise<
 
 describe.each(['approval', 'wait', 'breakpoint', 'failure'] as const)('fail_fast cancels a branch held at a %s gate', (kind) => {
   it('releases the gate with its branch; after a retry of the parallel task the command reaches the live gate', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, failFast(kind), { ok: false });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, failFast(kind), { ok: false });
     // While the other branch runs, the execution is running with the gate open.
     await waitFor(async () => ((await handle.query(executionQuery)).gates.some((g) => g.task_id === 'held') ? true : undefined), { what: 'the gate of the held task' });
 
@@ -147,7 +136,7 @@ describe('after a retry, a decision reaches the live approval', () => {
         { id: 'done', type: 'basic', tool: 'echo', with: { done: true } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await statusWhen(handle, (s) => s.pause?.gates.map((g) => g.task_id).join() === 'fan', 'fan failed, the approval released');
     // A decision now has no gate to go to.
     expect((await refusal(handle.executeUpdate(decideUpdate, { args: [{ task_id: 'held', decision: 'approve', actor: 'fin', roles: ['finance'] }] }))).type).toBe(

@@ -4,25 +4,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowFailedError } from '@temporalio/client';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker } from '../harness';
 import { cancellationsSeen, recorded, tools } from '../fixtures/test-tools';
 import { executionQuery, statusQuery, taskContextQuery } from '../../../src/workflows/messages';
 import { CadenzaStatusKey } from '../../../src/workflows/search-attributes';
 import type { StatusView } from '../../../src/workflows/contracts';
 import { definition, journal, startExecution, types } from './start-execution';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 const fastRetry = { initial_interval: '50ms', maximum_attempts: 3 };
 
@@ -35,7 +24,7 @@ describe('linear flows and templates', () => {
       ],
       outputs: { total: '{{ tasks.second.output.doubled }}', label: '{{ tasks.first.output.who }}' },
     });
-    const handle = await startExecution(t.client, w.taskQueue, def, { n: 2, order: 'A-1' }, { REGION: 'eu' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def, { n: 2, order: 'A-1' }, { REGION: 'eu' });
     const result = await handle.result();
     expect(result.status).toBe('completed');
     expect(result.outputs).toEqual({ total: 6, label: 'order A-1' });
@@ -62,7 +51,7 @@ describe('linear flows and templates', () => {
         { id: 'b', type: 'basic', tool: 'echo', with: { from_a: '{{ tasks.a.output.v }}' } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def, { k: 'x' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def, { k: 'x' });
     await handle.result();
     const ctx = await handle.query(taskContextQuery, 'b');
     expect(ctx).toMatchObject({
@@ -82,7 +71,7 @@ describe('linear flows and templates', () => {
 
   it('keeps the CadenzaStatus search attribute current', async () => {
     const def = definition({ tasks: [{ id: 'a', type: 'basic', tool: 'echo' }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await handle.result();
     const described = await handle.describe();
     expect(described.typedSearchAttributes.get(CadenzaStatusKey)).toBe('completed');
@@ -92,7 +81,7 @@ describe('linear flows and templates', () => {
 describe('retries', () => {
   it('completes a task that fails twice with two TaskRetryScheduled events', async () => {
     const def = definition({ tasks: [{ id: 'shaky', type: 'basic', tool: 'flaky', with: { failures: 2 }, retry: fastRetry }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const result = await handle.result();
     expect(result.status).toBe('completed');
     const events = await journal(handle);
@@ -109,7 +98,7 @@ describe('retries', () => {
 
   it('fails the execution when a task exhausts its retries, naming the task', async () => {
     const def = definition({ tasks: [{ id: 'charge', type: 'basic', tool: 'fail', with: { message: 'card declined' }, retry: { ...fastRetry, maximum_attempts: 2 } }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const err: unknown = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect((err as WorkflowFailedError).cause?.message).toBe('task "charge" failed: card declined');
@@ -129,7 +118,7 @@ describe('retries', () => {
         { id: 'b', type: 'basic', tool: 'fail', with: { non_retryable: true }, retry: fastRetry },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     const events = await journal(handle);
     expect(events.filter((e) => e.type === 'TaskRetryScheduled')).toHaveLength(0);
@@ -137,11 +126,11 @@ describe('retries', () => {
   });
 
   it('fails a task at once when its tool is unknown or its input is invalid', async () => {
-    const unknown = await startExecution(t.client, w.taskQueue, definition({ tasks: [{ id: 'a', type: 'basic', tool: 'nope', retry: fastRetry }] }));
+    const unknown = await startExecution(env.t.client, env.w.taskQueue, definition({ tasks: [{ id: 'a', type: 'basic', tool: 'nope', retry: fastRetry }] }));
     await expect(unknown.result()).rejects.toThrow(WorkflowFailedError);
     expect((await unknown.query(taskContextQuery, 'a'))?.error).toMatchObject({ type: 'ToolNotFound', non_retryable: true });
 
-    const invalid = await startExecution(t.client, w.taskQueue, definition({ tasks: [{ id: 'a', type: 'basic', tool: 'sleep', with: { ms: 'soon' }, retry: fastRetry }] }));
+    const invalid = await startExecution(env.t.client, env.w.taskQueue, definition({ tasks: [{ id: 'a', type: 'basic', tool: 'sleep', with: { ms: 'soon' }, retry: fastRetry }] }));
     await expect(invalid.result()).rejects.toThrow(WorkflowFailedError);
     const ctx = await invalid.query(taskContextQuery, 'a');
     expect(ctx?.error).toMatchObject({ type: 'ToolInputInvalid' });
@@ -151,7 +140,7 @@ describe('retries', () => {
 
   it('fails a task whose template cannot be evaluated, without running its tool', async () => {
     const def = definition({ tasks: [{ id: 'a', type: 'basic', tool: 'record', with: { v: '{{ input.missing.deep }}' } }] });
-    const handle = await startExecution(t.client, w.taskQueue, def, {});
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def, {});
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     const ctx = await handle.query(taskContextQuery, 'a');
     expect(ctx?.error).toMatchObject({ type: 'TemplateError', non_retryable: true });
@@ -173,7 +162,7 @@ describe('routing and error transitions', () => {
     [1500, 'approve'],
     [10, 'charge'],
   ])('routes amount %p to %p', async (amount, expected) => {
-    const handle = await startExecution(t.client, w.taskQueue, routed, { amount });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, routed, { amount });
     const result = await handle.result();
     expect(result.outputs).toEqual({ route: expected });
     const view = await handle.query(executionQuery);
@@ -188,12 +177,12 @@ describe('routing and error transitions', () => {
         { id: 'y', type: 'basic', tool: 'echo' },
       ],
     });
-    const h1 = await startExecution(t.client, w.taskQueue, withDefault, { kind: 'zzz' });
+    const h1 = await startExecution(env.t.client, env.w.taskQueue, withDefault, { kind: 'zzz' });
     await h1.result();
     expect((await h1.query(executionQuery)).tasks.map((x) => x.task_id)).toEqual(['r', 'y']);
 
     const noDefault = definition({ tasks: [{ id: 'r', type: 'router', condition: 'input.kind', routes: { a: 'x' } }, { id: 'x', type: 'basic', tool: 'echo' }] });
-    const h2 = await startExecution(t.client, w.taskQueue, noDefault, { kind: 'zzz' });
+    const h2 = await startExecution(env.t.client, env.w.taskQueue, noDefault, { kind: 'zzz' });
     await expect(h2.result()).rejects.toThrow(WorkflowFailedError);
     expect((await h2.query(taskContextQuery, 'r'))?.error).toMatchObject({ type: 'NoRouteMatched' });
   });
@@ -206,7 +195,7 @@ describe('routing and error transitions', () => {
         { id: 'done', type: 'basic', tool: 'echo' },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const result = await handle.result();
     expect(result.status).toBe('completed');
     const ctx = await handle.query(taskContextQuery, 'notify');
@@ -229,7 +218,7 @@ describe('parallel', () => {
       ],
     });
     const started = Date.now();
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await handle.result();
     expect(Date.now() - started).toBeLessThan(5000);
     expect((await handle.query(taskContextQuery, 'join'))?.output).toEqual({ left: 'L', right: 'R' });
@@ -247,7 +236,7 @@ describe('parallel', () => {
       }],
     });
     const started = Date.now();
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const err: unknown = await handle.result().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(WorkflowFailedError);
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -270,7 +259,7 @@ describe('parallel', () => {
       }],
       outputs: { fan: '{{ tasks.fan.output }}' },
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const result = await handle.result();
     expect(result.status).toBe('completed');
     expect(result.outputs.fan).toMatchObject({ branches: { ok: { status: 'succeeded', output: 'fine' }, bad: { status: 'failed', error: { type: 'Boom' } } } });
@@ -286,7 +275,7 @@ describe('parallel', () => {
         ],
       }],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     expect((await handle.query(taskContextQuery, 'ok-task'))?.status).toBe('succeeded');
   });
@@ -295,7 +284,7 @@ describe('parallel', () => {
 describe('cancellation and timeouts', () => {
   it('cancels cooperatively: running tasks see it, the journal closes with WorkflowExecutionCancelled', async () => {
     const def = definition({ tasks: [{ id: 'long', type: 'basic', tool: 'sleep', with: { ms: 30_000 }, heartbeat_timeout: '5s' }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await waitForStatus(handle, (s) => s.active_tasks.includes('long'));
     await new Promise((r) => setTimeout(r, 300));
     await handle.cancel();
@@ -310,7 +299,7 @@ describe('cancellation and timeouts', () => {
 
   it('times out an execution after config.timeout', async () => {
     const def = definition({ config: { timeout: '1s' }, tasks: [{ id: 'long', type: 'basic', tool: 'sleep', with: { ms: 30_000 }, heartbeat_timeout: '5s' }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const err: unknown = await handle.result().catch((e: unknown) => e);
     expect((err as WorkflowFailedError).cause?.message).toContain('timed out');
     const status = await handle.query(statusQuery);
@@ -320,7 +309,7 @@ describe('cancellation and timeouts', () => {
 
   it('fails an attempt that exceeds its timeout and retries it', async () => {
     const def = definition({ tasks: [{ id: 'slow', type: 'basic', tool: 'sleep', with: { ms: 5000 }, timeout: '300ms', retry: { maximum_attempts: 2, initial_interval: '50ms' } }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     const retries = (await journal(handle)).filter((e) => e.type === 'TaskRetryScheduled');
     expect(retries).toHaveLength(1);
@@ -359,7 +348,7 @@ describe('http tool', () => {
       tasks: [{ id: 'charge', type: 'basic', tool: 'http', with: { method: 'POST', url: '{{ env.PAYMENTS_URL }}/charge', body: { order: '{{ input.orderId }}' } }, retry: fastRetry }],
       outputs: { charge_id: '{{ tasks.charge.output.body.id }}' },
     });
-    const handle = await startExecution(t.client, w.taskQueue, def, { orderId: 'o-9' }, { PAYMENTS_URL: base });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def, { orderId: 'o-9' }, { PAYMENTS_URL: base });
     const result = await handle.result();
     expect(result.outputs).toEqual({ charge_id: 'ch_1' });
     const charges = hits.filter((h) => h.url === '/charge');
@@ -371,7 +360,7 @@ describe('http tool', () => {
 
   it('does not retry a 404', async () => {
     const def = definition({ tasks: [{ id: 'get', type: 'basic', tool: 'http', with: { url: `${base}/missing` }, retry: fastRetry }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
     const ctx = await handle.query(taskContextQuery, 'get');
     expect(ctx?.error).toMatchObject({ type: 'HttpError', non_retryable: true, details: { status: 404, body: { error: 'nope' } } });

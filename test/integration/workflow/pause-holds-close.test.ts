@@ -5,24 +5,13 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError } from '@temporalio/client';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker } from '../harness';
 import { tools } from '../fixtures/test-tools';
 import { pauseUpdate, resumeUpdate, statusQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { paused, statusWhen } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 /** The status stays `paused` for a while: nothing closes the execution by itself. */
 async function staysPaused(handle: Parameters<typeof paused>[0], ms = 1500): Promise<void> {
@@ -35,7 +24,7 @@ async function staysPaused(handle: Parameters<typeof paused>[0], ms = 1500): Pro
 
 it('a graceful pause during the last task holds the close until the resume', async () => {
   const def = definition({ id: 'last-task-pause', tasks: [{ id: 'last', type: 'basic', tool: 'stall', with: { ms: 700, output: { done: true } } }], outputs: { done: '{{ tasks.last.output.done }}' } });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await statusWhen(handle, (s) => s.active_tasks.includes('last'), 'last running');
   const pausing = await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'hold it', mode: 'graceful', actor: 'ops' }] });
   expect(pausing.status).toBe('pausing');
@@ -55,7 +44,7 @@ it('a graceful pause during the last task holds the close until the resume', asy
 
 it('a last task that fails under a graceful pause does not fail the execution until the resume', async () => {
   const def = definition({ id: 'last-task-fails', tasks: [{ id: 'last', type: 'basic', tool: 'stall', with: { ms: 600, fail: true } }] });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await statusWhen(handle, (s) => s.active_tasks.includes('last'), 'last running');
   await handle.executeUpdate(pauseUpdate, { args: [{ mode: 'graceful' }] });
   const status = await statusWhen(handle, (s) => s.pause?.gates[0]?.data.holds_closing === true, 'close held');
@@ -69,7 +58,7 @@ it('a last task that fails under a graceful pause does not fail the execution un
 
 it('a wait woken by a signal while paused finishes its task, then holds the close', async () => {
   const def = definition({ id: 'wait-while-paused', tasks: [{ id: 'shipped', type: 'wait', wait_for: 'shipped' }], outputs: { carrier: '{{ tasks.shipped.output.carrier }}' } });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await paused(handle);
   await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'audit', mode: 'graceful' }] });
   await handle.signal('shipped', { carrier: 'DHL' });
@@ -84,7 +73,7 @@ it('a wait woken by a signal while paused finishes its task, then holds the clos
 
 it('a cancel closes a paused execution whose close is held', async () => {
   const def = definition({ id: 'cancel-held-close', tasks: [{ id: 'last', type: 'basic', tool: 'stall', with: { ms: 300 } }] });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await statusWhen(handle, (s) => s.active_tasks.includes('last'), 'last running');
   await handle.executeUpdate(pauseUpdate, { args: [{ mode: 'graceful' }] });
   await statusWhen(handle, (s) => s.pause?.gates[0]?.data.holds_closing === true, 'close held');

@@ -4,24 +4,13 @@
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker } from '../harness';
 import { recorded, tools } from '../fixtures/test-tools';
 import { decideUpdate, pauseUpdate, resumeUpdate, taskContextQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution } from './start-execution';
 import { count, eventOf, paused, statusWhen } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 const toolCalls = (workflowId: string, taskId: string) => recorded.filter((r) => r.idempotency_key.startsWith(`${workflowId}:`) && r.task_id === taskId);
 
@@ -37,7 +26,7 @@ it('50 concurrent resume updates on one paused execution: exactly one applies, n
       { id: 'close', type: 'approval' },
     ],
   });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await paused(handle);
 
   // Every caller retries the failed task with its own input: whichever applies is the one that ran.
@@ -79,7 +68,7 @@ it('the same update id twice is one resume with one answer', async () => {
       { id: 'b', type: 'basic', tool: 'record', with: { step: 'b' } },
     ],
   });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await eventOf(handle, 'TaskDispatched', 'a');
   await handle.executeUpdate(pauseUpdate, { args: [{}] });
   await paused(handle);

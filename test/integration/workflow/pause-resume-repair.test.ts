@@ -3,24 +3,13 @@
  * pause`) opens a task_failed gate; a resume re-runs it (with a new input or a patched inbound
  * context) or skips it with a supplied output, and says what is missing before changing anything.
  */
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker } from '../harness';
 import { recorded, tools } from '../fixtures/test-tools';
 import { eventsQuery, resumePlanQuery, resumeUpdate, statusQuery, taskContextQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { count, eventOf, paused, refusal, statusWhen } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 /** prepare → charge (fails unless input.ok) → receipt (records what it got). */
 function repairable(options: { pauseBy?: 'on_error' | 'config'; outputSchema?: Record<string, unknown> } = {}) {
@@ -49,7 +38,7 @@ const receiptsOf = (workflowId: string) => recorded.filter((r) => r.idempotency_
 
 describe('a failed task pauses its branch', () => {
   it.each(['on_error', 'config'] as const)('opens a task_failed gate (%s) with the error and what comes next', async (pauseBy) => {
-    const handle = await startExecution(t.client, w.taskQueue, repairable({ pauseBy }), { ok: false, value: 'v1' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, repairable({ pauseBy }), { ok: false, value: 'v1' });
     const status = await paused(handle);
     expect(status.pause).toMatchObject({ reason: 'task_failed', task_id: 'charge', next_task_id: 'receipt' });
     expect(status.pause?.gates[0]?.data).toMatchObject({ error: { type: 'CheckFailed' }, attempts: 1 });
@@ -60,7 +49,7 @@ describe('a failed task pauses its branch', () => {
 
 describe('retry', () => {
   it('re-runs the failed task with a new input; the next task sees the new output', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, repairable(), { ok: false, value: 'v1' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, repairable(), { ok: false, value: 'v1' });
     await paused(handle);
     const failedRun = (await handle.query(taskContextQuery, 'charge'))!;
 
@@ -84,7 +73,7 @@ describe('retry', () => {
   });
 
   it('re-runs it with a patched inbound context: the task context shows the context before and after', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, repairable(), { ok: false, value: 'v1', keep: { me: true } });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, repairable(), { ok: false, value: 'v1', keep: { me: true } });
     await paused(handle);
     const before = (await handle.query(taskContextQuery, 'charge'))!;
     expect(before.inbound_context).toMatchObject({ input: { ok: false, value: 'v1', keep: { me: true } }, tasks: { prepare: { output: { ready: true } } } });
@@ -108,7 +97,7 @@ describe('skip', () => {
   const schema = { type: 'object', required: ['value'], properties: { value: { type: 'string' } } };
 
   it('marks the failed task skipped with the supplied output, and the flow goes on with it', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, repairable({ outputSchema: schema }), { ok: false, value: 'v1' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, repairable({ outputSchema: schema }), { ok: false, value: 'v1' });
     await paused(handle);
     await handle.executeUpdate(resumeUpdate, { args: [{ mode: 'skip', tasks: { charge: { output: { value: 'by hand' } } } }] });
     expect((await handle.result()).outputs).toEqual({ charged: 'by hand' });
@@ -118,7 +107,7 @@ describe('skip', () => {
   });
 
   it('refuses an output that violates output_schema, and a skip without output (missing)', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, repairable({ outputSchema: schema }), { ok: false, value: 'v1' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, repairable({ outputSchema: schema }), { ok: false, value: 'v1' });
     await paused(handle);
     const before = (await handle.query(eventsQuery)).last_seq;
 
@@ -156,7 +145,7 @@ describe('what a resume needs', () => {
   });
 
   it('refuses a resume that names one of two failed branches, listing the other as missing; the dry run changes nothing', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, twoBranches);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, twoBranches);
     const status = await statusWhen(handle, (s) => s.status === 'paused' && (s.pause?.gates.length ?? 0) === 2, 'two failed gates');
     expect(status.pause?.gates.map((g) => [g.task_id, g.reason, g.branch]).sort()).toEqual([
       ['left-task', 'task_failed', 'fan/left'],
@@ -186,7 +175,7 @@ describe('what a resume needs', () => {
   });
 
   it('refuses a target that already succeeded (task_already_completed), and a resume of a running execution (not_paused)', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, repairable(), { ok: false, value: 'v1' });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, repairable(), { ok: false, value: 'v1' });
     await paused(handle);
     const completed = await refusal(handle.executeUpdate(resumeUpdate, { args: [{ mode: 'retry', tasks: { prepare: {} } }] }));
     expect(completed.type).toBe('task_already_completed');
@@ -194,7 +183,7 @@ describe('what a resume needs', () => {
     expect((await refusal(handle.executeUpdate(resumeUpdate, { args: [{ mode: 'retry', tasks: { nope: {} } }] }))).type).toBe('task_not_found');
     await handle.terminate('test done');
 
-    const running = await startExecution(t.client, w.taskQueue, definition({ id: 'running', tasks: [{ id: 'long', type: 'basic', tool: 'stall', with: { ms: 1000 } }] }));
+    const running = await startExecution(env.t.client, env.w.taskQueue, definition({ id: 'running', tasks: [{ id: 'long', type: 'basic', tool: 'stall', with: { ms: 1000 } }] }));
     await eventOf(running, 'TaskDispatched', 'long');
     const notPaused = await refusal(running.executeUpdate(resumeUpdate, { args: [{}] }));
     expect(notPaused.type).toBe('not_paused');
@@ -211,7 +200,7 @@ describe('what a resume needs', () => {
         { id: 'sign', type: 'approval' },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await paused(handle);
     const refused = await refusal(handle.executeUpdate(resumeUpdate, { args: [{}] }));
     expect(refused).toMatchObject({ type: 'not_paused', details: { missing: [{ task_id: 'sign', need: expect.stringContaining('approval') }], still_open: [{ task_id: 'sign', reason: 'approval_required' }] } });

@@ -2,25 +2,14 @@
  * WorkflowPause and WorkflowResume at the workflow level (DESIGN §4, seed 003): graceful and immediate
  * pauses, `pause_before` breakpoints, and refused pauses, driven through Temporal updates and signals.
  */
-import { connectTestClient, startTestWorker, waitFor, type TestClient, type TestWorker } from '../harness';
+import { waitFor, useClientAndWorker } from '../harness';
 import { recorded, stallAborts, stallCalls, tools } from '../fixtures/test-tools';
 import type { PauseCommand } from '../../../src/workflows/commands';
 import { pauseSignal, pauseUpdate, resumePlanQuery, resumeSignal, resumeUpdate, statusQuery, taskContextQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { count, eventOf, paused, refusal } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -33,7 +22,7 @@ describe('graceful pause', () => {
         { id: 'b', type: 'basic', tool: 'record', with: { from: '{{ tasks.a.output }}' } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await eventOf(handle, 'TaskDispatched', 'a');
 
     const answer = await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'maintenance', mode: 'graceful', actor: 'ops' }] });
@@ -75,7 +64,7 @@ describe('graceful pause', () => {
         { id: 'b', type: 'basic', tool: 'echo', with: { v: 1 } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await eventOf(handle, 'TaskDispatched', 'a');
     await handle.signal(pauseSignal, { reason: 'by signal' });
     const status = await paused(handle);
@@ -94,7 +83,7 @@ describe('immediate pause', () => {
         { id: 'b', type: 'basic', tool: 'echo', with: { after: '{{ tasks.a.output.attempt }}' } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const dispatched = await eventOf(handle, 'TaskDispatched', 'a');
     const execId = dispatched.task_exec_id!;
     await waitFor(() => stallCalls.some((c) => c.task_exec_id === execId), { what: 'the tool to start', intervalMs: 25 });
@@ -134,7 +123,7 @@ describe('breakpoints', () => {
         { id: 'b', type: 'basic', tool: 'echo', with: { got: '{{ tasks.a.output.v }}' }, pause_before: true },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     const status = await paused(handle);
     expect(status.pause).toMatchObject({ reason: 'breakpoint', task_id: 'b', next_task_id: 'b', paused_at: expect.any(String), gates: [{ reason: 'breakpoint', task_id: 'b', data: { before: 'b' } }] });
     expect(types(await journal(handle), 'b')).toEqual([]);
@@ -151,7 +140,7 @@ describe('breakpoints', () => {
 describe('refused pauses', () => {
   it('refuses to pause a closed execution', async () => {
     const def = definition({ id: 'pause-closed', tasks: [{ id: 'a', type: 'basic', tool: 'echo' }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await handle.result();
     const before = await journal(handle);
     // The server refuses commands to a closed workflow before any workflow code runs.
@@ -163,7 +152,7 @@ describe('refused pauses', () => {
 
   it('refuses a second pause (already_paused), but lets a graceful pause become immediate', async () => {
     const def = definition({ id: 'pause-twice', tasks: [{ id: 'a', type: 'basic', tool: 'stall', with: { ms: 60_000, later_ms: 10 }, heartbeat_timeout: '2s' }] });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await eventOf(handle, 'TaskDispatched', 'a');
     await handle.executeUpdate(pauseUpdate, { args: [{ mode: 'graceful', actor: 'first' }] });
 
@@ -189,7 +178,7 @@ describe('refused pauses', () => {
         { id: 'b', type: 'basic', tool: 'echo', with: { v: 2 } },
       ],
     });
-    const handle = await startExecution(t.client, w.taskQueue, def);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await eventOf(handle, 'TaskDispatched', 'a');
     await handle.signal(pauseSignal, 'garbage' as unknown as PauseCommand);
     await handle.signal(pauseSignal, { mode: 'sideways', actor: 'bot' } as unknown as PauseCommand);

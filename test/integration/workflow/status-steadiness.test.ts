@@ -8,24 +8,13 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowFailedError } from '@temporalio/client';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { startTestWorker, useClientAndWorker } from '../harness';
 import { cancellationsSeen, tools } from '../fixtures/test-tools';
 import { decideSignal, decideUpdate, pauseSignal, pauseUpdate, resumeSignal, resumeUpdate, taskResumeSignal } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { count, eventOf, paused, statusWhen } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 it('journals one pause when the free branch is done, none between its tasks or in its retry backoff', async () => {
   const def = definition({
@@ -48,7 +37,7 @@ it('journals one pause when the free branch is done, none between its tasks or i
       },
     ],
   });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await eventOf(handle, 'TaskExecutionSuccess', 'three');
   const status = await paused(handle);
   expect(status.pause).toMatchObject({ reason: 'approval_required', task_id: 'sign-off' });
@@ -76,7 +65,7 @@ it('journals the task a manual pause holds as next_task_id', async () => {
       { id: 'second', type: 'basic', tool: 'echo', with: { x: 1 } },
     ],
   });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await statusWhen(handle, (s) => s.active_tasks.includes('first'), 'first running');
   await handle.executeUpdate(pauseUpdate, { args: [{ mode: 'graceful', reason: 'look', actor: 'ops' }] });
   const status = await paused(handle);
@@ -90,7 +79,7 @@ it('journals the task a manual pause holds as next_task_id', async () => {
 it('applies commands sent before any worker ran the execution in arrival order, after WorkflowExecutionStarted', async () => {
   const queue = `no-worker-yet-${randomUUID()}`;
   const def = definition({ id: 'early-commands', tasks: [{ id: 'only', type: 'basic', tool: 'echo', with: { x: 1 } }] });
-  const handle = await startExecution(t.client, queue, def);
+  const handle = await startExecution(env.t.client, queue, def);
   await handle.signal(resumeSignal, { mode: 'retry', tasks: { only: null } } as never);
   await handle.signal(decideSignal, { task_id: 42 } as never);
   await handle.signal(pauseSignal, { mode: 'graceful', actor: 'early' });
@@ -126,7 +115,7 @@ it('a cancelled execution cancels every parallel branch before it closes', async
       },
     ],
   });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await statusWhen(handle, (s) => s.active_tasks.includes('slow-a') && s.active_tasks.includes('slow-b'), 'both branches running');
   await sleep(300);
   await handle.cancel();

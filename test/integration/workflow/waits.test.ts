@@ -3,25 +3,14 @@
  * signal) brings data; wait tasks take named signals whose payload meets their CEL condition, keep a
  * signal that came early, and follow `on_timeout`.
  */
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker } from '../harness';
 import { askCalls, tools } from '../fixtures/test-tools';
 import type { TaskResumeCommand } from '../../../src/workflows/commands';
 import { statusQuery, taskContextQuery, taskResumeSignal, taskResumeUpdate } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { count, eventOf, paused, refusal } from './pause-resume-probes';
 
-let t: TestClient;
-let w: TestWorker;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
 
 const askDefinition = definition({
   id: 'seed-000',
@@ -46,7 +35,7 @@ describe('seed 000: a tool wait directive', () => {
     ['update', (h: Awaited<ReturnType<typeof startExecution>>, c: TaskResumeCommand) => h.executeUpdate(taskResumeUpdate, { args: [c] })],
     ['signal', (h: Awaited<ReturnType<typeof startExecution>>, c: TaskResumeCommand) => h.signal(taskResumeSignal, c)],
   ])('waits, is resumed by a taskResume %s naming its task_exec_id, and runs the tool again with the data', async (_via, send) => {
-    const handle = await startExecution(t.client, w.taskQueue, askDefinition);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, askDefinition);
     const waiting = await eventOf(handle, 'TaskWaitingStarted', 'ask');
     expect(waiting.data).toEqual({ wait_reason: 'Waiting for user approval', resume_conditions: { needs: 'an answer' } });
     const execId = waiting.task_exec_id!;
@@ -74,7 +63,7 @@ describe('seed 000: a tool wait directive', () => {
   });
 
   it('refuses resume data against the directive schema, an unknown task_exec_id, and a task that does not wait', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, askDefinition);
+    const handle = await startExecution(env.t.client, env.w.taskQueue, askDefinition);
     const waiting = await eventOf(handle, 'TaskWaitingStarted', 'ask');
     await paused(handle);
 
@@ -104,7 +93,7 @@ describe('wait tasks', () => {
     });
 
   it('keeps waiting when the condition is false (CommandRejected condition_not_met) and wakes when it is true', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, shipping());
+    const handle = await startExecution(env.t.client, env.w.taskQueue, shipping());
     const status = await paused(handle);
     expect(status.pause).toMatchObject({ reason: 'waiting_for_signal', task_id: 'wait-shipping', next_task_id: 'notify', gates: [{ data: { wait_for: 'shipped', condition: 'signal.payload.carrier != ""' } }] });
     expect(await eventOf(handle, 'TaskWaitingStarted', 'wait-shipping')).toMatchObject({ data: { resume_conditions: { signal: 'shipped', condition: 'signal.payload.carrier != ""' } } });
@@ -126,7 +115,7 @@ describe('wait tasks', () => {
   });
 
   it('keeps a signal that arrives before the wait starts and consumes it then', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, shipping({}, [{ id: 'pack', type: 'basic', tool: 'stall', with: { ms: 500 }, on_success: { next: 'wait-shipping' } }]));
+    const handle = await startExecution(env.t.client, env.w.taskQueue, shipping({}, [{ id: 'pack', type: 'basic', tool: 'stall', with: { ms: 500 }, on_success: { next: 'wait-shipping' } }]));
     await eventOf(handle, 'TaskDispatched', 'pack');
     // An unmet payload is kept too, but never taken: only the one meeting the condition wakes the task.
     await handle.signal('shipped', { carrier: '' });
@@ -143,7 +132,7 @@ describe('wait tasks', () => {
   });
 
   it('times out with TaskWaitingTimedOut and follows on_timeout.next', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, shipping({ timeout: '300ms', on_timeout: { next: 'escalate' } }));
+    const handle = await startExecution(env.t.client, env.w.taskQueue, shipping({ timeout: '300ms', on_timeout: { next: 'escalate' } }));
     expect((await handle.result()).status).toBe('completed');
     const events = await journal(handle);
     expect(events.find((e) => e.type === 'TaskWaitingTimedOut')).toMatchObject({ task_id: 'wait-shipping', data: { timeout: '300ms', next: 'escalate' } });
@@ -154,7 +143,7 @@ describe('wait tasks', () => {
   });
 
   it('takes a taskResume with data matching resume_schema', async () => {
-    const handle = await startExecution(t.client, w.taskQueue, shipping({ resume_schema: { type: 'object', required: ['carrier'], properties: { carrier: { type: 'string' } } } }));
+    const handle = await startExecution(env.t.client, env.w.taskQueue, shipping({ resume_schema: { type: 'object', required: ['carrier'], properties: { carrier: { type: 'string' } } } }));
     await paused(handle);
     expect((await refusal(handle.executeUpdate(taskResumeUpdate, { args: [{ task_id: 'wait-shipping', resume_data: { carrier: 7 } }] }))).type).toBe('resume_data_invalid');
     expect((await refusal(handle.executeUpdate(taskResumeUpdate, { args: [{ task_id: 'wait-shipping', resume_data: { carrier: '' } }] }))).type).toBe('condition_not_met');

@@ -2,43 +2,28 @@
  * A worker killed (SIGKILL) in the middle of a task: a new worker finishes the execution, and the
  * journal holds no duplicate event.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { connectTestClient, type TestClient } from '../harness';
+import { connectTestClient, type TestClient, WorkerProcesses } from '../harness';
 import { definition, journal, startExecution, types } from './start-execution';
 
-const root = path.resolve(__dirname, '../../..');
 let t: TestClient;
-const children: ChildProcess[] = [];
+const workers = new WorkerProcesses();
 
 beforeAll(async () => {
   t = await connectTestClient();
 });
 
 afterAll(async () => {
-  for (const child of children) if (child.exitCode === null) child.kill('SIGKILL');
+  workers.killAll();
   await t?.close();
 });
 
 function startWorkerProcess(taskQueue: string, toolLog: string): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'src/worker.ts')], {
-    cwd: root,
-    env: {
-      ...process.env,
-      TEMPORAL_ADDRESS: t.address,
-      TEMPORAL_NAMESPACE: t.namespace,
-      CADENZA_TASK_QUEUE: taskQueue,
-      CADENZA_TOOLS: path.join(root, 'test/integration/fixtures/test-tools.ts'),
-      CADENZA_TEST_TOOL_LOG: toolLog,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  children.push(child);
-  return child;
+  return workers.start({ address: t.address, namespace: t.namespace, taskQueue, toolsModule: 'test/integration/fixtures/test-tools.ts', env: { CADENZA_TEST_TOOL_LOG: toolLog } });
 }
 
 function toolEvents(file: string): Array<{ event: string; pid: number; attempt?: number }> {
