@@ -9,6 +9,12 @@ import type { Definition, VersionedDefinition } from '../definitions/schema';
 /** Workflow type of the registry. */
 export const REGISTRY_WORKFLOW_TYPE = 'cadenzaRegistry';
 
+/**
+ * Highest version a definition may have. The registry assigns latest + 1 to a definition without a
+ * version, so versions stay far below 2^53, where they would stop being exact integers.
+ */
+export const MAX_DEFINITION_VERSION = 2_147_483_647;
+
 /** Workflow id of the one registry of a namespace. */
 export const REGISTRY_WORKFLOW_ID = 'cadenza-registry';
 

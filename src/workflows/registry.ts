@@ -10,6 +10,7 @@ import {
   type DefinitionSummary,
   getDefinitionQuery,
   listDefinitionsQuery,
+  MAX_DEFINITION_VERSION,
   type PutDefinitionRequest,
   type PutDefinitionResult,
   putDefinitionUpdate,
@@ -104,7 +105,11 @@ function planPut(request: PutDefinitionRequest, versions: StoredDefinition[]): P
   const requested = definition.version;
   if (requested === undefined) {
     if (latest && sameBody(latest.definition, definition)) return { outcome: 'unchanged', existing: latest };
-    return { outcome: 'created', definition: { ...definition, version: (latest?.definition.version ?? 0) + 1 } };
+    const next = (latest?.definition.version ?? 0) + 1;
+    if (next > MAX_DEFINITION_VERSION) {
+      throw ApplicationFailure.create({ type: RegistryFailureType.InvalidRequest, message: `"${definition.id}" is at version ${MAX_DEFINITION_VERSION}, the highest there is`, nonRetryable: true });
+    }
+    return { outcome: 'created', definition: { ...definition, version: next } };
   }
   const existing = versions.find((s) => s.definition.version === requested);
   if (existing) {
@@ -130,8 +135,8 @@ function assertWellFormed(request: PutDefinitionRequest): void {
   if (typeof definition !== 'object' || definition === null) throw fail('the request holds no definition');
   if (typeof definition.id !== 'string' || definition.id.length === 0) throw fail('the definition has no id');
   const { version } = definition;
-  if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1)) {
-    throw fail('the definition version must be a positive integer');
+  if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= MAX_DEFINITION_VERSION)) {
+    throw fail(`the definition version must be an integer from 1 to ${MAX_DEFINITION_VERSION}`);
   }
   // The interpreter refuses to start on a definition without tasks; refuse to store one.
   const tasks = (definition as { tasks?: unknown }).tasks;
