@@ -26,35 +26,18 @@ export function asRefusal(err: unknown, what: string, type: string = CommandErro
   return ApplicationFailure.create({ type, message: `${what} could not be handled: ${describeError(err)}`, nonRetryable: true });
 }
 
-/** Wraps an update validator: every error rejects the update with a typed failure. */
-export function guardValidator<A extends unknown[]>(name: string, validate: (...args: A) => void, type?: string): (...args: A) => void {
-  return (...args: A) => {
-    try {
-      validate(...args);
-    } catch (err) {
-      throw asRefusal(err, `the ${name} command`, type);
-    }
-  };
-}
-
-/** Wraps an update handler: an unexpected error fails the update, never the workflow task. */
-export function guardUpdate<A extends unknown[], R>(name: string, handle: (...args: A) => R, type?: string): (...args: A) => R {
+/**
+ * Wraps a message handler — an update validator or handler, a query — so that any error it throws
+ * reaches the SDK as a typed `ApplicationFailure` (`asRefusal`): a validator's rejects the update, a
+ * handler's fails the update, a query's answers the caller; none fails the workflow task.
+ * `what` names the message in the failure's message, e.g. "the resume command".
+ */
+export function guarded<A extends unknown[], R>(what: string, handle: (...args: A) => R, type?: string): (...args: A) => R {
   return (...args: A) => {
     try {
       return handle(...args);
     } catch (err) {
-      throw asRefusal(err, `the ${name} command`, type);
-    }
-  };
-}
-
-/** Wraps a query handler: an unexpected error answers the caller with a typed failure. */
-export function guardQuery<A extends unknown[], R>(name: string, answer: (...args: A) => R, type?: string): (...args: A) => R {
-  return (...args: A) => {
-    try {
-      return answer(...args);
-    } catch (err) {
-      throw asRefusal(err, `the ${name} query`, type);
+      throw asRefusal(err, what, type);
     }
   };
 }

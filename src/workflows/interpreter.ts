@@ -3,6 +3,7 @@
  * the state lives in `ExecutionMachine`, the commands in `ExecutionCommands`, and `handler-guard.ts`
  * makes every handler total, so no message can fail a workflow task (docs/design.md §4).
  */
+import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, setDefaultSignalHandler, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { ExecutionInput, ExecutionResult } from './contracts';
 import { CommandRejection, ExecutionCommands } from './execution-commands';
@@ -10,7 +11,7 @@ import { CommandErrorType } from './commands';
 import { decideBehaviour } from './execution-behaviour';
 import { assertExecutionInput } from './execution-input';
 import { ExecutionMachine } from './execution-machine';
-import { describeError, guardQuery, guardUpdate, guardValidator } from './handler-guard';
+import { describeError, guarded } from './handler-guard';
 import { reservedSignalName } from './interceptors';
 import {
   commandRejectedSignal,
@@ -81,18 +82,21 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   // first, takes all of them in the order they arrived (a named handler would take only its own).
   if (behaviour.signalsInArrivalOrder) setDefaultSignalHandler(onAnySignal);
 
-  setHandler(statusQuery, guardQuery('status', () => machine.statusView()));
-  setHandler(executionQuery, guardQuery('execution', () => machine.executionView()));
-  setHandler(taskContextQuery, guardQuery('taskContext', (taskId: unknown) => (typeof taskId === 'string' ? machine.taskContextView(taskId) : null)));
-  setHandler(eventsQuery, guardQuery('events', (args?: unknown) => machine.journal.page(args)));
-  setHandler(resumePlanQuery, guardQuery('resumePlan', (command: unknown) => commands.plan(command)));
+  setHandler(statusQuery, guarded('the status query', () => machine.statusView()));
+  setHandler(executionQuery, guarded('the execution query', () => machine.executionView()));
+  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => (typeof taskId === 'string' ? machine.taskContextView(taskId) : null)));
+  setHandler(eventsQuery, guarded('the events query', (args?: unknown) => machine.journal.page(args)));
+  setHandler(resumePlanQuery, guarded('the resumePlan query', (command: unknown) => commands.plan(command)));
 
-  setHandler(pauseUpdate, guardUpdate('pause', (c: unknown) => commands.applyPause(c)), { validator: guardValidator('pause', (c: unknown) => refuse(commands.validatePause(c))) });
-  setHandler(resumeUpdate, guardUpdate('resume', (c: unknown) => commands.applyResume(c)), { validator: guardValidator('resume', (c: unknown) => refuse(commands.validateResume(c))) });
-  setHandler(taskResumeUpdate, guardUpdate('taskResume', (c: unknown) => commands.applyTaskResume(c)), {
-    validator: guardValidator('taskResume', (c: unknown) => refuse(commands.validateTaskResume(c))),
-  });
-  setHandler(decideUpdate, guardUpdate('decide', (c: unknown) => commands.applyDecide(c)), { validator: guardValidator('decide', (c: unknown) => refuse(commands.validateDecide(c))) });
+  /** An update with the command's validation as its validator; both guarded. */
+  function commandUpdate<R, C>(update: UpdateDefinition<R, [C]>, validate: (c: unknown) => CommandRejection | undefined, apply: (c: unknown) => R): void {
+    const what = `the ${update.name} command`;
+    setHandler(update, guarded(what, apply), { validator: guarded(what, (c: C) => refuse(validate(c))) });
+  }
+  commandUpdate(pauseUpdate, (c) => commands.validatePause(c), (c) => commands.applyPause(c));
+  commandUpdate(resumeUpdate, (c) => commands.validateResume(c), (c) => commands.applyResume(c));
+  commandUpdate(taskResumeUpdate, (c) => commands.validateTaskResume(c), (c) => commands.applyTaskResume(c));
+  commandUpdate(decideUpdate, (c) => commands.validateDecide(c), (c) => commands.applyDecide(c));
 
   setHandler(pauseSignal, onPause);
   setHandler(resumeSignal, onResume);

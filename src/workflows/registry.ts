@@ -4,7 +4,7 @@
  * reads are queries; the run continues as new before its history grows large, carrying the state.
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
-import { guardQuery, guardUpdate, guardValidator } from './handler-guard';
+import { guarded } from './handler-guard';
 import type { VersionedDefinition } from '../definitions/schema';
 import {
   type DefinitionSummary,
@@ -33,7 +33,7 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
   const invalidRequest = RegistryFailureType.InvalidRequest;
   setHandler(
     putDefinitionUpdate,
-    guardUpdate('putDefinition', (request: PutDefinitionRequest) => {
+    guarded('the putDefinition update', (request: PutDefinitionRequest) => {
       const plan = planPut(request, definitions.get(request.definition.id) ?? []);
       if (plan.outcome === 'unchanged') return { outcome: 'unchanged', stored: plan.existing };
       const stored: StoredDefinition = { definition: plan.definition, registered_at: new Date().toISOString() };
@@ -43,7 +43,7 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
       return { outcome: 'created', stored } satisfies PutDefinitionResult;
     }, invalidRequest),
     {
-      validator: guardValidator('putDefinition', (request: PutDefinitionRequest) => {
+      validator: guarded('the putDefinition update', (request: PutDefinitionRequest) => {
         assertWellFormed(request);
         // Throws VersionConflict; running the plan here keeps the refusal out of history.
         planPut(request, definitions.get(request.definition.id) ?? []);
@@ -56,9 +56,9 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
     if (version === undefined || version === null) return latestOf(id) ?? null;
     return definitions.get(id)?.find((s) => s.definition.version === version) ?? null;
   };
-  setHandler(getDefinitionQuery, guardQuery('getDefinition', getDefinition, invalidRequest));
+  setHandler(getDefinitionQuery, guarded('the getDefinition query', getDefinition, invalidRequest));
 
-  setHandler(listDefinitionsQuery, guardQuery('listDefinitions', () => summaries(definitions), invalidRequest));
+  setHandler(listDefinitionsQuery, guarded('the listDefinitions query', () => summaries(definitions), invalidRequest));
 
   await condition(() => {
     const info = workflowInfo();
