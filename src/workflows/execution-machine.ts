@@ -12,7 +12,7 @@ import {
   upsertSearchAttributes,
   uuid4,
 } from '@temporalio/workflow';
-import type { ParallelTask, RouterTask, Task } from '../definitions/schema';
+import type { Task } from '../definitions/schema';
 import { evaluateExpression } from '../definitions/expressions';
 import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
@@ -35,18 +35,14 @@ import { FlowActivity } from './flow-activity';
 import { Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
+import { runParallelTask } from './parallel-task';
+import { runRouterTask } from './router-task';
 import { CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
 import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
-import type { InFlightAttempt, TaskHost } from './task-host';
+import { errorMessage } from './task-error';
+import type { FlowOutcome, InFlightAttempt, TaskHost } from './task-host';
 import { TaskRun } from './task-run';
 import { runWaitTask } from './wait-task';
-
-/** How a flow (the top level or one parallel branch) ended. */
-interface FlowOutcome {
-  status: 'succeeded' | 'failed';
-  /** The last task run of the flow (its output is the branch output). */
-  last: TaskRun | undefined;
-}
 
 interface TaskOutcome {
   run: TaskRun;
@@ -200,7 +196,7 @@ export class ExecutionMachine implements TaskHost {
   }
 
   /** Runs a flow from its first task until a task has nowhere to go. */
-  private async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
+  async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
     if (!this.behaviour.steadyStatus) return this.walkFlow(tasks, branch);
     this.flows.enter(branch);
     try {
@@ -268,9 +264,9 @@ export class ExecutionMachine implements TaskHost {
         await runBasicTask(this, run, task, this.input.definition.config);
         return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
       case 'router':
-        return this.runRouter(run, task);
+        return { run, ...runRouterTask(this, run, task) };
       case 'parallel':
-        await this.runParallel(run, task);
+        await runParallelTask(this, run, task);
         return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
       case 'approval':
         return { run, ...(await runApprovalTask(this, run, task)) };
@@ -303,72 +299,6 @@ export class ExecutionMachine implements TaskHost {
     return run;
   }
 
-  private runRouter(run: TaskRun, task: RouterTask): TaskOutcome {
-    this.startInline(run);
-    let value: unknown;
-    try {
-      value = evaluateExpression(task.condition, run.inboundContext);
-    } catch (err) {
-      this.failTask(run, { message: `condition: ${errorMessage(err)}`, type: 'ExpressionError', non_retryable: true });
-      return { run, next: undefined, failed: true };
-    }
-    const key = typeof value === 'string' ? value : JSON.stringify(value);
-    // Only the routes the definition names: a value such as "constructor" is no route.
-    const named = this.behaviour.strictCommands ? (Object.hasOwn(task.routes, key) ? task.routes[key] : undefined) : task.routes[key];
-    const route = named ?? task.default;
-    if (route === undefined) {
-      this.failTask(run, {
-        message: `no route for value ${JSON.stringify(key)} (routes: ${Object.keys(task.routes).join(', ')})`,
-        type: 'NoRouteMatched',
-        non_retryable: true,
-      });
-      return { run, next: undefined, failed: true };
-    }
-    this.succeedTask(run, { value, route });
-    return { run, next: route, failed: false };
-  }
-
-  private async runParallel(run: TaskRun, task: ParallelTask): Promise<void> {
-    this.startInline(run);
-    const group = new CancellationScope();
-    let failedFast = false;
-    const settle = this.behaviour.settleBranches ? settleAll : Promise.all.bind(Promise);
-    const runBranches = () =>
-      group.run(() =>
-      settle(
-        task.branches.map(async (branch) => {
-          const path = `${run.branch === null ? '' : `${run.branch}/`}${task.id}/${branch.id}`;
-          try {
-            const outcome = await this.runFlow(branch.tasks, path);
-            if (outcome.status === 'failed' && task.strategy === 'fail_fast' && !failedFast) {
-              failedFast = true;
-              group.cancel();
-            }
-            return { id: branch.id, ...outcome };
-          } catch (err) {
-            // A sibling's failure cancelled this branch; a cancellation of the whole execution propagates.
-            if (failedFast && isCancellation(err) && !CancellationScope.current().parent?.consideredCancelled) {
-              return { id: branch.id, status: 'cancelled' as const, last: undefined };
-            }
-            throw err;
-          }
-        }),
-      ),
-    );
-    // While its branches run, the flow of the parallel task itself waits on them.
-    const outcomes = this.behaviour.steadyStatus ? await this.flows.blockedWhile(run.branch, () => true, runBranches, () => this.refreshStatus()) : await runBranches();
-    const branches = Object.fromEntries(
-      outcomes.map((o) => [o.id, { status: o.status, output: o.last?.output ?? null, error: o.status === 'failed' ? (o.last?.error ?? null) : null }]),
-    );
-    const failed = outcomes.filter((o) => o.status === 'failed');
-    if (failed.length > 0 && task.strategy !== 'best_effort') {
-      const detail = failed.map((o) => `branch "${o.id}" failed at task "${o.last?.taskId ?? '?'}": ${o.last?.error?.message ?? 'failed'}`).join('; ');
-      this.failTask(run, { message: detail, type: 'BranchFailed', non_retryable: true, details: { branches } }, { output: { branches } });
-      return;
-    }
-    this.succeedTask(run, { branches });
-  }
-
   // ---- gates and pauses --------------------------------------------------------------------
 
   openGate(gate: Gate): Gate {
@@ -389,6 +319,11 @@ export class ExecutionMachine implements TaskHost {
 
   private failureGate(run: TaskRun, task: Task): Gate {
     return new Gate(PauseReason.TaskFailed, run, run.taskId, run.branch, task.on_success?.next ?? null, { error: run.error, attempts: run.attempts });
+  }
+
+  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
+  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>): Promise<T> {
+    return this.behaviour.steadyStatus ? this.flows.blockedWhile(branch, () => true, wait, () => this.refreshStatus()) : wait();
   }
 
   /** Waits at a gate; while it is open, the gate's branch counts as blocked. */
@@ -518,7 +453,7 @@ export class ExecutionMachine implements TaskHost {
   // ---- task state transitions (task runners call these) ------------------------------------
 
   /** Marks a task that runs inside the workflow (router, parallel) as started. */
-  private startInline(run: TaskRun): void {
+  startInline(run: TaskRun): void {
     run.attempts = 1;
     run.status = TaskStatus.Running;
     run.startedAt = new Date().toISOString();
@@ -731,17 +666,6 @@ export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | n
   };
 }
 
-/**
- * Like `Promise.all`, but waits for every promise to settle before rejecting with the first
- * rejection, so a cancelled parallel task has really stopped in every branch before it goes on.
- */
-async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected !== undefined) throw rejected.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
-}
-
 function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
   for (const task of tasks) {
     into.set(task.id, task);
@@ -751,10 +675,6 @@ function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
 
 function rerunOptions(repair: Extract<GateResolution, { kind: 'retry' }>): RerunOptions {
   return { ...(repair.hasInput && { input: { value: repair.input } }), ...(repair.context !== undefined && { context: repair.context }) };
-}
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
 
 function durationMs(from: string, to: string | null): number {
