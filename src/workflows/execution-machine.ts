@@ -31,13 +31,14 @@ import type {
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
+import { deriveStatus, transitionEvent } from './execution-status';
 import { FlowActivity } from './flow-activity';
 import { Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
 import { runParallelTask } from './parallel-task';
 import { runRouterTask } from './router-task';
-import { CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
+import { awaitingOf, CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
 import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
 import { errorMessage } from './task-error';
 import type { FlowOutcome, InFlightAttempt, TaskHost } from './task-host';
@@ -413,38 +414,32 @@ export class ExecutionMachine implements TaskHost {
 
   /** Derives running / pausing / paused (DESIGN §3) and journals the transitions. */
   refreshStatus(): void {
-    if (this.closed) return;
-    // Before the walk starts, the first task is about to be held or run: nothing to derive yet.
-    if (this.behaviour.steadyStatus && !this.started) return;
-    const running = this.behaviour.steadyStatus
-      ? this.flows.anyMoving
-      : this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel');
-    const gated = this.manualPause !== null || this.gates.openGates().length > 0;
-    let next: ExecutionStatus = ExecutionStatus.Running;
-    if (gated && !running) next = ExecutionStatus.Paused;
-    else if (this.manualPause !== null) next = ExecutionStatus.Pausing;
-    if (next === this.status) return;
+    const steady = this.behaviour.steadyStatus;
+    const next = deriveStatus({
+      closed: this.closed,
+      started: this.started,
+      steadyStatus: steady,
+      anyFlowMoving: steady && this.flows.anyMoving,
+      legacyRunning: !steady && (this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel')),
+      gated: this.gates.openGates().length > 0,
+      manualPause: this.manualPause !== null,
+    });
+    if (next === undefined || next === this.status) return;
     const previous = this.status;
-    if (next === ExecutionStatus.Paused) {
+    const event = transitionEvent(previous, next, this.resumingByCommand);
+    if (event === EventType.WorkflowExecutionPaused) {
       this.pausedAt = new Date().toISOString();
       const pause = this.pauseView();
-      this.journal.append({ type: EventType.WorkflowExecutionPaused, ...(this.manualPause?.actor && { actor: this.manualPause.actor }), data: { ...pause } });
-    } else if (next === ExecutionStatus.Running && previous === ExecutionStatus.Paused && !this.resumingByCommand) {
-      this.journal.append({ type: EventType.WorkflowExecutionResumed, data: { cause: 'gate_resolved' } });
+      this.journal.append({ type: event, ...(this.manualPause?.actor && { actor: this.manualPause.actor }), data: { ...pause } });
+    } else if (event === EventType.WorkflowExecutionResumed) {
+      this.journal.append({ type: event, data: { cause: 'gate_resolved' } });
     }
     if (next !== ExecutionStatus.Paused && previous === ExecutionStatus.Paused) this.pausedAt = null;
     this.setStatus(next);
   }
 
   private refreshAwaiting(): void {
-    const awaiting = new Set<string>();
-    for (const gate of this.gates.openGates()) {
-      if (gate.reason !== PauseReason.ApprovalRequired) continue;
-      const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
-      const entries = [...(approvers?.roles ?? []).map((r) => `role:${r}`), ...(approvers?.users ?? []).map((u) => `user:${u}`)];
-      for (const e of entries.length > 0 ? entries : ['anyone']) awaiting.add(e);
-    }
-    const next = [...awaiting].sort();
+    const next = awaitingOf(this.gates.openGates());
     if (next.join('\n') === this.awaiting.join('\n')) return;
     this.awaiting = next;
     upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: next }]);
