@@ -18,20 +18,12 @@ import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
 import { type InputOverride, resolveBasicInput, runBasicTask } from './basic-task';
 import type { PauseMode } from './commands';
-import type {
-  ExecutionError,
-  ExecutionInput,
-  ExecutionResult,
-  ExecutionView,
-  PauseView,
-  StatusView,
-  TaskContextView,
-  TaskError,
-} from './contracts';
+import type { ExecutionError, ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
 import { deriveStatus, transitionEvent } from './execution-status';
+import { type ExecutionState, executionView, type PauseState, pauseView, statusView, taskContextView } from './execution-views';
 import { FlowActivity } from './flow-activity';
 import { Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
@@ -429,7 +421,7 @@ export class ExecutionMachine implements TaskHost {
     const event = transitionEvent(previous, next, this.resumingByCommand);
     if (event === EventType.WorkflowExecutionPaused) {
       this.pausedAt = new Date().toISOString();
-      const pause = this.pauseView();
+      const pause = pauseView(this.pauseState());
       this.journal.append({ type: event, ...(this.manualPause?.actor && { actor: this.manualPause.actor }), data: { ...pause } });
     } else if (event === EventType.WorkflowExecutionResumed) {
       this.journal.append({ type: event, data: { cause: 'gate_resolved' } });
@@ -582,72 +574,49 @@ export class ExecutionMachine implements TaskHost {
 
   // ---- views -------------------------------------------------------------------------------
 
-  private pauseView(): PauseView | null {
-    if (this.status !== ExecutionStatus.Paused && this.status !== ExecutionStatus.Pausing && this.manualPause === null) {
-      // Also report a pause as it is being reached (from inside refreshStatus).
-      if (this.gates.openGates().length === 0) return null;
-    }
-    const gates = this.gates.openGates().map((g) => g.view());
-    if (this.manualPause !== null) {
-      gates.unshift({
-        task_id: null,
-        task_exec_id: null,
-        reason: PauseReason.Manual,
-        opened_at: this.manualPause.requested_at,
-        branch: null,
-        next_task_id: [...this.held.keys()][0] ?? null,
-        data: {
-          reason: this.manualPause.reason,
-          mode: this.manualPause.mode,
-          actor: this.manualPause.actor,
-          held: [...this.held.keys()],
-          // The flow has ended: the execution closes once it is resumed.
-          ...(this.closingHeld && { holds_closing: true }),
-        },
-      });
-    }
-    const first = gates[0];
-    if (first === undefined) return null;
+  private pauseState(): PauseState {
     return {
-      paused_at: this.pausedAt ?? first.opened_at,
-      reason: first.reason,
-      task_id: first.task_id,
-      next_task_id: first.next_task_id,
-      resume_data: this.lastResumeData,
-      gates,
-    };
-  }
-
-  statusView(): StatusView {
-    const pausedLike = this.status === ExecutionStatus.Paused || this.status === ExecutionStatus.Pausing;
-    return {
-      execution_id: this.executionId,
-      workflow_id: this.input.definition.id,
-      workflow_version: this.input.definition.version,
       status: this.status,
-      pause: pausedLike ? this.pauseView() : null,
-      started_at: this.startedAt,
-      finished_at: this.finishedAt,
-      active_tasks: this.runs.filter((r) => r.active).map((r) => r.taskId),
-      error: this.error,
+      pausedAt: this.pausedAt,
+      openGates: this.gates.openGates(),
+      manualPause: this.manualPause,
+      heldTaskIds: [...this.held.keys()],
+      closingHeld: this.closingHeld,
+      resumeData: this.lastResumeData,
     };
   }
 
-  executionView(): ExecutionView {
+  private executionState(): ExecutionState {
     return {
-      ...this.statusView(),
+      ...this.pauseState(),
+      executionId: this.executionId,
+      workflowId: this.input.definition.id,
+      workflowVersion: this.input.definition.version,
       input: this.input.input ?? null,
-      tasks: [...this.latestRun.values()].map((r) => r.view()),
-      gates: this.closed ? [] : (this.pauseView()?.gates ?? []),
+      closed: this.closed,
+      startedAt: this.startedAt,
+      finishedAt: this.finishedAt,
+      error: this.error,
       outputs: this.outputs,
-      last_seq: this.journal.lastSeq,
+      runs: this.runs,
+      latestRun: this.latestRun,
+      lastSeq: this.journal.lastSeq,
     };
   }
 
+  /** Answer of the `status` query. */
+  statusView(): StatusView {
+    return statusView(this.executionState());
+  }
+
+  /** Answer of the `execution` query. */
+  executionView(): ExecutionView {
+    return executionView(this.executionState());
+  }
+
+  /** Answer of the `taskContext` query. */
   taskContextView(taskId: string): TaskContextView | null {
-    const run = this.latestRun.get(taskId);
-    if (run === undefined) return null;
-    return run.contextView(this.runs.filter((r) => r.taskId === taskId).map((r) => r.view()));
+    return taskContextView(this.runs, this.latestRun, taskId);
   }
 }
 
