@@ -17,13 +17,15 @@ import { invalid, parseDecide, parsePause, parseRejectedNotice, parseResume, par
 import { CommandRejection } from './command-rejection';
 import type { StatusView } from './contracts';
 import { EventType } from './events';
-import { type ExecutionMachine, waitingResumedEvent } from './execution-machine';
+import type { ExecutionMachine } from './execution-machine';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
 import { payloadProblem, rejectedPayloadSummary } from './payload-bounds';
 import { planResume } from './resume-planner';
 import { checkAgainstSchema } from './schema-check';
+import { MAX_BUFFERED_SIGNALS } from './signal-buffer';
 import { PauseReason } from './states';
+import { waitingResumedEvent } from './wait-task';
 
 export { CommandRejection } from './command-rejection';
 
@@ -32,9 +34,6 @@ export interface ResumeResult {
   plan: ResumePlan;
   status: StatusView;
 }
-
-/** Most signals a definition may receive before a task waits for them. */
-const MAX_BUFFERED_SIGNALS = 100;
 
 /** Longest signal name a generic signal may have (Temporal allows far longer ones). */
 const MAX_SIGNAL_NAME = 256;
@@ -274,12 +273,10 @@ export class ExecutionCommands {
       this.reject(name, payload, new CommandRejection(CommandErrorType.ConditionNotMet, `signal "${name}" does not meet the condition of ${gates.map((g) => `"${g.taskId ?? ''}"`).join(', ')}; the task keeps waiting`));
       return;
     }
-    if (m.bufferedSignals.length >= MAX_BUFFERED_SIGNALS) {
-      this.reject(name, payload, new CommandRejection(CommandErrorType.CommandInvalid, `signal "${name}" dropped: ${MAX_BUFFERED_SIGNALS} signals already wait for a task`));
-      return;
-    }
     // No task waits for it yet: keep it for the wait task that will.
-    m.bufferedSignals.push({ name, payload, received_at: new Date().toISOString() });
+    if (!m.bufferSignal(name, payload)) {
+      this.reject(name, payload, new CommandRejection(CommandErrorType.CommandInvalid, `signal "${name}" dropped: ${MAX_BUFFERED_SIGNALS} signals already wait for a task`));
+    }
   }
 
   /** Journals a refusal reported from outside (a refused NATS command); never fails. */

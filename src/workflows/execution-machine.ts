@@ -13,7 +13,6 @@ import {
   uuid4,
 } from '@temporalio/workflow';
 import type { Task } from '../definitions/schema';
-import { evaluateExpression } from '../definitions/expressions';
 import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
 import { type InputOverride, resolveBasicInput, runBasicTask } from './basic-task';
@@ -31,11 +30,12 @@ import { publishToSink } from './journal-sink';
 import { runParallelTask } from './parallel-task';
 import { runRouterTask } from './router-task';
 import { awaitingOf, CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
+import { SignalBuffer } from './signal-buffer';
 import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
 import { errorMessage } from './task-error';
 import type { FlowOutcome, InFlightAttempt, TaskHost } from './task-host';
 import { TaskRun } from './task-run';
-import { runWaitTask } from './wait-task';
+import { meetsWaitCondition, runWaitTask, waitingResumedEvent } from './wait-task';
 
 interface TaskOutcome {
   run: TaskRun;
@@ -58,13 +58,6 @@ export interface ManualPause {
   requested_at: string;
 }
 
-/** A signal that no waiting task has taken yet. */
-export interface BufferedSignal {
-  name: string;
-  payload: unknown;
-  received_at: string;
-}
-
 /** How a repair re-runs a task. */
 interface RerunOptions {
   input?: InputOverride;
@@ -78,7 +71,6 @@ export class ExecutionMachine implements TaskHost {
   readonly tasksById = new Map<string, Task>();
   readonly latestRun = new Map<string, TaskRun>();
   manualPause: ManualPause | null = null;
-  readonly bufferedSignals: BufferedSignal[] = [];
   /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
   lastResumeData: unknown = null;
   /** Set while a resume command applies, so the status change it causes is not journaled twice. */
@@ -100,6 +92,7 @@ export class ExecutionMachine implements TaskHost {
   private timedOut = false;
   private awaiting: string[] = [];
   private readonly flows = new FlowActivity();
+  private readonly signals = new SignalBuffer();
   /** False until `run()` starts walking the definition. */
   private started = false;
   /** True while a manual pause holds the closing of an execution whose flow has ended. */
@@ -369,29 +362,22 @@ export class ExecutionMachine implements TaskHost {
     this.refreshStatus();
   }
 
+  /** Keeps a generic signal no task waits for yet; false when the buffer is full. */
+  bufferSignal(name: string, payload: unknown): boolean {
+    return this.signals.add(name, payload);
+  }
+
   /** Gives a waiting task the oldest buffered signal of its name whose payload meets its condition. */
   private takeBufferedSignal(gate: Gate): void {
-    const name = gate.data.wait_for;
-    for (let i = 0; i < this.bufferedSignals.length; i++) {
-      const signal = this.bufferedSignals[i];
-      if (signal === undefined || signal.name !== name) continue;
-      if (!this.signalMeetsCondition(gate, signal.payload)) continue;
-      this.bufferedSignals.splice(i, 1);
-      this.lastResumeData = signal.payload;
-      this.resolveGate(gate, { kind: 'resume_data', data: signal.payload, actor: null }, waitingResumedEvent(gate, signal.payload, null, `signal:${signal.name}`));
-      return;
-    }
+    const signal = this.signals.take(gate.data.wait_for, (payload) => this.signalMeetsCondition(gate, payload));
+    if (signal === undefined) return;
+    this.lastResumeData = signal.payload;
+    this.resolveGate(gate, { kind: 'resume_data', data: signal.payload, actor: null }, waitingResumedEvent(gate, signal.payload, null, `signal:${signal.name}`));
   }
 
   /** Evaluates a wait task's condition with `signal.payload`; a condition that cannot be evaluated is false. */
   signalMeetsCondition(gate: Gate, payload: unknown): boolean {
-    const source = gate.data.condition;
-    if (typeof source !== 'string') return true;
-    try {
-      return evaluateExpression(source, { ...(gate.run?.inboundContext ?? this.templateScope()), signal: { name: gate.data.wait_for, payload } }) === true;
-    } catch {
-      return false;
-    }
+    return meetsWaitCondition(gate, payload, gate.run?.inboundContext ?? this.templateScope());
   }
 
   private skipTask(run: TaskRun, task: Task, output: unknown): TaskOutcome {
@@ -618,16 +604,6 @@ export class ExecutionMachine implements TaskHost {
   taskContextView(taskId: string): TaskContextView | null {
     return taskContextView(this.runs, this.latestRun, taskId);
   }
-}
-
-/** TaskWaitingResumed for a wait gate (seed 000), journaled when the data arrives. */
-export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | null, via: string): JournalEntry {
-  return {
-    type: EventType.TaskWaitingResumed,
-    ...(gate.run !== null && { task_id: gate.run.taskId, task_exec_id: gate.run.taskExecId }),
-    ...(actor !== null && { actor }),
-    data: { resume_data: data, via },
-  };
 }
 
 function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
