@@ -3,19 +3,11 @@
  * derives the execution status and answers the views behind the queries. The workflow function only
  * wires it to Temporal; operator commands are in `execution-commands.ts`.
  */
-import {
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  sleep,
-  upsertSearchAttributes,
-  uuid4,
-} from '@temporalio/workflow';
+import { ApplicationFailure, CancellationScope, condition, isCancellation, sleep, upsertSearchAttributes } from '@temporalio/workflow';
 import type { Task } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
-import { type InputOverride, resolveBasicInput, runBasicTask } from './basic-task';
+import { type InputOverride, runBasicTask } from './basic-task';
 import type { PauseMode } from './commands';
 import type { ExecutionError, ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
 import { deepMerge } from './deep-merge';
@@ -34,21 +26,14 @@ import { SignalBuffer } from './signal-buffer';
 import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
 import { errorMessage } from './task-error';
 import type { FlowOutcome, InFlightAttempt, TaskHost } from './task-host';
-import { TaskRun } from './task-run';
+import { TaskLedger } from './task-ledger';
+import type { TaskRun } from './task-run';
 import { meetsWaitCondition, runWaitTask, waitingResumedEvent } from './wait-task';
 
 interface TaskOutcome {
   run: TaskRun;
   next: string | undefined;
   failed: boolean;
-}
-
-/** Entry of the `tasks` template variable: what later tasks may read of an earlier one. */
-interface TaskScopeEntry {
-  status: TaskStatus;
-  output: unknown;
-  error: TaskError | null;
-  task_exec_id: string;
 }
 
 export interface ManualPause {
@@ -69,7 +54,6 @@ export class ExecutionMachine implements TaskHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
   readonly tasksById = new Map<string, Task>();
-  readonly latestRun = new Map<string, TaskRun>();
   manualPause: ManualPause | null = null;
   /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
   lastResumeData: unknown = null;
@@ -77,12 +61,10 @@ export class ExecutionMachine implements TaskHost {
   resumingByCommand = false;
 
   private status: ExecutionStatus = ExecutionStatus.Running;
-  private readonly runs: TaskRun[] = [];
+  private readonly tasks: TaskLedger;
   private readonly inFlight = new Set<InFlightAttempt>();
   /** Next task of each branch held by a manual pause. */
   private readonly held = new Map<string, number>();
-  /** Replaced (never mutated) on every change, so inbound-context snapshots can share it. */
-  private tasksScope: Readonly<Record<string, TaskScopeEntry>> = {};
   private readonly startedAt = new Date().toISOString();
   private finishedAt: string | null = null;
   private pausedAt: string | null = null;
@@ -104,6 +86,7 @@ export class ExecutionMachine implements TaskHost {
     readonly behaviour: ExecutionBehaviour = behaviourOf(true),
   ) {
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
+    this.tasks = new TaskLedger(this.journal);
     this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => {
       this.refreshAwaiting();
       this.refreshStatus();
@@ -262,27 +245,8 @@ export class ExecutionMachine implements TaskHost {
   }
 
   private schedule(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
-    const previous = this.latestRun.get(task.id);
     const scope = this.templateScope();
-    const inbound = rerun.context === undefined ? scope : deepMerge(scope, rerun.context);
-    const run = new TaskRun(task.id, uuid4(), task.type, branch, inbound, (previous?.runNumber ?? 0) + 1);
-    if (task.type === 'basic') resolveBasicInput(run, task, rerun.input);
-    this.runs.push(run);
-    this.latestRun.set(task.id, run);
-    this.recordTask(run);
-    this.journal.append({
-      type: EventType.TaskScheduled,
-      task_id: run.taskId,
-      task_exec_id: run.taskExecId,
-      data: {
-        task_type: task.type,
-        branch,
-        run: run.runNumber,
-        ...(task.type === 'basic' && { tool: task.tool, input: run.input }),
-        ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }),
-      },
-    });
-    return run;
+    return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
   }
 
   // ---- gates and pauses --------------------------------------------------------------------
@@ -381,9 +345,7 @@ export class ExecutionMachine implements TaskHost {
   }
 
   private skipTask(run: TaskRun, task: Task, output: unknown): TaskOutcome {
-    run.finish(TaskStatus.Skipped, { output, error: run.error });
-    this.recordTask(run);
-    this.journal.append({ type: EventType.TaskSkipped, task_id: run.taskId, task_exec_id: run.taskExecId, data: { output } });
+    this.tasks.skip(run, output);
     const next = task.type === 'router' ? ((output as { route?: string }).route ?? undefined) : task.type === 'approval' ? task.on_approve?.next : task.on_success?.next;
     return { run, next, failed: false };
   }
@@ -398,7 +360,7 @@ export class ExecutionMachine implements TaskHost {
       started: this.started,
       steadyStatus: steady,
       anyFlowMoving: steady && this.flows.anyMoving,
-      legacyRunning: !steady && (this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel')),
+      legacyRunning: !steady && (this.inFlight.size > 0 || this.tasks.anyRunning),
       gated: this.gates.openGates().length > 0,
       manualPause: this.manualPause !== null,
     });
@@ -427,51 +389,26 @@ export class ExecutionMachine implements TaskHost {
 
   /** Marks a task that runs inside the workflow (router, parallel) as started. */
   startInline(run: TaskRun): void {
-    run.attempts = 1;
-    run.status = TaskStatus.Running;
-    run.startedAt = new Date().toISOString();
-    this.journal.append({ type: EventType.TaskExecutionStarted, task_id: run.taskId, task_exec_id: run.taskExecId, attempt: 1, data: {} });
+    this.tasks.startInline(run);
   }
 
   succeedTask(run: TaskRun, output: unknown): void {
-    run.finish(TaskStatus.Succeeded, { output, error: null });
-    this.recordTask(run);
-    this.journal.append({
-      type: EventType.TaskExecutionSuccess,
-      task_id: run.taskId,
-      task_exec_id: run.taskExecId,
-      attempt: run.attempts,
-      data: { output, duration_ms: durationMs(run.startedAt ?? run.scheduledAt, run.finishedAt) },
-    });
+    this.tasks.succeed(run, output);
     this.refreshStatus();
   }
 
   failTask(run: TaskRun, error: TaskError, options: { status?: 'failed' | 'timed_out'; output?: unknown } = {}): void {
-    run.finish(options.status === 'timed_out' ? TaskStatus.TimedOut : TaskStatus.Failed, { error, ...('output' in options && { output: options.output }) });
-    this.recordTask(run);
-    this.journal.append({
-      type: EventType.TaskExecutionFailed,
-      task_id: run.taskId,
-      task_exec_id: run.taskExecId,
-      attempt: run.attempts,
-      data: { error, final: true, status: run.status },
-    });
+    this.tasks.fail(run, error, options);
     this.refreshStatus();
   }
 
   cancelTask(run: TaskRun, reason: string): void {
-    if (!run.active) return;
-    run.finish(TaskStatus.Cancelled);
-    this.recordTask(run);
-    this.journal.append({ type: EventType.TaskExecutionCancelled, task_id: run.taskId, task_exec_id: run.taskExecId, attempt: run.attempts, data: { reason } });
+    this.tasks.cancel(run, reason);
   }
 
   /** Publishes a run's latest state to the `tasks` template variable. */
   recordTask(run: TaskRun): void {
-    this.tasksScope = {
-      ...this.tasksScope,
-      [run.taskId]: { status: run.status, output: run.output, error: run.error, task_exec_id: run.taskExecId },
-    };
+    this.tasks.record(run);
   }
 
   get identity(): { executionId: string; workflowId: string } {
@@ -479,7 +416,12 @@ export class ExecutionMachine implements TaskHost {
   }
 
   findRunByExecId(taskExecId: string): TaskRun | undefined {
-    return this.runs.find((r) => r.taskExecId === taskExecId);
+    return this.tasks.findByExecId(taskExecId);
+  }
+
+  /** The latest run of each task. */
+  get latestRun(): ReadonlyMap<string, TaskRun> {
+    return this.tasks.latestRun;
   }
 
   // ---- closing -----------------------------------------------------------------------------
@@ -493,7 +435,7 @@ export class ExecutionMachine implements TaskHost {
 
   private closeOnError(err: unknown): unknown {
     if (isCancellation(err)) {
-      this.cancelActiveTasks(this.timedOut ? 'timeout' : 'cancelled');
+      this.tasks.cancelActive(this.timedOut ? 'timeout' : 'cancelled');
       if (this.timedOut) {
         const message = `execution timed out after ${this.input.definition.config?.timeout ?? '?'}`;
         this.error = { message, type: 'ExecutionTimedOut', task_id: null };
@@ -509,14 +451,10 @@ export class ExecutionMachine implements TaskHost {
       // A bug or an unexpected error: still close the journal truthfully.
       this.error = { message: errorMessage(err), type: err instanceof ApplicationFailure ? (err.type ?? null) : 'InternalError', task_id: null };
     }
-    this.cancelActiveTasks('execution failed');
+    this.tasks.cancelActive('execution failed');
     this.close(ExecutionStatus.Failed);
     this.journal.append({ type: EventType.WorkflowExecutionFailed, task_id: this.error.task_id ?? undefined, data: { error: this.error } });
     return err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: this.error.message, type: this.error.type ?? 'InternalError', nonRetryable: true });
-  }
-
-  private cancelActiveTasks(reason: string): void {
-    for (const run of this.runs) this.cancelTask(run, reason);
   }
 
   private close(status: ExecutionStatus): void {
@@ -550,7 +488,7 @@ export class ExecutionMachine implements TaskHost {
   templateScope(): Record<string, unknown> {
     return {
       input: this.input.input ?? null,
-      tasks: this.tasksScope,
+      tasks: this.tasks.tasksScope,
       execution: this.executionScope,
       env: this.input.env,
       signal: null,
@@ -584,8 +522,8 @@ export class ExecutionMachine implements TaskHost {
       finishedAt: this.finishedAt,
       error: this.error,
       outputs: this.outputs,
-      runs: this.runs,
-      latestRun: this.latestRun,
+      runs: this.tasks.runs,
+      latestRun: this.tasks.latestRun,
       lastSeq: this.journal.lastSeq,
     };
   }
@@ -602,7 +540,7 @@ export class ExecutionMachine implements TaskHost {
 
   /** Answer of the `taskContext` query. */
   taskContextView(taskId: string): TaskContextView | null {
-    return taskContextView(this.runs, this.latestRun, taskId);
+    return taskContextView(this.tasks.runs, this.tasks.latestRun, taskId);
   }
 }
 
@@ -615,8 +553,4 @@ function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
 
 function rerunOptions(repair: Extract<GateResolution, { kind: 'retry' }>): RerunOptions {
   return { ...(repair.hasInput && { input: { value: repair.input } }), ...(repair.context !== undefined && { context: repair.context }) };
-}
-
-function durationMs(from: string, to: string | null): number {
-  return to === null ? 0 : Date.parse(to) - Date.parse(from);
 }
