@@ -52,7 +52,7 @@ export class ExecutionCommands {
     const command = parsePause(input, this.strict);
     if (command instanceof CommandRejection) return command;
     if (this.machine.closed) return closed();
-    const current = this.machine.manualPause;
+    const current = this.machine.pauseRequested();
     if (current !== null && !(current.mode === PauseMode.Graceful && command.mode === PauseMode.Immediate)) {
       return new CommandRejection(CommandErrorType.AlreadyPaused, `the execution is already paused (${current.mode}, by ${current.actor ?? 'unknown'})`);
     }
@@ -81,7 +81,7 @@ export class ExecutionCommands {
     return planResume(
       {
         closed: this.machine.closed,
-        manuallyPaused: this.machine.manualPause !== null,
+        manuallyPaused: this.machine.pauseRequested() !== null,
         openGates: this.machine.gates.openGates(),
         latestRun: this.machine.latestRun,
         tasks: this.machine.tasksById,

@@ -8,7 +8,6 @@ import type { Task } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
 import { type InputOverride, runBasicTask } from './basic-task';
-import type { PauseMode } from './commands';
 import type { ExecutionError, ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
@@ -19,6 +18,7 @@ import { FlowActivity } from './flow-activity';
 import { Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
+import { type ManualPause, ManualPauseControl } from './manual-pause';
 import { runParallelTask } from './parallel-task';
 import { runRouterTask } from './router-task';
 import { awaitingOf, CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
@@ -36,13 +36,6 @@ interface TaskOutcome {
   failed: boolean;
 }
 
-export interface ManualPause {
-  reason: string;
-  mode: PauseMode;
-  actor: string | null;
-  requested_at: string;
-}
-
 /** How a repair re-runs a task. */
 interface RerunOptions {
   input?: InputOverride;
@@ -54,7 +47,6 @@ export class ExecutionMachine implements TaskHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
   readonly tasksById = new Map<string, Task>();
-  manualPause: ManualPause | null = null;
   /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
   lastResumeData: unknown = null;
   /** Set while a resume command applies, so the status change it causes is not journaled twice. */
@@ -62,9 +54,7 @@ export class ExecutionMachine implements TaskHost {
 
   private status: ExecutionStatus = ExecutionStatus.Running;
   private readonly tasks: TaskLedger;
-  private readonly inFlight = new Set<InFlightAttempt>();
-  /** Next task of each branch held by a manual pause. */
-  private readonly held = new Map<string, number>();
+  private readonly pause = new ManualPauseControl();
   private readonly startedAt = new Date().toISOString();
   private finishedAt: string | null = null;
   private pausedAt: string | null = null;
@@ -77,8 +67,6 @@ export class ExecutionMachine implements TaskHost {
   private readonly signals = new SignalBuffer();
   /** False until `run()` starts walking the definition. */
   private started = false;
-  /** True while a manual pause holds the closing of an execution whose flow has ended. */
-  private closingHeld = false;
 
   constructor(
     private readonly executionId: string,
@@ -153,12 +141,12 @@ export class ExecutionMachine implements TaskHost {
   /** The definition's flow, then — under a manual pause — a hold until the resume lets it close. */
   private async runTopLevel(): Promise<FlowOutcome> {
     const outcome = await this.runFlow(this.input.definition.tasks, null);
-    if (this.behaviour.pauseHoldsClosing && this.manualPause !== null) {
-      this.closingHeld = true;
+    if (this.behaviour.pauseHoldsClosing && this.pause.current !== null) {
+      this.pause.holdClosing(true);
       try {
-        await this.flows.blockedWhile(null, () => this.manualPause !== null, () => condition(() => this.manualPause === null), () => this.refreshStatus());
+        await this.flows.blockedWhile(null, () => this.pause.current !== null, () => condition(() => this.pause.current === null), () => this.refreshStatus());
       } finally {
-        this.closingHeld = false;
+        this.pause.holdClosing(false);
       }
     }
     return outcome;
@@ -283,46 +271,42 @@ export class ExecutionMachine implements TaskHost {
   }
 
   async holdIfPaused(nextTaskId: string, branch: string | null): Promise<void> {
-    if (this.manualPause === null) return;
-    this.held.set(nextTaskId, (this.held.get(nextTaskId) ?? 0) + 1);
-    const released = () => condition(() => this.manualPause === null);
+    if (this.pause.current === null) return;
+    this.pause.hold(nextTaskId);
+    const released = () => condition(() => this.pause.current === null);
     try {
-      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.manualPause !== null, released, () => this.refreshStatus());
+      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.pause.current !== null, released, () => this.refreshStatus());
       else {
         this.refreshStatus();
         await released();
       }
     } finally {
-      const n = (this.held.get(nextTaskId) ?? 1) - 1;
-      if (n <= 0) this.held.delete(nextTaskId);
-      else this.held.set(nextTaskId, n);
+      this.pause.release(nextTaskId);
     }
   }
 
   /** Starts a manual pause; `immediate` also interrupts in-flight attempts, which re-run on resume. */
   requestPause(pause: ManualPause): void {
-    this.manualPause = pause;
-    if (pause.mode === 'immediate') {
-      for (const attempt of this.inFlight) {
-        attempt.interruptedByPause = true;
-        attempt.scope.cancel();
-      }
-    }
+    this.pause.request(pause);
     this.refreshStatus();
   }
 
+  /** The manual pause in force, if any. */
+  pauseRequested(): ManualPause | null {
+    return this.pause.current;
+  }
+
+  /** Lifts the manual pause (a resume); held branches go on. */
   clearManualPause(): void {
-    this.manualPause = null;
+    this.pause.clear();
   }
 
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt {
-    const attempt: InFlightAttempt = { run, scope, interruptedByPause: false };
-    this.inFlight.add(attempt);
-    return attempt;
+    return this.pause.track(run, scope);
   }
 
   untrackAttempt(attempt: InFlightAttempt): void {
-    this.inFlight.delete(attempt);
+    this.pause.untrack(attempt);
     this.refreshStatus();
   }
 
@@ -360,9 +344,9 @@ export class ExecutionMachine implements TaskHost {
       started: this.started,
       steadyStatus: steady,
       anyFlowMoving: steady && this.flows.anyMoving,
-      legacyRunning: !steady && (this.inFlight.size > 0 || this.tasks.anyRunning),
+      legacyRunning: !steady && (this.pause.attemptsInFlight > 0 || this.tasks.anyRunning),
       gated: this.gates.openGates().length > 0,
-      manualPause: this.manualPause !== null,
+      manualPause: this.pause.current !== null,
     });
     if (next === undefined || next === this.status) return;
     const previous = this.status;
@@ -370,7 +354,8 @@ export class ExecutionMachine implements TaskHost {
     if (event === EventType.WorkflowExecutionPaused) {
       this.pausedAt = new Date().toISOString();
       const pause = pauseView(this.pauseState());
-      this.journal.append({ type: event, ...(this.manualPause?.actor && { actor: this.manualPause.actor }), data: { ...pause } });
+      const actor = this.pause.current?.actor;
+      this.journal.append({ type: event, ...(actor && { actor }), data: { ...pause } });
     } else if (event === EventType.WorkflowExecutionResumed) {
       this.journal.append({ type: event, data: { cause: 'gate_resolved' } });
     }
@@ -503,9 +488,9 @@ export class ExecutionMachine implements TaskHost {
       status: this.status,
       pausedAt: this.pausedAt,
       openGates: this.gates.openGates(),
-      manualPause: this.manualPause,
-      heldTaskIds: [...this.held.keys()],
-      closingHeld: this.closingHeld,
+      manualPause: this.pause.current,
+      heldTaskIds: this.pause.heldTaskIds,
+      closingHeld: this.pause.holdsClosing,
       resumeData: this.lastResumeData,
     };
   }

@@ -5,7 +5,7 @@
  */
 import type { ExecutionError, ExecutionView, PauseView, StatusView, TaskContextView } from './contracts';
 import type { Gate } from './gates';
-import type { ManualPause } from './execution-machine';
+import type { ManualPause } from './manual-pause';
 import { ExecutionStatus, PauseReason } from './states';
 import type { TaskRun } from './task-run';
 

@@ -7,7 +7,8 @@ import type { Task } from '../../../src/definitions/schema';
 import type { DecideCommand, PauseCommand } from '../../../src/workflows/commands';
 import { ExecutionCommands } from '../../../src/workflows/execution-commands';
 import { behaviourOf, type ExecutionBehaviour } from '../../../src/workflows/execution-behaviour';
-import type { ExecutionMachine, ManualPause } from '../../../src/workflows/execution-machine';
+import type { ExecutionMachine } from '../../../src/workflows/execution-machine';
+import type { ManualPause } from '../../../src/workflows/manual-pause';
 import { Gate, GateRegistry } from '../../../src/workflows/gates';
 import { PauseReason, TaskStatus } from '../../../src/workflows/states';
 import { TaskRun } from '../../../src/workflows/task-run';
@@ -21,7 +22,8 @@ interface Stand {
 }
 
 function commands(stand: Partial<Stand> = {}): ExecutionCommands {
-  const machine: Stand = { closed: false, manualPause: null, gates: new GateRegistry(), tasksById: new Map(), behaviour: behaviourOf(true), ...stand };
+  const { manualPause = null, ...rest } = stand;
+  const machine = { closed: false, gates: new GateRegistry(), tasksById: new Map(), behaviour: behaviourOf(true), pauseRequested: () => manualPause, ...rest };
   return new ExecutionCommands(machine as unknown as ExecutionMachine);
 }
 
