@@ -14,10 +14,10 @@ import {
   type TaskResumeCommand,
 } from './commands';
 import { invalid, parseDecide, parsePause, parseRejectedNotice, parseResume, parseTaskResume } from './command-parsing';
+import type { CommandHost } from './command-host';
 import { CommandRejection } from './command-rejection';
 import type { StatusView } from './contracts';
 import { EventType } from './events';
-import type { ExecutionMachine } from './execution-machine';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
 import { payloadProblem, rejectedPayloadSummary } from './payload-bounds';
@@ -38,12 +38,12 @@ export interface ResumeResult {
 /** Longest signal name a generic signal may have (Temporal allows far longer ones). */
 const MAX_SIGNAL_NAME = 256;
 
-/** The commands of one execution, applied through its machine. */
+/** The commands of one execution, applied through its host (the execution's machine). */
 export class ExecutionCommands {
   private readonly strict: boolean;
 
-  constructor(private readonly machine: ExecutionMachine) {
-    this.strict = machine.behaviour.strictCommands;
+  constructor(private readonly host: CommandHost) {
+    this.strict = host.behaviour.strictCommands;
   }
 
   // ---- pause ----
@@ -51,8 +51,8 @@ export class ExecutionCommands {
   validatePause(input: unknown): CommandRejection | undefined {
     const command = parsePause(input, this.strict);
     if (command instanceof CommandRejection) return command;
-    if (this.machine.closed) return closed();
-    const current = this.machine.pauseRequested();
+    if (this.host.closed) return closed();
+    const current = this.host.pauseRequested();
     if (current !== null && !(current.mode === PauseMode.Graceful && command.mode === PauseMode.Immediate)) {
       return new CommandRejection(CommandErrorType.AlreadyPaused, `the execution is already paused (${current.mode}, by ${current.actor ?? 'unknown'})`);
     }
@@ -61,13 +61,13 @@ export class ExecutionCommands {
 
   applyPause(input: unknown): StatusView {
     const command = input as PauseCommand;
-    this.machine.requestPause({
+    this.host.requestPause({
       reason: command.reason ?? 'manual pause',
       mode: command.mode ?? PauseMode.Graceful,
       actor: command.actor ?? null,
       requested_at: new Date().toISOString(),
     });
-    return this.machine.statusView();
+    return this.host.statusView();
   }
 
   // ---- resume ----
@@ -80,11 +80,11 @@ export class ExecutionCommands {
     }
     return planResume(
       {
-        closed: this.machine.closed,
-        manuallyPaused: this.machine.pauseRequested() !== null,
-        openGates: this.machine.gates.openGates(),
-        latestRun: this.machine.latestRun,
-        tasks: this.machine.tasksById,
+        closed: this.host.closed,
+        manuallyPaused: this.host.pauseRequested() !== null,
+        openGates: this.host.gates.openGates(),
+        latestRun: this.host.latestRun,
+        tasks: this.host.tasksById,
       },
       command,
     );
@@ -99,10 +99,9 @@ export class ExecutionCommands {
   applyResume(input: unknown): ResumeResult {
     const command = input as ResumeCommand;
     const plan = this.plan(command);
-    const m = this.machine;
-    m.resumingByCommand = true;
-    try {
-      if (command.context !== undefined) m.lastResumeData = command.context;
+    const m = this.host;
+    m.whileResuming(() => {
+      if (command.context !== undefined) m.rememberResumeData(command.context);
       m.clearManualPause();
       for (const gate of m.gates.openGates()) {
         if (gate.reason === PauseReason.Breakpoint) m.resolveGate(gate, { kind: 'continue' });
@@ -129,14 +128,12 @@ export class ExecutionCommands {
         },
       });
       m.refreshStatus();
-    } finally {
-      m.resumingByCommand = false;
-    }
+    });
     return { plan, status: m.statusView() };
   }
 
   private failedGate(taskId: string): Gate | undefined {
-    return this.machine.gates.find((g) => g.reason === PauseReason.TaskFailed && g.taskId === taskId);
+    return this.host.gates.find((g) => g.reason === PauseReason.TaskFailed && g.taskId === taskId);
   }
 
   // ---- task resume (seed 000) ----
@@ -144,7 +141,7 @@ export class ExecutionCommands {
   validateTaskResume(input: unknown): CommandRejection | undefined {
     const command = parseTaskResume(input, this.strict);
     if (command instanceof CommandRejection) return command;
-    if (this.machine.closed) return closed();
+    if (this.host.closed) return closed();
     const found = this.waitingGate(command);
     if (found instanceof CommandRejection) return found;
     const schema = found.data.resume_schema as Record<string, unknown> | undefined;
@@ -154,7 +151,7 @@ export class ExecutionCommands {
         return new CommandRejection(CommandErrorType.ResumeDataInvalid, `resume_data: ${problems.map((p) => `${p.path || '(root)'} ${p.message}`).join('; ')}`, { errors: problems });
       }
     }
-    if (!this.machine.signalMeetsCondition(found, command.resume_data ?? null)) {
+    if (!this.host.signalMeetsCondition(found, command.resume_data ?? null)) {
       return new CommandRejection(CommandErrorType.ConditionNotMet, `resume_data does not meet the condition "${String(found.data.condition)}"; the task keeps waiting`);
     }
     return undefined;
@@ -164,17 +161,17 @@ export class ExecutionCommands {
     const command = input as TaskResumeCommand;
     const gate = this.waitingGate(command);
     if (gate instanceof CommandRejection) throw gate.toFailure();
-    this.machine.lastResumeData = command.resume_data ?? null;
-    this.machine.resolveGate(
+    this.host.rememberResumeData(command.resume_data ?? null);
+    this.host.resolveGate(
       gate,
       { kind: 'resume_data', data: command.resume_data ?? null, actor: command.actor ?? null },
       waitingResumedEvent(gate, command.resume_data ?? null, command.actor ?? null, 'taskResume'),
     );
-    return this.machine.statusView();
+    return this.host.statusView();
   }
 
   private waitingGate(command: TaskResumeCommand): Gate | CommandRejection {
-    const m = this.machine;
+    const m = this.host;
     const byExec = command.task_exec_id;
     const gate = this.addressedGate(PauseReason.WaitingForSignal, command.task_id, byExec);
     if (gate !== undefined) return gate;
@@ -191,7 +188,7 @@ export class ExecutionCommands {
    * id is refused rather than guessed).
    */
   private addressedGate(reason: PauseReason, taskId: string | undefined, taskExecId: string | undefined): Gate | CommandRejection | undefined {
-    const gates = this.machine.gates;
+    const gates = this.host.gates;
     if (taskExecId !== undefined) return gates.find((g) => g.reason === reason && g.run?.taskExecId === taskExecId);
     if (!this.strict) return gates.find((g) => g.reason === reason && g.taskId === taskId);
     const matching = gates.filter((g) => g.reason === reason && g.taskId === taskId);
@@ -206,11 +203,11 @@ export class ExecutionCommands {
   validateDecide(input: unknown): CommandRejection | undefined {
     const command = parseDecide(input, this.strict);
     if (command instanceof CommandRejection) return command;
-    if (this.machine.closed) return closed();
+    if (this.host.closed) return closed();
     const gate = this.approvalGate(command);
     if (gate instanceof CommandRejection) return gate;
     if (gate === undefined) {
-      if (!this.machine.tasksById.has(command.task_id)) return new CommandRejection(CommandErrorType.TaskNotFound, `the definition has no task "${command.task_id}"`);
+      if (!this.host.tasksById.has(command.task_id)) return new CommandRejection(CommandErrorType.TaskNotFound, `the definition has no task "${command.task_id}"`);
       return new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"${command.task_exec_id !== undefined ? ` (task_exec_id ${command.task_exec_id})` : ''}`);
     }
     const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
@@ -221,7 +218,7 @@ export class ExecutionCommands {
         return new CommandRejection(CommandErrorType.ApproverNotAllowed, `"${command.actor}" may not decide this approval (approvers: ${describeApprovers(approvers)})`);
       }
     }
-    const task = this.machine.tasksById.get(command.task_id);
+    const task = this.host.tasksById.get(command.task_id);
     if (task?.type === 'approval' && task.decision_schema !== undefined) {
       const problems = checkAgainstSchema(task.decision_schema, command.data ?? {});
       if (problems.length > 0) {
@@ -236,7 +233,7 @@ export class ExecutionCommands {
     const gate = this.approvalGate(command);
     if (gate instanceof CommandRejection) throw gate.toFailure();
     if (gate === undefined) throw new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"`).toFailure();
-    this.machine.lastResumeData = command.data ?? null;
+    this.host.rememberResumeData(command.data ?? null);
     const decision = {
       kind: 'decision',
       decision: command.decision,
@@ -245,8 +242,8 @@ export class ExecutionCommands {
       data: command.data ?? null,
       decided_at: new Date().toISOString(),
     } as const;
-    this.machine.resolveGate(gate, decision, approvalDecidedEvent(gate, decision));
-    return this.machine.statusView();
+    this.host.resolveGate(gate, decision, approvalDecidedEvent(gate, decision));
+    return this.host.statusView();
   }
 
   private approvalGate(command: DecideCommand): Gate | CommandRejection | undefined {
@@ -256,7 +253,7 @@ export class ExecutionCommands {
   // ---- generic signals (wait_for) ----
 
   receiveSignal(name: string, payload: unknown): void {
-    const m = this.machine;
+    const m = this.host;
     if (m.closed) return;
     if (this.strict) {
       const refused = signalProblem(name, payload);
@@ -265,7 +262,7 @@ export class ExecutionCommands {
     const gates = m.gates.openGates().filter((g) => g.reason === PauseReason.WaitingForSignal && g.data.wait_for === name);
     const gate = gates.find((g) => m.signalMeetsCondition(g, payload));
     if (gate) {
-      m.lastResumeData = payload;
+      m.rememberResumeData(payload);
       m.resolveGate(gate, { kind: 'resume_data', data: payload, actor: null }, waitingResumedEvent(gate, payload, null, `signal:${name}`));
       return;
     }
@@ -286,7 +283,7 @@ export class ExecutionCommands {
       this.reject('commandRejected', input, notice);
       return;
     }
-    this.machine.journal.append({
+    this.host.journal.append({
       type: EventType.CommandRejected,
       ...(typeof notice.actor === 'string' && { actor: notice.actor }),
       data: { command: notice.command, type: notice.type, message: notice.message, payload: rejectedPayloadSummary(notice.payload) },
@@ -295,7 +292,7 @@ export class ExecutionCommands {
 
   /** Journals a refused signal; the execution goes on untouched. */
   reject(command: string, payload: unknown, rejection: CommandRejection, actor?: string): void {
-    this.machine.journal.append({
+    this.host.journal.append({
       type: EventType.CommandRejected,
       ...(actor !== undefined && { actor }),
       data: { command, type: rejection.type, message: rejection.message, payload: rejectedPayloadSummary(payload), ...rejection.details },

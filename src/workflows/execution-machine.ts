@@ -8,6 +8,7 @@ import type { Task } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import { runApprovalTask } from './approval-task';
 import { type InputOverride, runBasicTask } from './basic-task';
+import type { CommandHost } from './command-host';
 import type { ExecutionError, ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
@@ -43,15 +44,11 @@ interface RerunOptions {
 }
 
 /** The state of one execution; only its methods change it. */
-export class ExecutionMachine implements TaskHost {
+export class ExecutionMachine implements TaskHost, CommandHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
-  readonly tasksById = new Map<string, Task>();
-  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
-  lastResumeData: unknown = null;
-  /** Set while a resume command applies, so the status change it causes is not journaled twice. */
-  resumingByCommand = false;
-
+  /** Every task of the definition, parallel branches included. */
+  readonly tasksById: ReadonlyMap<string, Task>;
   private status: ExecutionStatus = ExecutionStatus.Running;
   private readonly tasks: TaskLedger;
   private readonly pause = new ManualPauseControl();
@@ -65,6 +62,10 @@ export class ExecutionMachine implements TaskHost {
   private awaiting: string[] = [];
   private readonly flows = new FlowActivity();
   private readonly signals = new SignalBuffer();
+  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
+  private lastResumeData: unknown = null;
+  /** Set while a resume command applies, so the status change it causes is not journaled twice. */
+  private resumingByCommand = false;
   /** False until `run()` starts walking the definition. */
   private started = false;
 
@@ -85,7 +86,9 @@ export class ExecutionMachine implements TaskHost {
       workflow_version: input.definition.version,
       started_at: this.startedAt,
     };
-    indexTasks(input.definition.tasks, this.tasksById);
+    const tasksById = new Map<string, Task>();
+    indexTasks(input.definition.tasks, tasksById);
+    this.tasksById = tasksById;
     // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
     if (behaviour.startedFirst) this.journalStarted();
   }
@@ -299,6 +302,21 @@ export class ExecutionMachine implements TaskHost {
   /** Lifts the manual pause (a resume); held branches go on. */
   clearManualPause(): void {
     this.pause.clear();
+  }
+
+  /** Keeps the data a resume, decision or task resume brought (`resume` in templates, `resume_data`). */
+  rememberResumeData(data: unknown): void {
+    this.lastResumeData = data;
+  }
+
+  /** Runs `apply` (a resume command): the status change it causes is journaled by the command, not twice. */
+  whileResuming<T>(apply: () => T): T {
+    this.resumingByCommand = true;
+    try {
+      return apply();
+    } finally {
+      this.resumingByCommand = false;
+    }
   }
 
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt {
