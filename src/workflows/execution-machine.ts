@@ -4,10 +4,8 @@
  * wires it to Temporal; operator commands are in `execution-commands.ts`.
  */
 import { ApplicationFailure, CancellationScope, condition, isCancellation, sleep, upsertSearchAttributes } from '@temporalio/workflow';
-import type { Task } from '../definitions/schema';
+import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
-import { runApprovalTask } from './approval-task';
-import { type InputOverride, runBasicTask } from './basic-task';
 import type { CommandHost } from './command-host';
 import type { ExecutionError, ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
 import { deepMerge } from './deep-merge';
@@ -16,35 +14,22 @@ import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
 import { deriveStatus, transitionEvent } from './execution-status';
 import { type ExecutionState, executionView, type PauseState, pauseView, statusView, taskContextView } from './execution-views';
 import { FlowActivity } from './flow-activity';
-import { Gate, GateRegistry, type GateResolution } from './gates';
+import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
+import { type Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
 import { type ManualPause, ManualPauseControl } from './manual-pause';
-import { runParallelTask } from './parallel-task';
-import { runRouterTask } from './router-task';
 import { awaitingOf, CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
 import { SignalBuffer } from './signal-buffer';
-import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
+import { ExecutionStatus, terminalExecutionStatuses } from './states';
 import { errorMessage } from './task-error';
-import type { FlowOutcome, InFlightAttempt, TaskHost } from './task-host';
+import type { FlowOutcome, InFlightAttempt } from './task-host';
 import { TaskLedger } from './task-ledger';
 import type { TaskRun } from './task-run';
-import { meetsWaitCondition, runWaitTask, waitingResumedEvent } from './wait-task';
-
-interface TaskOutcome {
-  run: TaskRun;
-  next: string | undefined;
-  failed: boolean;
-}
-
-/** How a repair re-runs a task. */
-interface RerunOptions {
-  input?: InputOverride;
-  context?: Record<string, unknown>;
-}
+import { meetsWaitCondition, waitingResumedEvent } from './wait-task';
 
 /** The state of one execution; only its methods change it. */
-export class ExecutionMachine implements TaskHost, CommandHost {
+export class ExecutionMachine implements FlowHost, CommandHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
   /** Every task of the definition, parallel branches included. */
@@ -157,10 +142,10 @@ export class ExecutionMachine implements TaskHost, CommandHost {
 
   /** Runs a flow from its first task until a task has nowhere to go. */
   async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
-    if (!this.behaviour.steadyStatus) return this.walkFlow(tasks, branch);
+    if (!this.behaviour.steadyStatus) return walkFlow(this, tasks, branch);
     this.flows.enter(branch);
     try {
-      return await this.walkFlow(tasks, branch);
+      return await walkFlow(this, tasks, branch);
     } finally {
       this.flows.leave(branch);
       // A finished branch may leave only blocked ones behind: the execution is paused then.
@@ -168,76 +153,25 @@ export class ExecutionMachine implements TaskHost, CommandHost {
     }
   }
 
-  private async walkFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
-    const byId = new Map(tasks.map((t) => [t.id, t]));
-    let task: Task | undefined = tasks[0];
-    let last: TaskRun | undefined;
-    while (task) {
-      await this.beforeTask(task, branch);
-      let outcome = await this.runTask(task, branch);
-      // A gated failure waits for a repair: retry (a new run) or skip (a supplied output).
-      while (outcome.failed && task.on_error?.next === undefined && this.pausesOnFailure(task)) {
-        const repair = await this.awaitGate(this.openGate(this.failureGate(outcome.run, task)));
-        if (repair.kind === 'retry') outcome = await this.runTask(task, branch, rerunOptions(repair));
-        else if (repair.kind === 'skip') outcome = this.skipTask(outcome.run, task, repair.output);
-      }
-      last = outcome.run;
-      if (outcome.failed) {
-        const onError = task.on_error?.next;
-        if (onError === undefined) return { status: 'failed', last };
-        task = byId.get(onError);
-        continue;
-      }
-      task = task.final || outcome.next === undefined ? undefined : byId.get(outcome.next);
-    }
-    return { status: 'succeeded', last };
-  }
-
-  private pausesOnFailure(task: Task): boolean {
-    return task.on_error?.pause ?? this.input.definition.config?.on_task_failure === 'pause';
-  }
-
-  /** A manual pause holds the branch here; a `pause_before` breakpoint opens a gate. */
-  private async beforeTask(task: Task, branch: string | null): Promise<void> {
-    await this.holdIfPaused(task.id, branch);
-    if (task.pause_before) {
-      const gate = this.openGate(new Gate(PauseReason.Breakpoint, null, task.id, branch, task.id, { before: task.id }));
-      await this.awaitGate(gate);
-    }
-  }
-
-  private async runTask(task: Task, branch: string | null, rerun: RerunOptions = {}): Promise<TaskOutcome> {
-    const run = this.schedule(task, branch, rerun);
-    if (!this.behaviour.releaseGatesWithBranch) return this.runScheduled(run, task);
-    try {
-      return await this.runScheduled(run, task);
-    } catch (err) {
-      // A cancelled branch ends its task too (an approval or a wait no longer waits for anyone).
-      if (isCancellation(err)) this.cancelTask(run, this.timedOut ? 'timeout' : 'cancelled');
-      throw err;
-    }
-  }
-
-  private async runScheduled(run: TaskRun, task: Task): Promise<TaskOutcome> {
-    switch (task.type) {
-      case 'basic':
-        await runBasicTask(this, run, task, this.input.definition.config);
-        return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
-      case 'router':
-        return { run, ...runRouterTask(this, run, task) };
-      case 'parallel':
-        await runParallelTask(this, run, task);
-        return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
-      case 'approval':
-        return { run, ...(await runApprovalTask(this, run, task)) };
-      case 'wait':
-        return { run, ...(await runWaitTask(this, run, task, (gate) => this.takeBufferedSignal(gate))) };
-    }
-  }
-
-  private schedule(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
+  /** A new run of `task` on `branch`, seeing the template variables (with a repair's context merged in). */
+  scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
     const scope = this.templateScope();
     return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
+  }
+
+  /** Ends a failed run as skipped, with the output a repair supplied. */
+  skipRun(run: TaskRun, output: unknown): void {
+    this.tasks.skip(run, output);
+  }
+
+  /** The definition's config. */
+  get config(): WorkflowConfig | undefined {
+    return this.input.definition.config;
+  }
+
+  /** Why a cancelled branch or execution ends its tasks. */
+  get cancelReason(): string {
+    return this.timedOut ? 'timeout' : 'cancelled';
   }
 
   // ---- gates and pauses --------------------------------------------------------------------
@@ -256,10 +190,6 @@ export class ExecutionMachine implements TaskHost, CommandHost {
     gate.resolve(resolution);
     this.refreshAwaiting();
     this.refreshStatus();
-  }
-
-  private failureGate(run: TaskRun, task: Task): Gate {
-    return new Gate(PauseReason.TaskFailed, run, run.taskId, run.branch, task.on_success?.next ?? null, { error: run.error, attempts: run.attempts });
   }
 
   /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
@@ -334,7 +264,7 @@ export class ExecutionMachine implements TaskHost, CommandHost {
   }
 
   /** Gives a waiting task the oldest buffered signal of its name whose payload meets its condition. */
-  private takeBufferedSignal(gate: Gate): void {
+  takeBufferedSignal(gate: Gate): void {
     const signal = this.signals.take(gate.data.wait_for, (payload) => this.signalMeetsCondition(gate, payload));
     if (signal === undefined) return;
     this.lastResumeData = signal.payload;
@@ -344,12 +274,6 @@ export class ExecutionMachine implements TaskHost, CommandHost {
   /** Evaluates a wait task's condition with `signal.payload`; a condition that cannot be evaluated is false. */
   signalMeetsCondition(gate: Gate, payload: unknown): boolean {
     return meetsWaitCondition(gate, payload, gate.run?.inboundContext ?? this.templateScope());
-  }
-
-  private skipTask(run: TaskRun, task: Task, output: unknown): TaskOutcome {
-    this.tasks.skip(run, output);
-    const next = task.type === 'router' ? ((output as { route?: string }).route ?? undefined) : task.type === 'approval' ? task.on_approve?.next : task.on_success?.next;
-    return { run, next, failed: false };
   }
 
   // ---- status ------------------------------------------------------------------------------
@@ -438,7 +362,7 @@ export class ExecutionMachine implements TaskHost, CommandHost {
 
   private closeOnError(err: unknown): unknown {
     if (isCancellation(err)) {
-      this.tasks.cancelActive(this.timedOut ? 'timeout' : 'cancelled');
+      this.tasks.cancelActive(this.cancelReason);
       if (this.timedOut) {
         const message = `execution timed out after ${this.input.definition.config?.timeout ?? '?'}`;
         this.error = { message, type: 'ExecutionTimedOut', task_id: null };
@@ -552,8 +476,4 @@ function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
     into.set(task.id, task);
     if (task.type === 'parallel') for (const branch of task.branches) indexTasks(branch.tasks, into);
   }
-}
-
-function rerunOptions(repair: Extract<GateResolution, { kind: 'retry' }>): RerunOptions {
-  return { ...(repair.hasInput && { input: { value: repair.input } }), ...(repair.context !== undefined && { context: repair.context }) };
 }
