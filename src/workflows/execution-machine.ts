@@ -3,15 +3,17 @@
  * derives the execution status and answers the views behind the queries. The workflow function only
  * wires it to Temporal; operator commands are in `execution-commands.ts`.
  */
-import { ApplicationFailure, CancellationScope, condition, isCancellation, sleep, upsertSearchAttributes } from '@temporalio/workflow';
+import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
 import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { CommandHost } from './command-host';
-import type { ExecutionError, ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
+import type { ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
-import { deriveStatus, transitionEvent } from './execution-status';
+import { closingOnError, completed, type Failure, flowFailure, outputsFailure } from './execution-closing';
+import { ExecutionRecord } from './execution-record';
+import { deriveStatus } from './execution-status';
 import { type ExecutionState, executionView, type PauseState, pauseView, statusView, taskContextView } from './execution-views';
 import { FlowActivity } from './flow-activity';
 import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
@@ -19,10 +21,8 @@ import { type Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
 import { type ManualPause, ManualPauseControl } from './manual-pause';
-import { awaitingOf, CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
+import { awaitingOf } from './search-attributes';
 import { SignalBuffer } from './signal-buffer';
-import { ExecutionStatus, terminalExecutionStatuses } from './states';
-import { errorMessage } from './task-error';
 import type { FlowOutcome, InFlightAttempt } from './task-host';
 import { TaskLedger } from './task-ledger';
 import type { TaskRun } from './task-run';
@@ -34,17 +34,11 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly gates: GateRegistry;
   /** Every task of the definition, parallel branches included. */
   readonly tasksById: ReadonlyMap<string, Task>;
-  private status: ExecutionStatus = ExecutionStatus.Running;
   private readonly tasks: TaskLedger;
   private readonly pause = new ManualPauseControl();
-  private readonly startedAt = new Date().toISOString();
-  private finishedAt: string | null = null;
-  private pausedAt: string | null = null;
-  private error: ExecutionError | null = null;
-  private outputs: Record<string, unknown> | null = null;
+  private readonly record: ExecutionRecord;
   private readonly executionScope: Record<string, unknown>;
   private timedOut = false;
-  private awaiting: string[] = [];
   private readonly flows = new FlowActivity();
   private readonly signals = new SignalBuffer();
   /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
@@ -60,6 +54,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     readonly behaviour: ExecutionBehaviour = behaviourOf(true),
   ) {
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
+    this.record = new ExecutionRecord(this.journal);
     this.tasks = new TaskLedger(this.journal);
     this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => {
       this.refreshAwaiting();
@@ -69,7 +64,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
       id: executionId,
       workflow_id: input.definition.id,
       workflow_version: input.definition.version,
-      started_at: this.startedAt,
+      started_at: this.record.startedAt,
     };
     const tasksById = new Map<string, Task>();
     indexTasks(input.definition.tasks, tasksById);
@@ -91,18 +86,21 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     this.started = true;
     try {
       const outcome = await this.runWithTimeout();
-      if (outcome.status === 'failed') throw this.failedFlow(outcome);
-      this.outputs = this.renderOutputs();
-      this.close(ExecutionStatus.Completed);
-      this.journal.append({ type: EventType.WorkflowExecutionSuccess, data: { outputs: this.outputs } });
-      return { execution_id: this.executionId, status: this.status, outputs: this.outputs };
+      if (outcome.status === 'failed') throw this.failing(flowFailure(outcome.last));
+      const outputs = this.renderOutputs();
+      this.record.close(completed(outputs));
+      return { execution_id: this.executionId, status: this.record.status, outputs };
     } catch (err) {
-      throw this.closeOnError(err);
+      const closing = closingOnError(err, this.record.error, this.timedOut, this.config?.timeout);
+      this.tasks.cancelActive(closing.cancelReason);
+      this.record.close(closing);
+      throw closing.thrown;
     }
   }
 
+  /** The execution has ended. */
   get closed(): boolean {
-    return terminalExecutionStatuses.includes(this.status);
+    return this.record.closed;
   }
 
   // ---- flows -------------------------------------------------------------------------------
@@ -290,26 +288,16 @@ export class ExecutionMachine implements FlowHost, CommandHost {
       gated: this.gates.openGates().length > 0,
       manualPause: this.pause.current !== null,
     });
-    if (next === undefined || next === this.status) return;
-    const previous = this.status;
-    const event = transitionEvent(previous, next, this.resumingByCommand);
-    if (event === EventType.WorkflowExecutionPaused) {
-      this.pausedAt = new Date().toISOString();
+    if (next === undefined) return;
+    this.record.moveTo(next, this.resumingByCommand, () => {
       const pause = pauseView(this.pauseState());
       const actor = this.pause.current?.actor;
-      this.journal.append({ type: event, ...(actor && { actor }), data: { ...pause } });
-    } else if (event === EventType.WorkflowExecutionResumed) {
-      this.journal.append({ type: event, data: { cause: 'gate_resolved' } });
-    }
-    if (next !== ExecutionStatus.Paused && previous === ExecutionStatus.Paused) this.pausedAt = null;
-    this.setStatus(next);
+      return { type: EventType.WorkflowExecutionPaused, ...(actor && { actor }), data: { ...pause } };
+    });
   }
 
   private refreshAwaiting(): void {
-    const next = awaitingOf(this.gates.openGates());
-    if (next.join('\n') === this.awaiting.join('\n')) return;
-    this.awaiting = next;
-    upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: next }]);
+    this.record.setAwaiting(awaitingOf(this.gates.openGates()));
   }
 
   // ---- task state transitions (task runners call these) ------------------------------------
@@ -353,62 +341,20 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   // ---- closing -----------------------------------------------------------------------------
 
-  private failedFlow(outcome: FlowOutcome): ApplicationFailure {
-    const run = outcome.last;
-    const message = `task "${run?.taskId ?? '?'}" failed: ${run?.error?.message ?? 'unknown error'}`;
-    this.error = { message, type: run?.error?.type ?? null, task_id: run?.taskId ?? null };
-    return ApplicationFailure.create({ message, type: 'TaskFailed', nonRetryable: true, details: [{ task_id: run?.taskId ?? null }] });
-  }
-
-  private closeOnError(err: unknown): unknown {
-    if (isCancellation(err)) {
-      this.tasks.cancelActive(this.cancelReason);
-      if (this.timedOut) {
-        const message = `execution timed out after ${this.input.definition.config?.timeout ?? '?'}`;
-        this.error = { message, type: 'ExecutionTimedOut', task_id: null };
-        this.close(ExecutionStatus.TimedOut);
-        this.journal.append({ type: EventType.WorkflowExecutionTimedOut, data: { timeout: this.input.definition.config?.timeout } });
-        return ApplicationFailure.create({ message, type: 'ExecutionTimedOut', nonRetryable: true });
-      }
-      this.close(ExecutionStatus.Cancelled);
-      this.journal.append({ type: EventType.WorkflowExecutionCancelled, data: {} });
-      return err;
-    }
-    if (this.error === null) {
-      // A bug or an unexpected error: still close the journal truthfully.
-      this.error = { message: errorMessage(err), type: err instanceof ApplicationFailure ? (err.type ?? null) : 'InternalError', task_id: null };
-    }
-    this.tasks.cancelActive('execution failed');
-    this.close(ExecutionStatus.Failed);
-    this.journal.append({ type: EventType.WorkflowExecutionFailed, task_id: this.error.task_id ?? undefined, data: { error: this.error } });
-    return err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: this.error.message, type: this.error.type ?? 'InternalError', nonRetryable: true });
-  }
-
-  private close(status: ExecutionStatus): void {
-    this.finishedAt = new Date().toISOString();
-    this.pausedAt = null;
-    this.setStatus(status);
-    if (this.awaiting.length > 0) {
-      this.awaiting = [];
-      upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: [] }]);
-    }
-  }
-
-  private setStatus(status: ExecutionStatus): void {
-    this.status = status;
-    upsertSearchAttributes([{ key: CadenzaStatusKey, value: status }]);
-  }
-
   private renderOutputs(): Record<string, unknown> {
     const outputs = this.input.definition.outputs;
     if (outputs === undefined) return {};
     try {
       return renderTemplate(outputs, this.templateScope(), 'outputs') as Record<string, unknown>;
     } catch (err) {
-      const message = errorMessage(err);
-      this.error = { message, type: 'TemplateError', task_id: null };
-      throw ApplicationFailure.create({ message, type: 'TemplateError', nonRetryable: true });
+      throw this.failing(outputsFailure(err));
     }
+  }
+
+  /** Records why the execution fails; returns the failure that ends its run. */
+  private failing({ error, failure }: Failure): ApplicationFailure {
+    this.record.failWith(error);
+    return failure;
   }
 
   /** Variables visible to CEL in conditions and templates. */
@@ -427,8 +373,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   private pauseState(): PauseState {
     return {
-      status: this.status,
-      pausedAt: this.pausedAt,
+      ...this.record.state,
       openGates: this.gates.openGates(),
       manualPause: this.pause.current,
       heldTaskIds: this.pause.heldTaskIds,
@@ -440,15 +385,11 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   private executionState(): ExecutionState {
     return {
       ...this.pauseState(),
+      ...this.record.state,
       executionId: this.executionId,
       workflowId: this.input.definition.id,
       workflowVersion: this.input.definition.version,
       input: this.input.input ?? null,
-      closed: this.closed,
-      startedAt: this.startedAt,
-      finishedAt: this.finishedAt,
-      error: this.error,
-      outputs: this.outputs,
       runs: this.tasks.runs,
       latestRun: this.tasks.latestRun,
       lastSeq: this.journal.lastSeq,

@@ -9,11 +9,20 @@ import type { ManualPause } from './manual-pause';
 import { ExecutionStatus, PauseReason } from './states';
 import type { TaskRun } from './task-run';
 
-/** What the pause view reads. */
-export interface PauseState {
+/** What the views read of the execution's record. */
+export interface RecordState {
   status: ExecutionStatus;
+  closed: boolean;
+  startedAt: string;
+  finishedAt: string | null;
   /** When the execution became paused; null while it is not paused. */
   pausedAt: string | null;
+  error: ExecutionError | null;
+  outputs: Record<string, unknown> | null;
+}
+
+/** What the pause view reads. */
+export interface PauseState extends Pick<RecordState, 'status' | 'pausedAt'> {
   openGates: readonly Gate[];
   manualPause: ManualPause | null;
   /** Tasks a manual pause holds before they start, in the order they were first held. */
@@ -25,17 +34,12 @@ export interface PauseState {
 }
 
 /** What the status and execution views read. */
-export interface ExecutionState extends PauseState {
+export interface ExecutionState extends PauseState, RecordState {
   executionId: string;
   workflowId: string;
   workflowVersion: number;
   /** The execution's input (`null` when it had none). */
   input: unknown;
-  closed: boolean;
-  startedAt: string;
-  finishedAt: string | null;
-  error: ExecutionError | null;
-  outputs: Record<string, unknown> | null;
   /** Every task run, in the order they were scheduled. */
   runs: readonly TaskRun[];
   /** The latest run of each task. */
