@@ -8,7 +8,7 @@ import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { Journal, JournalEntry } from './journal';
 import type { ManualPause } from './manual-pause';
-import type { TaskRun } from './task-run';
+import type { TaskLedger } from './task-ledger';
 
 /** The execution as the commands see it. */
 export interface CommandHost {
@@ -22,9 +22,8 @@ export interface CommandHost {
   readonly gates: Pick<GateRegistry, 'find' | 'filter' | 'openGates'>;
   /** Every task of the definition, parallel branches included. */
   readonly tasksById: ReadonlyMap<string, Task>;
-  /** The latest run of each task. */
-  readonly latestRun: ReadonlyMap<string, TaskRun>;
-  findRunByExecId(taskExecId: string): TaskRun | undefined;
+  /** The task runs: the latest of each task, and any by its `task_exec_id`. */
+  readonly tasks: Pick<TaskLedger, 'latestRun' | 'findByExecId'>;
   /** The manual pause in force, if any. */
   pauseRequested(): ManualPause | null;
   /** Puts a manual pause in force; an immediate one interrupts the attempts in flight. */

@@ -83,7 +83,7 @@ export class ExecutionCommands {
         closed: this.host.closed,
         manuallyPaused: this.host.pauseRequested() !== null,
         openGates: this.host.gates.openGates(),
-        latestRun: this.host.latestRun,
+        latestRun: this.host.tasks.latestRun,
         tasks: this.host.tasksById,
       },
       command,
@@ -175,7 +175,7 @@ export class ExecutionCommands {
     const byExec = command.task_exec_id;
     const gate = this.addressedGate(PauseReason.WaitingForSignal, command.task_id, byExec);
     if (gate !== undefined) return gate;
-    const run = byExec !== undefined ? m.findRunByExecId(byExec) : command.task_id !== undefined ? m.latestRun.get(command.task_id) : undefined;
+    const run = byExec !== undefined ? m.tasks.findByExecId(byExec) : command.task_id !== undefined ? m.tasks.latestRun.get(command.task_id) : undefined;
     if (run === undefined && (byExec !== undefined || !m.tasksById.has(command.task_id ?? ''))) {
       return new CommandRejection(CommandErrorType.TaskNotFound, byExec !== undefined ? `no task execution "${String(byExec)}" in this execution` : `the definition has no task "${String(command.task_id ?? '')}"`);
     }

@@ -7,7 +7,7 @@ import { type ApplicationFailure, CancellationScope, condition, sleep } from '@t
 import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { CommandHost } from './command-host';
-import type { ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView, TaskError } from './contracts';
+import type { ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
@@ -34,7 +34,8 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly gates: GateRegistry;
   /** Every task of the definition, parallel branches included. */
   readonly tasksById: ReadonlyMap<string, Task>;
-  private readonly tasks: TaskLedger;
+  /** Every task run and its transitions. */
+  readonly tasks: TaskLedger;
   private readonly pause = new ManualPauseControl();
   private readonly record: ExecutionRecord;
   private readonly executionScope: Record<string, unknown>;
@@ -55,7 +56,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   ) {
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
     this.record = new ExecutionRecord(this.journal);
-    this.tasks = new TaskLedger(this.journal);
+    this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
     this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => {
       this.refreshAwaiting();
       this.refreshStatus();
@@ -155,11 +156,6 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
     const scope = this.templateScope();
     return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
-  }
-
-  /** Ends a failed run as skipped, with the output a repair supplied. */
-  skipRun(run: TaskRun, output: unknown): void {
-    this.tasks.skip(run, output);
   }
 
   /** The definition's config. */
@@ -302,41 +298,8 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   // ---- task state transitions (task runners call these) ------------------------------------
 
-  /** Marks a task that runs inside the workflow (router, parallel) as started. */
-  startInline(run: TaskRun): void {
-    this.tasks.startInline(run);
-  }
-
-  succeedTask(run: TaskRun, output: unknown): void {
-    this.tasks.succeed(run, output);
-    this.refreshStatus();
-  }
-
-  failTask(run: TaskRun, error: TaskError, options: { status?: 'failed' | 'timed_out'; output?: unknown } = {}): void {
-    this.tasks.fail(run, error, options);
-    this.refreshStatus();
-  }
-
-  cancelTask(run: TaskRun, reason: string): void {
-    this.tasks.cancel(run, reason);
-  }
-
-  /** Publishes a run's latest state to the `tasks` template variable. */
-  recordTask(run: TaskRun): void {
-    this.tasks.record(run);
-  }
-
   get identity(): { executionId: string; workflowId: string } {
     return { executionId: this.executionId, workflowId: this.input.definition.id };
-  }
-
-  findRunByExecId(taskExecId: string): TaskRun | undefined {
-    return this.tasks.findByExecId(taskExecId);
-  }
-
-  /** The latest run of each task. */
-  get latestRun(): ReadonlyMap<string, TaskRun> {
-    return this.tasks.latestRun;
   }
 
   // ---- closing -----------------------------------------------------------------------------

@@ -31,8 +31,6 @@ export interface FlowHost extends TaskHost {
   readonly cancelReason: string;
   /** A new run of `task` on `branch`, seeing the template variables (with a repair's context merged in); journals TaskScheduled. */
   scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun;
-  /** Ends a failed run as skipped, with the output a repair supplied. */
-  skipRun(run: TaskRun, output: unknown): void;
   /** Resolves a wait task's gate with a signal that arrived before it waited, if one did. */
   takeBufferedSignal(gate: Gate): void;
 }
@@ -89,7 +87,7 @@ async function runTask(host: FlowHost, task: Task, branch: string | null, rerun:
     return await runScheduled(host, run, task);
   } catch (err) {
     // A cancelled branch ends its task too (an approval or a wait no longer waits for anyone).
-    if (isCancellation(err)) host.cancelTask(run, host.cancelReason);
+    if (isCancellation(err)) host.tasks.cancel(run, host.cancelReason);
     throw err;
   }
 }
@@ -116,7 +114,7 @@ function failureGate(run: TaskRun, task: Task): Gate {
 }
 
 function skipTask(host: FlowHost, run: TaskRun, task: Task, output: unknown): TaskOutcome {
-  host.skipRun(run, output);
+  host.tasks.skip(run, output);
   const next = task.type === 'router' ? ((output as { route?: string }).route ?? undefined) : task.type === 'approval' ? task.on_approve?.next : task.on_success?.next;
   return { run, next, failed: false };
 }

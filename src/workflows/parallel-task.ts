@@ -11,7 +11,7 @@ import type { TaskRun } from './task-run';
 
 /** Runs the branches of `task` and ends its run. */
 export async function runParallelTask(host: TaskHost, run: TaskRun, task: ParallelTask): Promise<void> {
-  host.startInline(run);
+  host.tasks.startInline(run);
   const group = new CancellationScope();
   let failedFast = false;
   const settle = host.behaviour.settleBranches ? settleAll : Promise.all.bind(Promise);
@@ -45,10 +45,10 @@ export async function runParallelTask(host: TaskHost, run: TaskRun, task: Parall
   const failed = outcomes.filter((o) => o.status === 'failed');
   if (failed.length > 0 && task.strategy !== 'best_effort') {
     const detail = failed.map((o) => `branch "${o.id}" failed at task "${o.last?.taskId ?? '?'}": ${o.last?.error?.message ?? 'failed'}`).join('; ');
-    host.failTask(run, { message: detail, type: 'BranchFailed', non_retryable: true, details: { branches } }, { output: { branches } });
+    host.tasks.fail(run, { message: detail, type: 'BranchFailed', non_retryable: true, details: { branches } }, { output: { branches } });
     return;
   }
-  host.succeedTask(run, { branches });
+  host.tasks.succeed(run, { branches });
 }
 
 /**

@@ -11,12 +11,12 @@ import type { TaskRun } from './task-run';
 
 /** Runs the router; returns the route it took (the next task id), or `failed`. */
 export function runRouterTask(host: TaskHost, run: TaskRun, task: RouterTask): { next: string | undefined; failed: boolean } {
-  host.startInline(run);
+  host.tasks.startInline(run);
   let value: unknown;
   try {
     value = evaluateExpression(task.condition, run.inboundContext);
   } catch (err) {
-    host.failTask(run, { message: `condition: ${errorMessage(err)}`, type: 'ExpressionError', non_retryable: true });
+    host.tasks.fail(run, { message: `condition: ${errorMessage(err)}`, type: 'ExpressionError', non_retryable: true });
     return { next: undefined, failed: true };
   }
   const key = typeof value === 'string' ? value : JSON.stringify(value);
@@ -24,13 +24,13 @@ export function runRouterTask(host: TaskHost, run: TaskRun, task: RouterTask): {
   const named = host.behaviour.strictCommands ? (Object.hasOwn(task.routes, key) ? task.routes[key] : undefined) : task.routes[key];
   const route = named ?? task.default;
   if (route === undefined) {
-    host.failTask(run, {
+    host.tasks.fail(run, {
       message: `no route for value ${JSON.stringify(key)} (routes: ${Object.keys(task.routes).join(', ')})`,
       type: 'NoRouteMatched',
       non_retryable: true,
     });
     return { next: undefined, failed: true };
   }
-  host.succeedTask(run, { value, route });
+  host.tasks.succeed(run, { value, route });
   return { next: route, failed: false };
 }

@@ -23,6 +23,22 @@ export interface FlowOutcome {
   last: TaskRun | undefined;
 }
 
+/** The transitions of a run, each journaled (`TaskLedger`); succeed() and fail() also refresh the status. */
+export interface RunTransitions {
+  /** Marks a task that runs inside the workflow (router, parallel) as started. */
+  startInline(run: TaskRun): void;
+  /** Ends a run as succeeded with `output`. */
+  succeed(run: TaskRun, output: unknown): void;
+  /** Ends a run as failed (or timed out) with `error`, and with `output` when one is given. */
+  fail(run: TaskRun, error: TaskError, options?: { status?: 'failed' | 'timed_out'; output?: unknown }): void;
+  /** Cancels a run that is still active; an ended run stays as it ended. */
+  cancel(run: TaskRun, reason: string): void;
+  /** Ends a failed run as skipped, with the output a repair supplied. */
+  skip(run: TaskRun, output: unknown): void;
+  /** Publishes a run's latest state to the `tasks` template variable. */
+  record(run: TaskRun): void;
+}
+
 /** The execution as the task runners see it. */
 export interface TaskHost {
   readonly journal: Journal;
@@ -30,12 +46,8 @@ export interface TaskHost {
   readonly identity: { executionId: string; workflowId: string };
   /** The behaviour switches of this execution (router: strict routes; parallel: settled branches). */
   readonly behaviour: ExecutionBehaviour;
-  /** Marks a task that runs inside the workflow (router, parallel) as started. */
-  startInline(run: TaskRun): void;
-  succeedTask(run: TaskRun, output: unknown): void;
-  failTask(run: TaskRun, error: TaskError, options?: { status?: 'failed' | 'timed_out'; output?: unknown }): void;
-  cancelTask(run: TaskRun, reason: string): void;
-  recordTask(run: TaskRun): void;
+  /** The transitions of the runs. */
+  readonly tasks: RunTransitions;
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
   /** Waits at an open gate until it is resolved (or times out); a cancelled wait releases the gate. */

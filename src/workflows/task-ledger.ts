@@ -10,6 +10,7 @@ import type { TaskError } from './contracts';
 import { EventType } from './events';
 import type { Journal } from './journal';
 import { TaskStatus } from './states';
+import type { RunTransitions } from './task-host';
 import { TaskRun } from './task-run';
 
 /** Entry of the `tasks` template variable: what later tasks may read of an earlier one. */
@@ -21,13 +22,17 @@ export interface TaskScopeEntry {
 }
 
 /** The task runs of one execution. */
-export class TaskLedger {
+export class TaskLedger implements RunTransitions {
   private readonly all: TaskRun[] = [];
   private readonly latest = new Map<string, TaskRun>();
   /** Replaced (never mutated) on every change, so inbound-context snapshots can share it. */
   private scope: Readonly<Record<string, TaskScopeEntry>> = {};
 
-  constructor(private readonly journal: Journal) {}
+  /** @param onSettled called after a run succeeded or failed, so the execution can refresh its status. */
+  constructor(
+    private readonly journal: Journal,
+    private readonly onSettled: () => void = () => undefined,
+  ) {}
 
   /** Every run, in the order they were scheduled. */
   get runs(): readonly TaskRun[] {
@@ -94,6 +99,7 @@ export class TaskLedger {
       attempt: run.attempts,
       data: { output, duration_ms: durationMs(run.startedAt ?? run.scheduledAt, run.finishedAt) },
     });
+    this.onSettled();
   }
 
   fail(run: TaskRun, error: TaskError, options: { status?: 'failed' | 'timed_out'; output?: unknown } = {}): void {
@@ -106,6 +112,7 @@ export class TaskLedger {
       attempt: run.attempts,
       data: { error, final: true, status: run.status },
     });
+    this.onSettled();
   }
 
   /** Cancels a run that is still active; an ended run stays as it ended. */

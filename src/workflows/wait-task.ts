@@ -26,7 +26,7 @@ export async function runWaitTask(
   run.attempts = 1;
   run.startedAt = new Date().toISOString();
   run.status = TaskStatus.Waiting;
-  host.recordTask(run);
+  host.tasks.record(run);
   host.journal.append({
     type: EventType.TaskWaitingStarted,
     task_id: run.taskId,
@@ -49,13 +49,13 @@ export async function runWaitTask(
   if (resolution.kind !== 'resume_data') {
     host.journal.append({ type: EventType.TaskWaitingTimedOut, task_id: run.taskId, task_exec_id: run.taskExecId, data: { timeout: task.timeout ?? null, next: task.on_timeout?.next ?? null } });
     const error = { message: `no signal "${task.wait_for}" within ${task.timeout ?? '?'}`, type: 'Timeout.wait', non_retryable: true };
-    host.failTask(run, error, { status: 'timed_out' });
+    host.tasks.fail(run, error, { status: 'timed_out' });
     // With on_timeout.next the flow goes on; without it the timeout is a failure of the branch.
     return task.on_timeout?.next !== undefined ? { next: task.on_timeout.next, failed: false } : { next: undefined, failed: true };
   }
   // TaskWaitingResumed was journaled when the data arrived.
   run.resumeData = resolution.data;
-  host.succeedTask(run, resolution.data);
+  host.tasks.succeed(run, resolution.data);
   return { next: task.on_success?.next, failed: false };
 }
 
