@@ -7,14 +7,14 @@ import { type ApplicationFailure, CancellationScope, condition, sleep } from '@t
 import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { CommandHost } from './command-host';
-import type { ExecutionInput, ExecutionResult, ExecutionView, StatusView, TaskContextView } from './contracts';
+import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
 import { closingOnError, completed, type Failure, flowFailure, outputsFailure } from './execution-closing';
 import { ExecutionRecord } from './execution-record';
 import { deriveStatus } from './execution-status';
-import { type ExecutionState, executionView, type PauseState, pauseView, statusView, taskContextView } from './execution-views';
+import { type ExecutionState, pauseView, statusView } from './execution-views';
 import { FlowActivity } from './flow-activity';
 import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
 import { type Gate, GateRegistry, type GateResolution } from './gates';
@@ -286,7 +286,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     });
     if (next === undefined) return;
     this.record.moveTo(next, this.resumingByCommand, () => {
-      const pause = pauseView(this.pauseState());
+      const pause = pauseView(this.viewState());
       const actor = this.pause.current?.actor;
       return { type: EventType.WorkflowExecutionPaused, ...(actor && { actor }), data: { ...pause } };
     });
@@ -334,44 +334,29 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   // ---- views -------------------------------------------------------------------------------
 
-  private pauseState(): PauseState {
+  /** The state the views read (`execution-views.ts`); the query handlers answer views of it. */
+  viewState(): ExecutionState {
+    const { definition } = this.input;
     return {
       ...this.record.state,
+      executionId: this.executionId,
+      workflowId: definition.id,
+      workflowVersion: definition.version,
+      input: this.input.input ?? null,
       openGates: this.gates.openGates(),
       manualPause: this.pause.current,
       heldTaskIds: this.pause.heldTaskIds,
       closingHeld: this.pause.holdsClosing,
       resumeData: this.lastResumeData,
-    };
-  }
-
-  private executionState(): ExecutionState {
-    return {
-      ...this.pauseState(),
-      ...this.record.state,
-      executionId: this.executionId,
-      workflowId: this.input.definition.id,
-      workflowVersion: this.input.definition.version,
-      input: this.input.input ?? null,
       runs: this.tasks.runs,
       latestRun: this.tasks.latestRun,
       lastSeq: this.journal.lastSeq,
     };
   }
 
-  /** Answer of the `status` query. */
+  /** Answer of the `status` query (and of every command). */
   statusView(): StatusView {
-    return statusView(this.executionState());
-  }
-
-  /** Answer of the `execution` query. */
-  executionView(): ExecutionView {
-    return executionView(this.executionState());
-  }
-
-  /** Answer of the `taskContext` query. */
-  taskContextView(taskId: string): TaskContextView | null {
-    return taskContextView(this.tasks.runs, this.tasks.latestRun, taskId);
+    return statusView(this.viewState());
   }
 }
 

@@ -118,8 +118,8 @@ export function executionView(state: ExecutionState): ExecutionView {
 }
 
 /** Answer of the `taskContext` query: the latest run of `taskId` with every run of it; null if it never ran. */
-export function taskContextView(runs: readonly TaskRun[], latestRun: ReadonlyMap<string, TaskRun>, taskId: string): TaskContextView | null {
-  const run = latestRun.get(taskId);
+export function taskContextView(state: Pick<ExecutionState, 'runs' | 'latestRun'>, taskId: string): TaskContextView | null {
+  const run = state.latestRun.get(taskId);
   if (run === undefined) return null;
-  return run.contextView(runs.filter((r) => r.taskId === taskId).map((r) => r.view()));
+  return run.contextView(state.runs.filter((r) => r.taskId === taskId).map((r) => r.view()));
 }

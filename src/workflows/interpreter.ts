@@ -10,6 +10,7 @@ import { CommandErrorType } from './commands';
 import { decideBehaviour } from './execution-behaviour';
 import { assertExecutionInput } from './execution-input';
 import { ExecutionMachine } from './execution-machine';
+import { executionView, taskContextView } from './execution-views';
 import { describeError, guardQuery, guardUpdate, guardValidator } from './handler-guard';
 import {
   commandRejectedSignal,
@@ -76,8 +77,8 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   if (behaviour.signalsInArrivalOrder) setDefaultSignalHandler(onAnySignal);
 
   setHandler(statusQuery, guardQuery('status', () => machine.statusView()));
-  setHandler(executionQuery, guardQuery('execution', () => machine.executionView()));
-  setHandler(taskContextQuery, guardQuery('taskContext', (taskId: unknown) => (typeof taskId === 'string' ? machine.taskContextView(taskId) : null)));
+  setHandler(executionQuery, guardQuery('execution', () => executionView(machine.viewState())));
+  setHandler(taskContextQuery, guardQuery('taskContext', (taskId: unknown) => (typeof taskId === 'string' ? taskContextView(machine.viewState(), taskId) : null)));
   setHandler(eventsQuery, guardQuery('events', (args?: unknown) => machine.journal.page(args)));
   setHandler(resumePlanQuery, guardQuery('resumePlan', (command: unknown) => commands.plan(command)));
 
