@@ -25,6 +25,7 @@ import { awaitingOf } from './search-attributes';
 import { SignalBuffer } from './signal-buffer';
 import type { FlowOutcome, InFlightAttempt } from './task-host';
 import { TaskLedger } from './task-ledger';
+import { TemplateScope } from './template-scope';
 import type { TaskRun } from './task-run';
 import { meetsWaitCondition, waitingResumedEvent } from './wait-task';
 
@@ -38,12 +39,10 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly tasks: TaskLedger;
   private readonly pause = new ManualPauseControl();
   private readonly record: ExecutionRecord;
-  private readonly executionScope: Record<string, unknown>;
+  private readonly scope: TemplateScope;
   private timedOut = false;
   private readonly flows = new FlowActivity();
   private readonly signals = new SignalBuffer();
-  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
-  private lastResumeData: unknown = null;
   /** Set while a resume command applies, so the status change it causes is not journaled twice. */
   private resumingByCommand = false;
   /** False until `run()` starts walking the definition. */
@@ -61,12 +60,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
       this.refreshAwaiting();
       this.refreshStatus();
     });
-    this.executionScope = {
-      id: executionId,
-      workflow_id: input.definition.id,
-      workflow_version: input.definition.version,
-      started_at: this.record.startedAt,
-    };
+    this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt);
     const tasksById = new Map<string, Task>();
     indexTasks(input.definition.tasks, tasksById);
     this.tasksById = tasksById;
@@ -154,7 +148,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** A new run of `task` on `branch`, seeing the template variables (with a repair's context merged in). */
   scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
-    const scope = this.templateScope();
+    const scope = this.scope.variables();
     return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
   }
 
@@ -230,7 +224,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** Keeps the data a resume, decision or task resume brought (`resume` in templates, `resume_data`). */
   rememberResumeData(data: unknown): void {
-    this.lastResumeData = data;
+    this.scope.rememberResume(data);
   }
 
   /** Runs `apply` (a resume command): the status change it causes is journaled by the command, not twice. */
@@ -261,13 +255,13 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   takeBufferedSignal(gate: Gate): void {
     const signal = this.signals.take(gate.data.wait_for, (payload) => this.signalMeetsCondition(gate, payload));
     if (signal === undefined) return;
-    this.lastResumeData = signal.payload;
+    this.scope.rememberResume(signal.payload);
     this.resolveGate(gate, { kind: 'resume_data', data: signal.payload, actor: null }, waitingResumedEvent(gate, signal.payload, null, `signal:${signal.name}`));
   }
 
   /** Evaluates a wait task's condition with `signal.payload`; a condition that cannot be evaluated is false. */
   signalMeetsCondition(gate: Gate, payload: unknown): boolean {
-    return meetsWaitCondition(gate, payload, gate.run?.inboundContext ?? this.templateScope());
+    return meetsWaitCondition(gate, payload, gate.run?.inboundContext ?? this.scope.variables());
   }
 
   // ---- status ------------------------------------------------------------------------------
@@ -308,7 +302,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     const outputs = this.input.definition.outputs;
     if (outputs === undefined) return {};
     try {
-      return renderTemplate(outputs, this.templateScope(), 'outputs') as Record<string, unknown>;
+      return renderTemplate(outputs, this.scope.variables(), 'outputs') as Record<string, unknown>;
     } catch (err) {
       throw this.failing(outputsFailure(err));
     }
@@ -318,18 +312,6 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   private failing({ error, failure }: Failure): ApplicationFailure {
     this.record.failWith(error);
     return failure;
-  }
-
-  /** Variables visible to CEL in conditions and templates. */
-  templateScope(): Record<string, unknown> {
-    return {
-      input: this.input.input ?? null,
-      tasks: this.tasks.tasksScope,
-      execution: this.executionScope,
-      env: this.input.env,
-      signal: null,
-      resume: this.lastResumeData,
-    };
   }
 
   // ---- views -------------------------------------------------------------------------------
@@ -347,7 +329,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
       manualPause: this.pause.current,
       heldTaskIds: this.pause.heldTaskIds,
       closingHeld: this.pause.holdsClosing,
-      resumeData: this.lastResumeData,
+      resumeData: this.scope.resumeData,
       runs: this.tasks.runs,
       latestRun: this.tasks.latestRun,
       lastSeq: this.journal.lastSeq,
