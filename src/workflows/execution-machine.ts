@@ -43,8 +43,6 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   private timedOut = false;
   private readonly flows = new FlowActivity();
   private readonly signals = new SignalBuffer();
-  /** Set while a resume command applies, so the status change it causes is not journaled twice. */
-  private resumingByCommand = false;
   /** False until `run()` starts walking the definition. */
   private started = false;
 
@@ -65,19 +63,12 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     indexTasks(input.definition.tasks, tasksById);
     this.tasksById = tasksById;
     // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
-    if (behaviour.startedFirst) this.journalStarted();
-  }
-
-  private journalStarted(): void {
-    this.journal.append({
-      type: EventType.WorkflowExecutionStarted,
-      data: { input: this.input.input, workflow_version: this.input.definition.version, trigger: this.input.trigger },
-    });
+    if (behaviour.startedFirst) this.record.journalStarted(input);
   }
 
   /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
   async run(): Promise<ExecutionResult> {
-    if (!this.behaviour.startedFirst) this.journalStarted();
+    if (!this.behaviour.startedFirst) this.record.journalStarted(this.input);
     this.started = true;
     try {
       const outcome = await this.runWithTimeout();
@@ -229,12 +220,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** Runs `apply` (a resume command): the status change it causes is journaled by the command, not twice. */
   whileResuming<T>(apply: () => T): T {
-    this.resumingByCommand = true;
-    try {
-      return apply();
-    } finally {
-      this.resumingByCommand = false;
-    }
+    return this.record.whileResuming(apply);
   }
 
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt {
@@ -279,7 +265,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
       manualPause: this.pause.current !== null,
     });
     if (next === undefined) return;
-    this.record.moveTo(next, this.resumingByCommand, () => {
+    this.record.moveTo(next, () => {
       const pause = pauseView(this.viewState());
       const actor = this.pause.current?.actor;
       return { type: EventType.WorkflowExecutionPaused, ...(actor && { actor }), data: { ...pause } };

@@ -1,10 +1,11 @@
 /**
  * The record of one execution: its status, mirrored in the `CadenzaStatus` search attribute, with
- * the journal event each change of it needs; when it started, paused and finished; whom its open
- * approvals await (`CadenzaAwaiting`); and, once it closes, its error and outputs.
+ * the journal events of its life (started, paused, resumed, closed); when it started, paused and
+ * finished; whom its open approvals await (`CadenzaAwaiting`); and, once it closes, its error and
+ * outputs.
  */
 import { upsertSearchAttributes } from '@temporalio/workflow';
-import type { ExecutionError } from './contracts';
+import type { ExecutionError, ExecutionInput } from './contracts';
 import { EventType } from './events';
 import type { Closing } from './execution-closing';
 import { transitionEvent } from './execution-status';
@@ -22,6 +23,8 @@ export class ExecutionRecord {
   private failure: ExecutionError | null = null;
   private outputs: Record<string, unknown> | null = null;
   private awaiting: string[] = [];
+  /** Set while a resume command applies, so the status change it causes is not journaled twice. */
+  private resumingByCommand = false;
 
   constructor(private readonly journal: Journal) {}
 
@@ -46,15 +49,33 @@ export class ExecutionRecord {
     return { status: this.current, closed: this.closed, startedAt, finishedAt, pausedAt, error: this.failure, outputs };
   }
 
+  /** Journals WorkflowExecutionStarted: the input, the definition's version and the trigger. */
+  journalStarted(input: ExecutionInput): void {
+    this.journal.append({
+      type: EventType.WorkflowExecutionStarted,
+      data: { input: input.input, workflow_version: input.definition.version, trigger: input.trigger },
+    });
+  }
+
+  /** Runs `apply`, a resume command that journals its own resume: the status changes it causes journal none. */
+  whileResuming<T>(apply: () => T): T {
+    this.resumingByCommand = true;
+    try {
+      return apply();
+    } finally {
+      this.resumingByCommand = false;
+    }
+  }
+
   /**
    * Moves to the derived status `next` and journals what the change needs: on becoming paused it
    * stamps `paused_at`, then journals `paused()` (built after the stamp, before the status changes);
    * from paused back to running it journals a resume, unless a resume command journals its own.
    */
-  moveTo(next: ExecutionStatus, resumingByCommand: boolean, paused: () => JournalEntry): void {
+  moveTo(next: ExecutionStatus, paused: () => JournalEntry): void {
     if (next === this.current) return;
     const previous = this.current;
-    const event = transitionEvent(previous, next, resumingByCommand);
+    const event = transitionEvent(previous, next, this.resumingByCommand);
     if (event === EventType.WorkflowExecutionPaused) {
       this.pausedAt = new Date().toISOString();
       this.journal.append(paused());
