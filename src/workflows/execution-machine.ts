@@ -1,7 +1,10 @@
 /**
- * The interpreter's state machine: walks a definition's flows, runs tasks, keeps gates and the journal,
- * derives the execution status and answers the views behind the queries. The workflow function only
- * wires it to Temporal; operator commands are in `execution-commands.ts`.
+ * The interpreter's state machine: it owns the state of one execution, made of the parts in the
+ * files it imports (runs, record, manual pause, gates, flows, signals, template variables), runs the
+ * execution from start to close, and is the one place where those parts meet: gates and pauses
+ * hold flows, and every change refreshes the status. Task runners reach it through `TaskHost` (the
+ * flow walk through `FlowHost`), operator commands through `CommandHost`, queries through
+ * `viewState()`. The workflow function only wires it to Temporal.
  */
 import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
 import type { Task, WorkflowConfig } from '../definitions/schema';
@@ -37,6 +40,10 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly tasksById: ReadonlyMap<string, Task>;
   /** Every task run and its transitions. */
   readonly tasks: TaskLedger;
+  /** Ids an activity attempt carries. */
+  readonly identity: { executionId: string; workflowId: string };
+  /** The definition's config. */
+  readonly config: WorkflowConfig | undefined;
   private readonly pause = new ManualPauseControl();
   private readonly record: ExecutionRecord;
   private readonly scope: TemplateScope;
@@ -51,13 +58,12 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     private readonly input: ExecutionInput,
     readonly behaviour: ExecutionBehaviour = behaviourOf(true),
   ) {
+    this.identity = { executionId, workflowId: input.definition.id };
+    this.config = input.definition.config;
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
     this.record = new ExecutionRecord(this.journal);
     this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
-    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => {
-      this.refreshAwaiting();
-      this.refreshStatus();
-    });
+    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged());
     this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt);
     const tasksById = new Map<string, Task>();
     indexTasks(input.definition.tasks, tasksById);
@@ -92,7 +98,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   // ---- flows -------------------------------------------------------------------------------
 
   private async runWithTimeout(): Promise<FlowOutcome> {
-    const timeout = this.input.definition.config?.timeout;
+    const timeout = this.config?.timeout;
     if (timeout === undefined) return this.runTopLevel();
     const flowScope = new CancellationScope();
     const timerScope = new CancellationScope();
@@ -143,22 +149,17 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
   }
 
-  /** The definition's config. */
-  get config(): WorkflowConfig | undefined {
-    return this.input.definition.config;
-  }
-
   /** Why a cancelled branch or execution ends its tasks. */
   get cancelReason(): string {
     return this.timedOut ? 'timeout' : 'cancelled';
   }
 
-  // ---- gates and pauses --------------------------------------------------------------------
+  // ---- gates, pauses and resumes -----------------------------------------------------------
 
+  /** Opens a gate; whom the execution awaits and its status follow. */
   openGate(gate: Gate): Gate {
     this.gates.open(gate);
-    this.refreshAwaiting();
-    this.refreshStatus();
+    this.gatesChanged();
     return gate;
   }
 
@@ -167,8 +168,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     if (!gate.open) return;
     if (event !== undefined) this.journal.append(event);
     gate.resolve(resolution);
-    this.refreshAwaiting();
-    this.refreshStatus();
+    this.gatesChanged();
   }
 
   /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
@@ -182,6 +182,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     return this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
   }
 
+  /** Holds the branch before `nextTaskId` while a manual pause is in force. */
   async holdIfPaused(nextTaskId: string, branch: string | null): Promise<void> {
     if (this.pause.current === null) return;
     this.pause.hold(nextTaskId);
@@ -223,10 +224,14 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     return this.record.whileResuming(apply);
   }
 
+  // ---- attempts and signals ----------------------------------------------------------------
+
+  /** An activity attempt starts; an immediate pause may interrupt it. */
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt {
     return this.pause.track(run, scope);
   }
 
+  /** An activity attempt has ended. */
   untrackAttempt(attempt: InFlightAttempt): void {
     this.pause.untrack(attempt);
     this.refreshStatus();
@@ -272,14 +277,10 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     });
   }
 
-  private refreshAwaiting(): void {
+  /** After a gate opened, was resolved or released: whom the execution awaits, then its status. */
+  private gatesChanged(): void {
     this.record.setAwaiting(awaitingOf(this.gates.openGates()));
-  }
-
-  // ---- task state transitions (task runners call these) ------------------------------------
-
-  get identity(): { executionId: string; workflowId: string } {
-    return { executionId: this.executionId, workflowId: this.input.definition.id };
+    this.refreshStatus();
   }
 
   // ---- closing -----------------------------------------------------------------------------
