@@ -11,6 +11,7 @@ export interface AttemptFailureDetails {
   details?: unknown;
 }
 
+/** What an activity attempt threw, as a `TaskError`, with the attempt's start time when the activity reported it. */
 export function toTaskError(err: unknown): { error: TaskError; startedAt: string | undefined } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {

@@ -54,6 +54,7 @@ export class TaskLedger implements RunTransitions {
     return this.all.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel');
   }
 
+  /** The run with this `task_exec_id`, if any. */
   findByExecId(taskExecId: string): TaskRun | undefined {
     return this.all.find((r) => r.taskExecId === taskExecId);
   }
@@ -89,6 +90,7 @@ export class TaskLedger implements RunTransitions {
     this.journal.append({ type: EventType.TaskExecutionStarted, task_id: run.taskId, task_exec_id: run.taskExecId, attempt: 1, data: {} });
   }
 
+  /** Ends a run as succeeded with `output`; journals TaskExecutionSuccess. */
   succeed(run: TaskRun, output: unknown): void {
     run.finish(TaskStatus.Succeeded, { output, error: null });
     this.record(run);
@@ -102,6 +104,7 @@ export class TaskLedger implements RunTransitions {
     this.onSettled();
   }
 
+  /** Ends a run as failed (or timed out) with `error`; journals the final TaskExecutionFailed. */
   fail(run: TaskRun, error: TaskError, options: { status?: 'failed' | 'timed_out'; output?: unknown } = {}): void {
     run.finish(options.status === 'timed_out' ? TaskStatus.TimedOut : TaskStatus.Failed, { error, ...('output' in options && { output: options.output }) });
     this.record(run);
