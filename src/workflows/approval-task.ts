@@ -27,7 +27,7 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   try {
     message = task.message === undefined ? null : renderTemplate(task.message, run.inboundContext, 'message');
   } catch (err) {
-    host.failTask(run, { message: err instanceof Error ? err.message : String(err), type: 'TemplateError', non_retryable: true });
+    host.tasks.fail(run, { message: err instanceof Error ? err.message : String(err), type: 'TemplateError', non_retryable: true });
     return { next: undefined, failed: true };
   }
   const timeoutMs = task.timeout === undefined ? undefined : msToNumber(task.timeout as Parameters<typeof msToNumber>[0]);
@@ -36,7 +36,7 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   run.startedAt = new Date().toISOString();
   run.status = TaskStatus.Waiting;
   run.input = { approvers: task.approvers ?? null, message, decision_schema: task.decision_schema ?? null, expires_at: expiresAt };
-  host.recordTask(run);
+  host.tasks.record(run);
   host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: run.input as Record<string, unknown> });
   const gate = host.openGate(
     new Gate(PauseReason.ApprovalRequired, run, run.taskId, run.branch, task.on_approve?.next ?? null, {
@@ -54,14 +54,14 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   } else {
     const onTimeout = task.on_timeout ?? 'fail';
     if (onTimeout === 'fail') {
-      host.failTask(run, { message: `no decision within ${task.timeout ?? '?'}`, type: 'Timeout.approval', non_retryable: true }, { status: 'timed_out' });
+      host.tasks.fail(run, { message: `no decision within ${task.timeout ?? '?'}`, type: 'Timeout.approval', non_retryable: true }, { status: 'timed_out' });
       return { next: undefined, failed: true };
     }
     output = { decision: onTimeout, approver: 'system:timeout', comment: `no decision within ${task.timeout ?? '?'}`, data: null, decided_at: new Date().toISOString() };
   }
   // A decision was journaled by the command that made it; a timeout decides here.
   if (resolution.kind !== 'decision') host.journal.append(approvalDecidedEvent(gate, { kind: 'decision', ...output }));
-  host.succeedTask(run, output);
+  host.tasks.succeed(run, output);
   return { next: output.decision === 'approve' ? task.on_approve?.next : task.on_reject?.next, failed: false };
 }
 

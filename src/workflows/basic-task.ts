@@ -43,10 +43,10 @@ export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: Inpu
 export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask, config: WorkflowConfig | undefined): Promise<void> {
   if (run.inputError !== null) {
     run.attempts = 1;
-    host.failTask(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
+    host.tasks.fail(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
     return;
   }
-  host.recordTask(run);
+  host.tasks.record(run);
 
   const policy = effectiveRetryPolicy(task.retry, config?.retry);
   const timeout = task.timeout ?? config?.task_timeout ?? DEFAULT_TASK_TIMEOUT;
@@ -59,7 +59,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
     await host.holdIfPaused(task.id, run.branch);
     run.attempts = attempt;
     run.status = TaskStatus.Running;
-    host.recordTask(run);
+    host.tasks.record(run);
     host.journal.append({ type: EventType.TaskDispatched, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, data: { tool: task.tool } });
     host.refreshStatus();
     const { runTask } = proxyActivities<CadenzaActivities>({
@@ -95,11 +95,11 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
         if (inFlight.interruptedByPause) {
           // An immediate pause stopped this attempt: it runs again once the pause is lifted.
           run.status = TaskStatus.Scheduled;
-          host.recordTask(run);
+          host.tasks.record(run);
           host.journal.append({ type: EventType.TaskExecutionCancelled, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, data: { reason: 'paused', will_rerun: true } });
           continue;
         }
-        host.cancelTask(run, 'cancelled');
+        host.tasks.cancel(run, 'cancelled');
         throw err;
       }
       const { error, startedAt } = toTaskError(err);
@@ -107,7 +107,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
       failures++;
       const retryable = !error.non_retryable && !policy.nonRetryableErrors.includes(error.type ?? '') && failures < policy.maximumAttempts;
       if (!retryable) {
-        host.failTask(run, error);
+        host.tasks.fail(run, error);
         return;
       }
       run.error = error;
@@ -129,7 +129,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
     }
     markStarted(host, run, attempt, result.started_at);
     if (result.wait === undefined) {
-      host.succeedTask(run, result.output);
+      host.tasks.succeed(run, result.output);
       return;
     }
     resume = await waitForResume(host, run, task, result.wait);
@@ -139,7 +139,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
 /** Parks the task on a `waiting_for_signal` gate until a TaskResume brings data (seed 000). */
 async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait: NonNullable<TaskActivityResult['wait']>): Promise<unknown> {
   run.status = TaskStatus.Waiting;
-  host.recordTask(run);
+  host.tasks.record(run);
   host.journal.append({
     type: EventType.TaskWaitingStarted,
     task_id: run.taskId,
@@ -159,7 +159,7 @@ async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait
   run.resumeData = data;
   run.status = TaskStatus.Scheduled;
   // TaskWaitingResumed was journaled when the data arrived.
-  host.recordTask(run);
+  host.tasks.record(run);
   host.refreshStatus();
   return data;
 }

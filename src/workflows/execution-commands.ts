@@ -14,16 +14,18 @@ import {
   type TaskResumeCommand,
 } from './commands';
 import { invalid, parseDecide, parsePause, parseRejectedNotice, parseResume, parseTaskResume } from './command-parsing';
+import type { CommandHost } from './command-host';
 import { CommandRejection } from './command-rejection';
 import type { StatusView } from './contracts';
 import { EventType } from './events';
-import { type ExecutionMachine, waitingResumedEvent } from './execution-machine';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
 import { boundedText, payloadProblem, rejectedPayloadSummary } from './payload-bounds';
 import { planResume } from './resume-planner';
 import { checkAgainstSchema } from './schema-check';
+import { MAX_BUFFERED_SIGNALS } from './signal-buffer';
 import { PauseReason } from './states';
+import { waitingResumedEvent } from './wait-task';
 
 export { CommandRejection } from './command-rejection';
 
@@ -33,21 +35,18 @@ export interface ResumeResult {
   status: StatusView;
 }
 
-/** Most signals a definition may receive before a task waits for them. */
-const MAX_BUFFERED_SIGNALS = 100;
-
 /** Longest signal name a generic signal may have (Temporal allows far longer ones). */
 const MAX_SIGNAL_NAME = 256;
 
 /** Longest actor, command name or refusal type a CommandRejected entry keeps as it is. */
 const MAX_ACTOR = 256;
 
-/** The commands of one execution, applied through its machine. */
+/** The commands of one execution, applied through its host (the execution's machine). */
 export class ExecutionCommands {
   private readonly strict: boolean;
 
-  constructor(private readonly machine: ExecutionMachine) {
-    this.strict = machine.behaviour.strictCommands;
+  constructor(private readonly host: CommandHost) {
+    this.strict = host.behaviour.strictCommands;
   }
 
   // ---- pause ----
@@ -55,8 +54,8 @@ export class ExecutionCommands {
   validatePause(input: unknown): CommandRejection | undefined {
     const command = parsePause(input, this.strict);
     if (command instanceof CommandRejection) return command;
-    if (this.machine.closed) return closed();
-    const current = this.machine.manualPause;
+    if (this.host.closed) return closed();
+    const current = this.host.pauseRequested();
     if (current !== null && !(current.mode === PauseMode.Graceful && command.mode === PauseMode.Immediate)) {
       return new CommandRejection(CommandErrorType.AlreadyPaused, `the execution is already paused (${current.mode}, by ${current.actor ?? 'unknown'})`);
     }
@@ -65,13 +64,13 @@ export class ExecutionCommands {
 
   applyPause(input: unknown): StatusView {
     const command = input as PauseCommand;
-    this.machine.requestPause({
+    this.host.requestPause({
       reason: command.reason ?? 'manual pause',
       mode: command.mode ?? PauseMode.Graceful,
       actor: command.actor ?? null,
       requested_at: new Date().toISOString(),
     });
-    return this.machine.statusView();
+    return this.host.statusView();
   }
 
   // ---- resume ----
@@ -84,11 +83,11 @@ export class ExecutionCommands {
     }
     return planResume(
       {
-        closed: this.machine.closed,
-        manuallyPaused: this.machine.manualPause !== null,
-        openGates: this.machine.gates.openGates(),
-        latestRun: this.machine.latestRun,
-        tasks: this.machine.tasksById,
+        closed: this.host.closed,
+        manuallyPaused: this.host.pauseRequested() !== null,
+        openGates: this.host.gates.openGates(),
+        latestRun: this.host.tasks.latestRun,
+        tasks: this.host.tasksById,
       },
       command,
     );
@@ -103,10 +102,9 @@ export class ExecutionCommands {
   applyResume(input: unknown): ResumeResult {
     const command = input as ResumeCommand;
     const plan = this.plan(command);
-    const m = this.machine;
-    m.resumingByCommand = true;
-    try {
-      if (command.context !== undefined) m.lastResumeData = command.context;
+    const m = this.host;
+    m.whileResuming(() => {
+      if (command.context !== undefined) m.rememberResumeData(command.context);
       m.clearManualPause();
       for (const gate of m.gates.openGates()) {
         if (gate.reason === PauseReason.Breakpoint) m.resolveGate(gate, { kind: 'continue' });
@@ -133,14 +131,12 @@ export class ExecutionCommands {
         },
       });
       m.refreshStatus();
-    } finally {
-      m.resumingByCommand = false;
-    }
+    });
     return { plan, status: m.statusView() };
   }
 
   private failedGate(taskId: string): Gate | undefined {
-    return this.machine.gates.find((g) => g.reason === PauseReason.TaskFailed && g.taskId === taskId);
+    return this.host.gates.find((g) => g.reason === PauseReason.TaskFailed && g.taskId === taskId);
   }
 
   // ---- task resume (seed 000) ----
@@ -148,7 +144,7 @@ export class ExecutionCommands {
   validateTaskResume(input: unknown): CommandRejection | undefined {
     const command = parseTaskResume(input, this.strict);
     if (command instanceof CommandRejection) return command;
-    if (this.machine.closed) return closed();
+    if (this.host.closed) return closed();
     const found = this.waitingGate(command);
     if (found instanceof CommandRejection) return found;
     const schema = found.data.resume_schema as Record<string, unknown> | undefined;
@@ -158,7 +154,7 @@ export class ExecutionCommands {
         return new CommandRejection(CommandErrorType.ResumeDataInvalid, `resume_data: ${problems.map((p) => `${p.path || '(root)'} ${p.message}`).join('; ')}`, { errors: problems });
       }
     }
-    if (!this.machine.signalMeetsCondition(found, command.resume_data ?? null)) {
+    if (!this.host.signalMeetsCondition(found, command.resume_data ?? null)) {
       return new CommandRejection(CommandErrorType.ConditionNotMet, `resume_data does not meet the condition "${String(found.data.condition)}"; the task keeps waiting`);
     }
     return undefined;
@@ -168,21 +164,21 @@ export class ExecutionCommands {
     const command = input as TaskResumeCommand;
     const gate = this.waitingGate(command);
     if (gate instanceof CommandRejection) throw gate.toFailure();
-    this.machine.lastResumeData = command.resume_data ?? null;
-    this.machine.resolveGate(
+    this.host.rememberResumeData(command.resume_data ?? null);
+    this.host.resolveGate(
       gate,
       { kind: 'resume_data', data: command.resume_data ?? null, actor: command.actor ?? null },
       waitingResumedEvent(gate, command.resume_data ?? null, command.actor ?? null, 'taskResume'),
     );
-    return this.machine.statusView();
+    return this.host.statusView();
   }
 
   private waitingGate(command: TaskResumeCommand): Gate | CommandRejection {
-    const m = this.machine;
+    const m = this.host;
     const byExec = command.task_exec_id;
     const gate = this.addressedGate(PauseReason.WaitingForSignal, command.task_id, byExec);
     if (gate !== undefined) return gate;
-    const run = byExec !== undefined ? m.findRunByExecId(byExec) : command.task_id !== undefined ? m.latestRun.get(command.task_id) : undefined;
+    const run = byExec !== undefined ? m.tasks.findByExecId(byExec) : command.task_id !== undefined ? m.tasks.latestRun.get(command.task_id) : undefined;
     if (run === undefined && (byExec !== undefined || !m.tasksById.has(command.task_id ?? ''))) {
       return new CommandRejection(CommandErrorType.TaskNotFound, byExec !== undefined ? `no task execution "${String(byExec)}" in this execution` : `the definition has no task "${String(command.task_id ?? '')}"`);
     }
@@ -195,7 +191,7 @@ export class ExecutionCommands {
    * id is refused rather than guessed).
    */
   private addressedGate(reason: PauseReason, taskId: string | undefined, taskExecId: string | undefined): Gate | CommandRejection | undefined {
-    const gates = this.machine.gates;
+    const gates = this.host.gates;
     if (taskExecId !== undefined) return gates.find((g) => g.reason === reason && g.run?.taskExecId === taskExecId);
     if (!this.strict) return gates.find((g) => g.reason === reason && g.taskId === taskId);
     const matching = gates.filter((g) => g.reason === reason && g.taskId === taskId);
@@ -210,11 +206,11 @@ export class ExecutionCommands {
   validateDecide(input: unknown): CommandRejection | undefined {
     const command = parseDecide(input, this.strict);
     if (command instanceof CommandRejection) return command;
-    if (this.machine.closed) return closed();
+    if (this.host.closed) return closed();
     const gate = this.approvalGate(command);
     if (gate instanceof CommandRejection) return gate;
     if (gate === undefined) {
-      if (!this.machine.tasksById.has(command.task_id)) return new CommandRejection(CommandErrorType.TaskNotFound, `the definition has no task "${command.task_id}"`);
+      if (!this.host.tasksById.has(command.task_id)) return new CommandRejection(CommandErrorType.TaskNotFound, `the definition has no task "${command.task_id}"`);
       return new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"${command.task_exec_id !== undefined ? ` (task_exec_id ${command.task_exec_id})` : ''}`);
     }
     const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
@@ -225,7 +221,7 @@ export class ExecutionCommands {
         return new CommandRejection(CommandErrorType.ApproverNotAllowed, `"${command.actor}" may not decide this approval (approvers: ${describeApprovers(approvers)})`);
       }
     }
-    const task = this.machine.tasksById.get(command.task_id);
+    const task = this.host.tasksById.get(command.task_id);
     if (task?.type === 'approval' && task.decision_schema !== undefined) {
       const problems = checkAgainstSchema(task.decision_schema, command.data ?? {});
       if (problems.length > 0) {
@@ -240,7 +236,7 @@ export class ExecutionCommands {
     const gate = this.approvalGate(command);
     if (gate instanceof CommandRejection) throw gate.toFailure();
     if (gate === undefined) throw new CommandRejection(CommandErrorType.ApprovalNotPending, `no pending approval for task "${command.task_id}"`).toFailure();
-    this.machine.lastResumeData = command.data ?? null;
+    this.host.rememberResumeData(command.data ?? null);
     const decision = {
       kind: 'decision',
       decision: command.decision,
@@ -249,8 +245,8 @@ export class ExecutionCommands {
       data: command.data ?? null,
       decided_at: new Date().toISOString(),
     } as const;
-    this.machine.resolveGate(gate, decision, approvalDecidedEvent(gate, decision));
-    return this.machine.statusView();
+    this.host.resolveGate(gate, decision, approvalDecidedEvent(gate, decision));
+    return this.host.statusView();
   }
 
   private approvalGate(command: DecideCommand): Gate | CommandRejection | undefined {
@@ -260,7 +256,7 @@ export class ExecutionCommands {
   // ---- generic signals (wait_for) ----
 
   receiveSignal(name: string, payload: unknown): void {
-    const m = this.machine;
+    const m = this.host;
     if (m.closed) return;
     if (this.strict) {
       const refused = signalProblem(name, payload);
@@ -269,7 +265,7 @@ export class ExecutionCommands {
     const gates = m.gates.openGates().filter((g) => g.reason === PauseReason.WaitingForSignal && g.data.wait_for === name);
     const gate = gates.find((g) => m.signalMeetsCondition(g, payload));
     if (gate) {
-      m.lastResumeData = payload;
+      m.rememberResumeData(payload);
       m.resolveGate(gate, { kind: 'resume_data', data: payload, actor: null }, waitingResumedEvent(gate, payload, null, `signal:${name}`));
       return;
     }
@@ -277,12 +273,10 @@ export class ExecutionCommands {
       this.reject(name, payload, new CommandRejection(CommandErrorType.ConditionNotMet, `signal "${name}" does not meet the condition of ${gates.map((g) => `"${g.taskId ?? ''}"`).join(', ')}; the task keeps waiting`));
       return;
     }
-    if (m.bufferedSignals.length >= MAX_BUFFERED_SIGNALS) {
-      this.reject(name, payload, new CommandRejection(CommandErrorType.CommandInvalid, `signal "${name}" dropped: ${MAX_BUFFERED_SIGNALS} signals already wait for a task`));
-      return;
-    }
     // No task waits for it yet: keep it for the wait task that will.
-    m.bufferedSignals.push({ name, payload, received_at: new Date().toISOString() });
+    if (!m.bufferSignal(name, payload)) {
+      this.reject(name, payload, new CommandRejection(CommandErrorType.CommandInvalid, `signal "${name}" dropped: ${MAX_BUFFERED_SIGNALS} signals already wait for a task`));
+    }
   }
 
   /** Journals a refusal reported from outside (a refused NATS command); never fails. */
@@ -292,7 +286,7 @@ export class ExecutionCommands {
       this.reject('commandRejected', input, notice);
       return;
     }
-    this.machine.journal.append({
+    this.host.journal.append({
       type: EventType.CommandRejected,
       ...(typeof notice.actor === 'string' && { actor: boundedText(notice.actor, MAX_ACTOR) }),
       data: {
@@ -307,7 +301,7 @@ export class ExecutionCommands {
   /** Journals a refused signal; the execution goes on untouched. */
   reject(command: string, payload: unknown, rejection: CommandRejection, actor?: string): void {
     // Everything kept is bounded: a flood of hostile commands must leave the journal readable.
-    this.machine.journal.append({
+    this.host.journal.append({
       type: EventType.CommandRejected,
       ...(actor !== undefined && { actor: boundedText(actor, MAX_ACTOR) }),
       data: { command: boundedText(command, MAX_ACTOR), type: rejection.type, message: boundedText(rejection.message), payload: rejectedPayloadSummary(payload), ...rejection.details },

@@ -1,173 +1,104 @@
 /**
- * The interpreter's state machine: walks a definition's flows, runs tasks, keeps gates and the journal,
- * derives the execution status and answers the views behind the queries. The workflow function only
- * wires it to Temporal; operator commands are in `execution-commands.ts`.
+ * The interpreter's state machine: it owns the state of one execution, made of the parts in the
+ * files it imports (runs, record, manual pause, gates, flows, signals, template variables), runs the
+ * execution from start to close, and is the one place where those parts meet: gates and pauses
+ * hold flows, and every change refreshes the status. Task runners reach it through `TaskHost` (the
+ * flow walk through `FlowHost`), operator commands through `CommandHost`, queries through
+ * `viewState()`. The workflow function only wires it to Temporal.
  */
-import {
-  ApplicationFailure,
-  CancellationScope,
-  condition,
-  isCancellation,
-  sleep,
-  upsertSearchAttributes,
-  uuid4,
-} from '@temporalio/workflow';
-import type { ParallelTask, RouterTask, Task } from '../definitions/schema';
-import { evaluateExpression } from '../definitions/expressions';
+import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
+import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
-import { runApprovalTask } from './approval-task';
-import { type InputOverride, resolveBasicInput, runBasicTask } from './basic-task';
-import type { PauseMode } from './commands';
-import type {
-  ExecutionError,
-  ExecutionInput,
-  ExecutionResult,
-  ExecutionView,
-  PauseView,
-  StatusView,
-  TaskContextView,
-  TaskError,
-} from './contracts';
+import type { CommandHost } from './command-host';
+import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
+import { closingOnError, completed, type Failure, flowFailure, outputsFailure } from './execution-closing';
+import { ExecutionRecord } from './execution-record';
+import { deriveStatus } from './execution-status';
+import { type ExecutionState, pauseView, statusView } from './execution-views';
 import { FlowActivity } from './flow-activity';
-import { Gate, GateRegistry, type GateResolution } from './gates';
+import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
+import { type Gate, GateRegistry, type GateResolution } from './gates';
 import { Journal, type JournalEntry } from './journal';
 import { publishToSink } from './journal-sink';
-import { CadenzaAwaitingKey, CadenzaStatusKey } from './search-attributes';
-import { ExecutionStatus, PauseReason, TaskStatus, terminalExecutionStatuses } from './states';
-import type { InFlightAttempt, TaskHost } from './task-host';
-import { TaskRun } from './task-run';
-import { runWaitTask } from './wait-task';
-
-/** How a flow (the top level or one parallel branch) ended. */
-interface FlowOutcome {
-  status: 'succeeded' | 'failed';
-  /** The last task run of the flow (its output is the branch output). */
-  last: TaskRun | undefined;
-}
-
-interface TaskOutcome {
-  run: TaskRun;
-  next: string | undefined;
-  failed: boolean;
-}
-
-/** Entry of the `tasks` template variable: what later tasks may read of an earlier one. */
-interface TaskScopeEntry {
-  status: TaskStatus;
-  output: unknown;
-  error: TaskError | null;
-  task_exec_id: string;
-}
-
-export interface ManualPause {
-  reason: string;
-  mode: PauseMode;
-  actor: string | null;
-  requested_at: string;
-}
-
-/** A signal that no waiting task has taken yet. */
-export interface BufferedSignal {
-  name: string;
-  payload: unknown;
-  received_at: string;
-}
-
-/** How a repair re-runs a task. */
-interface RerunOptions {
-  input?: InputOverride;
-  context?: Record<string, unknown>;
-}
+import { type ManualPause, ManualPauseControl } from './manual-pause';
+import { awaitingOf } from './search-attributes';
+import { SignalBuffer } from './signal-buffer';
+import type { FlowOutcome, InFlightAttempt } from './task-host';
+import { TaskLedger } from './task-ledger';
+import { TemplateScope } from './template-scope';
+import type { TaskRun } from './task-run';
+import { meetsWaitCondition, waitingResumedEvent } from './wait-task';
 
 /** The state of one execution; only its methods change it. */
-export class ExecutionMachine implements TaskHost {
+export class ExecutionMachine implements FlowHost, CommandHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
-  readonly tasksById = new Map<string, Task>();
-  readonly latestRun = new Map<string, TaskRun>();
-  manualPause: ManualPause | null = null;
-  readonly bufferedSignals: BufferedSignal[] = [];
-  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
-  lastResumeData: unknown = null;
-  /** Set while a resume command applies, so the status change it causes is not journaled twice. */
-  resumingByCommand = false;
-
-  private status: ExecutionStatus = ExecutionStatus.Running;
-  private readonly runs: TaskRun[] = [];
-  private readonly inFlight = new Set<InFlightAttempt>();
-  /** Next task of each branch held by a manual pause. */
-  private readonly held = new Map<string, number>();
-  /** Replaced (never mutated) on every change, so inbound-context snapshots can share it. */
-  private tasksScope: Readonly<Record<string, TaskScopeEntry>> = {};
-  private readonly startedAt = new Date().toISOString();
-  private finishedAt: string | null = null;
-  private pausedAt: string | null = null;
-  private error: ExecutionError | null = null;
-  private outputs: Record<string, unknown> | null = null;
-  private readonly executionScope: Record<string, unknown>;
+  /** Every task of the definition, parallel branches included. */
+  readonly tasksById: ReadonlyMap<string, Task>;
+  /** Every task run and its transitions. */
+  readonly tasks: TaskLedger;
+  /** Ids an activity attempt carries. */
+  readonly identity: { executionId: string; workflowId: string };
+  /** The definition's config. */
+  readonly config: WorkflowConfig | undefined;
+  private readonly pause = new ManualPauseControl();
+  private readonly record: ExecutionRecord;
+  private readonly scope: TemplateScope;
   private timedOut = false;
-  private awaiting: string[] = [];
   private readonly flows = new FlowActivity();
+  private readonly signals = new SignalBuffer();
   /** False until `run()` starts walking the definition. */
   private started = false;
-  /** True while a manual pause holds the closing of an execution whose flow has ended. */
-  private closingHeld = false;
 
   constructor(
     private readonly executionId: string,
     private readonly input: ExecutionInput,
     readonly behaviour: ExecutionBehaviour = behaviourOf(true),
   ) {
+    this.identity = { executionId, workflowId: input.definition.id };
+    this.config = input.definition.config;
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
-    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => {
-      this.refreshAwaiting();
-      this.refreshStatus();
-    });
-    this.executionScope = {
-      id: executionId,
-      workflow_id: input.definition.id,
-      workflow_version: input.definition.version,
-      started_at: this.startedAt,
-    };
-    indexTasks(input.definition.tasks, this.tasksById);
+    this.record = new ExecutionRecord(this.journal);
+    this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
+    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged());
+    this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt);
+    const tasksById = new Map<string, Task>();
+    indexTasks(input.definition.tasks, tasksById);
+    this.tasksById = tasksById;
     // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
-    if (behaviour.startedFirst) this.journalStarted();
-  }
-
-  private journalStarted(): void {
-    this.journal.append({
-      type: EventType.WorkflowExecutionStarted,
-      data: { input: this.input.input, workflow_version: this.input.definition.version, trigger: this.input.trigger },
-    });
+    if (behaviour.startedFirst) this.record.journalStarted(input);
   }
 
   /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
   async run(): Promise<ExecutionResult> {
-    if (!this.behaviour.startedFirst) this.journalStarted();
+    if (!this.behaviour.startedFirst) this.record.journalStarted(this.input);
     this.started = true;
     try {
       const outcome = await this.runWithTimeout();
-      if (outcome.status === 'failed') throw this.failedFlow(outcome);
-      this.outputs = this.renderOutputs();
-      this.close(ExecutionStatus.Completed);
-      this.journal.append({ type: EventType.WorkflowExecutionSuccess, data: { outputs: this.outputs } });
-      return { execution_id: this.executionId, status: this.status, outputs: this.outputs };
+      if (outcome.status === 'failed') throw this.failing(flowFailure(outcome.last));
+      const outputs = this.renderOutputs();
+      this.record.close(completed(outputs));
+      return { execution_id: this.executionId, status: this.record.status, outputs };
     } catch (err) {
-      throw this.closeOnError(err);
+      const closing = closingOnError(err, this.record.error, this.timedOut, this.config?.timeout);
+      this.tasks.cancelActive(closing.cancelReason);
+      this.record.close(closing);
+      throw closing.thrown;
     }
   }
 
+  /** The execution has ended. */
   get closed(): boolean {
-    return terminalExecutionStatuses.includes(this.status);
+    return this.record.closed;
   }
 
   // ---- flows -------------------------------------------------------------------------------
 
   private async runWithTimeout(): Promise<FlowOutcome> {
-    const timeout = this.input.definition.config?.timeout;
+    const timeout = this.config?.timeout;
     if (timeout === undefined) return this.runTopLevel();
     const flowScope = new CancellationScope();
     const timerScope = new CancellationScope();
@@ -188,23 +119,23 @@ export class ExecutionMachine implements TaskHost {
   /** The definition's flow, then — under a manual pause — a hold until the resume lets it close. */
   private async runTopLevel(): Promise<FlowOutcome> {
     const outcome = await this.runFlow(this.input.definition.tasks, null);
-    if (this.behaviour.pauseHoldsClosing && this.manualPause !== null) {
-      this.closingHeld = true;
+    if (this.behaviour.pauseHoldsClosing && this.pause.current !== null) {
+      this.pause.holdClosing(true);
       try {
-        await this.flows.blockedWhile(null, () => this.manualPause !== null, () => condition(() => this.manualPause === null), () => this.refreshStatus());
+        await this.flows.blockedWhile(null, () => this.pause.current !== null, () => condition(() => this.pause.current === null), () => this.refreshStatus());
       } finally {
-        this.closingHeld = false;
+        this.pause.holdClosing(false);
       }
     }
     return outcome;
   }
 
   /** Runs a flow from its first task until a task has nowhere to go. */
-  private async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
-    if (!this.behaviour.steadyStatus) return this.walkFlow(tasks, branch);
+  async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
+    if (!this.behaviour.steadyStatus) return walkFlow(this, tasks, branch);
     this.flows.enter(branch);
     try {
-      return await this.walkFlow(tasks, branch);
+      return await walkFlow(this, tasks, branch);
     } finally {
       this.flows.leave(branch);
       // A finished branch may leave only blocked ones behind: the execution is paused then.
@@ -212,169 +143,23 @@ export class ExecutionMachine implements TaskHost {
     }
   }
 
-  private async walkFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
-    const byId = new Map(tasks.map((t) => [t.id, t]));
-    let task: Task | undefined = tasks[0];
-    let last: TaskRun | undefined;
-    while (task) {
-      await this.beforeTask(task, branch);
-      let outcome = await this.runTask(task, branch);
-      // A gated failure waits for a repair: retry (a new run) or skip (a supplied output).
-      while (outcome.failed && task.on_error?.next === undefined && this.pausesOnFailure(task)) {
-        const repair = await this.awaitGate(this.openGate(this.failureGate(outcome.run, task)));
-        if (repair.kind === 'retry') outcome = await this.runTask(task, branch, rerunOptions(repair));
-        else if (repair.kind === 'skip') outcome = this.skipTask(outcome.run, task, repair.output);
-      }
-      last = outcome.run;
-      if (outcome.failed) {
-        const onError = task.on_error?.next;
-        if (onError === undefined) return { status: 'failed', last };
-        task = byId.get(onError);
-        continue;
-      }
-      task = task.final || outcome.next === undefined ? undefined : byId.get(outcome.next);
-    }
-    return { status: 'succeeded', last };
+  /** A new run of `task` on `branch`, seeing the template variables (with a repair's context merged in). */
+  scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
+    const scope = this.scope.variables();
+    return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
   }
 
-  private pausesOnFailure(task: Task): boolean {
-    return task.on_error?.pause ?? this.input.definition.config?.on_task_failure === 'pause';
+  /** Why a cancelled branch or execution ends its tasks. */
+  get cancelReason(): string {
+    return this.timedOut ? 'timeout' : 'cancelled';
   }
 
-  /** A manual pause holds the branch here; a `pause_before` breakpoint opens a gate. */
-  private async beforeTask(task: Task, branch: string | null): Promise<void> {
-    await this.holdIfPaused(task.id, branch);
-    if (task.pause_before) {
-      const gate = this.openGate(new Gate(PauseReason.Breakpoint, null, task.id, branch, task.id, { before: task.id }));
-      await this.awaitGate(gate);
-    }
-  }
+  // ---- gates, pauses and resumes -----------------------------------------------------------
 
-  private async runTask(task: Task, branch: string | null, rerun: RerunOptions = {}): Promise<TaskOutcome> {
-    const run = this.schedule(task, branch, rerun);
-    if (!this.behaviour.releaseGatesWithBranch) return this.runScheduled(run, task);
-    try {
-      return await this.runScheduled(run, task);
-    } catch (err) {
-      // A cancelled branch ends its task too (an approval or a wait no longer waits for anyone).
-      if (isCancellation(err)) this.cancelTask(run, this.timedOut ? 'timeout' : 'cancelled');
-      throw err;
-    }
-  }
-
-  private async runScheduled(run: TaskRun, task: Task): Promise<TaskOutcome> {
-    switch (task.type) {
-      case 'basic':
-        await runBasicTask(this, run, task, this.input.definition.config);
-        return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
-      case 'router':
-        return this.runRouter(run, task);
-      case 'parallel':
-        await this.runParallel(run, task);
-        return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
-      case 'approval':
-        return { run, ...(await runApprovalTask(this, run, task)) };
-      case 'wait':
-        return { run, ...(await runWaitTask(this, run, task, (gate) => this.takeBufferedSignal(gate))) };
-    }
-  }
-
-  private schedule(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
-    const previous = this.latestRun.get(task.id);
-    const scope = this.templateScope();
-    const inbound = rerun.context === undefined ? scope : deepMerge(scope, rerun.context);
-    const run = new TaskRun(task.id, uuid4(), task.type, branch, inbound, (previous?.runNumber ?? 0) + 1);
-    if (task.type === 'basic') resolveBasicInput(run, task, rerun.input);
-    this.runs.push(run);
-    this.latestRun.set(task.id, run);
-    this.recordTask(run);
-    this.journal.append({
-      type: EventType.TaskScheduled,
-      task_id: run.taskId,
-      task_exec_id: run.taskExecId,
-      data: {
-        task_type: task.type,
-        branch,
-        run: run.runNumber,
-        ...(task.type === 'basic' && { tool: task.tool, input: run.input }),
-        ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }),
-      },
-    });
-    return run;
-  }
-
-  private runRouter(run: TaskRun, task: RouterTask): TaskOutcome {
-    this.startInline(run);
-    let value: unknown;
-    try {
-      value = evaluateExpression(task.condition, run.inboundContext);
-    } catch (err) {
-      this.failTask(run, { message: `condition: ${errorMessage(err)}`, type: 'ExpressionError', non_retryable: true });
-      return { run, next: undefined, failed: true };
-    }
-    const key = typeof value === 'string' ? value : JSON.stringify(value);
-    // Only the routes the definition names: a value such as "constructor" is no route.
-    const named = this.behaviour.strictCommands ? (Object.hasOwn(task.routes, key) ? task.routes[key] : undefined) : task.routes[key];
-    const route = named ?? task.default;
-    if (route === undefined) {
-      this.failTask(run, {
-        message: `no route for value ${JSON.stringify(key)} (routes: ${Object.keys(task.routes).join(', ')})`,
-        type: 'NoRouteMatched',
-        non_retryable: true,
-      });
-      return { run, next: undefined, failed: true };
-    }
-    this.succeedTask(run, { value, route });
-    return { run, next: route, failed: false };
-  }
-
-  private async runParallel(run: TaskRun, task: ParallelTask): Promise<void> {
-    this.startInline(run);
-    const group = new CancellationScope();
-    let failedFast = false;
-    const settle = this.behaviour.settleBranches ? settleAll : Promise.all.bind(Promise);
-    const runBranches = () =>
-      group.run(() =>
-      settle(
-        task.branches.map(async (branch) => {
-          const path = `${run.branch === null ? '' : `${run.branch}/`}${task.id}/${branch.id}`;
-          try {
-            const outcome = await this.runFlow(branch.tasks, path);
-            if (outcome.status === 'failed' && task.strategy === 'fail_fast' && !failedFast) {
-              failedFast = true;
-              group.cancel();
-            }
-            return { id: branch.id, ...outcome };
-          } catch (err) {
-            // A sibling's failure cancelled this branch; a cancellation of the whole execution propagates.
-            if (failedFast && isCancellation(err) && !CancellationScope.current().parent?.consideredCancelled) {
-              return { id: branch.id, status: 'cancelled' as const, last: undefined };
-            }
-            throw err;
-          }
-        }),
-      ),
-    );
-    // While its branches run, the flow of the parallel task itself waits on them.
-    const outcomes = this.behaviour.steadyStatus ? await this.flows.blockedWhile(run.branch, () => true, runBranches, () => this.refreshStatus()) : await runBranches();
-    const branches = Object.fromEntries(
-      outcomes.map((o) => [o.id, { status: o.status, output: o.last?.output ?? null, error: o.status === 'failed' ? (o.last?.error ?? null) : null }]),
-    );
-    const failed = outcomes.filter((o) => o.status === 'failed');
-    if (failed.length > 0 && task.strategy !== 'best_effort') {
-      const detail = failed.map((o) => `branch "${o.id}" failed at task "${o.last?.taskId ?? '?'}": ${o.last?.error?.message ?? 'failed'}`).join('; ');
-      this.failTask(run, { message: detail, type: 'BranchFailed', non_retryable: true, details: { branches } }, { output: { branches } });
-      return;
-    }
-    this.succeedTask(run, { branches });
-  }
-
-  // ---- gates and pauses --------------------------------------------------------------------
-
+  /** Opens a gate; whom the execution awaits and its status follow. */
   openGate(gate: Gate): Gate {
     this.gates.open(gate);
-    this.refreshAwaiting();
-    this.refreshStatus();
+    this.gatesChanged();
     return gate;
   }
 
@@ -383,12 +168,12 @@ export class ExecutionMachine implements TaskHost {
     if (!gate.open) return;
     if (event !== undefined) this.journal.append(event);
     gate.resolve(resolution);
-    this.refreshAwaiting();
-    this.refreshStatus();
+    this.gatesChanged();
   }
 
-  private failureGate(run: TaskRun, task: Task): Gate {
-    return new Gate(PauseReason.TaskFailed, run, run.taskId, run.branch, task.on_success?.next ?? null, { error: run.error, attempts: run.attempts });
+  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
+  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>): Promise<T> {
+    return this.behaviour.steadyStatus ? this.flows.blockedWhile(branch, () => true, wait, () => this.refreshStatus()) : wait();
   }
 
   /** Waits at a gate; while it is open, the gate's branch counts as blocked. */
@@ -397,349 +182,151 @@ export class ExecutionMachine implements TaskHost {
     return this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
   }
 
+  /** Holds the branch before `nextTaskId` while a manual pause is in force. */
   async holdIfPaused(nextTaskId: string, branch: string | null): Promise<void> {
-    if (this.manualPause === null) return;
-    this.held.set(nextTaskId, (this.held.get(nextTaskId) ?? 0) + 1);
-    const released = () => condition(() => this.manualPause === null);
+    if (this.pause.current === null) return;
+    this.pause.hold(nextTaskId);
+    const released = () => condition(() => this.pause.current === null);
     try {
-      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.manualPause !== null, released, () => this.refreshStatus());
+      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.pause.current !== null, released, () => this.refreshStatus());
       else {
         this.refreshStatus();
         await released();
       }
     } finally {
-      const n = (this.held.get(nextTaskId) ?? 1) - 1;
-      if (n <= 0) this.held.delete(nextTaskId);
-      else this.held.set(nextTaskId, n);
+      this.pause.release(nextTaskId);
     }
   }
 
   /** Starts a manual pause; `immediate` also interrupts in-flight attempts, which re-run on resume. */
   requestPause(pause: ManualPause): void {
-    this.manualPause = pause;
-    if (pause.mode === 'immediate') {
-      for (const attempt of this.inFlight) {
-        attempt.interruptedByPause = true;
-        attempt.scope.cancel();
-      }
-    }
+    this.pause.request(pause);
     this.refreshStatus();
   }
 
+  /** The manual pause in force, if any. */
+  pauseRequested(): ManualPause | null {
+    return this.pause.current;
+  }
+
+  /** Lifts the manual pause (a resume); held branches go on. */
   clearManualPause(): void {
-    this.manualPause = null;
+    this.pause.clear();
   }
 
+  /** Keeps the data a resume, decision or task resume brought (`resume` in templates, `resume_data`). */
+  rememberResumeData(data: unknown): void {
+    this.scope.rememberResume(data);
+  }
+
+  /** Runs `apply` (a resume command): the status change it causes is journaled by the command, not twice. */
+  whileResuming<T>(apply: () => T): T {
+    return this.record.whileResuming(apply);
+  }
+
+  // ---- attempts and signals ----------------------------------------------------------------
+
+  /** An activity attempt starts; an immediate pause may interrupt it. */
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt {
-    const attempt: InFlightAttempt = { run, scope, interruptedByPause: false };
-    this.inFlight.add(attempt);
-    return attempt;
+    return this.pause.track(run, scope);
   }
 
+  /** An activity attempt has ended. */
   untrackAttempt(attempt: InFlightAttempt): void {
-    this.inFlight.delete(attempt);
+    this.pause.untrack(attempt);
     this.refreshStatus();
+  }
+
+  /** Keeps a generic signal no task waits for yet; false when the buffer is full. */
+  bufferSignal(name: string, payload: unknown): boolean {
+    return this.signals.add(name, payload);
   }
 
   /** Gives a waiting task the oldest buffered signal of its name whose payload meets its condition. */
-  private takeBufferedSignal(gate: Gate): void {
-    const name = gate.data.wait_for;
-    for (let i = 0; i < this.bufferedSignals.length; i++) {
-      const signal = this.bufferedSignals[i];
-      if (signal === undefined || signal.name !== name) continue;
-      if (!this.signalMeetsCondition(gate, signal.payload)) continue;
-      this.bufferedSignals.splice(i, 1);
-      this.lastResumeData = signal.payload;
-      this.resolveGate(gate, { kind: 'resume_data', data: signal.payload, actor: null }, waitingResumedEvent(gate, signal.payload, null, `signal:${signal.name}`));
-      return;
-    }
+  takeBufferedSignal(gate: Gate): void {
+    const signal = this.signals.take(gate.data.wait_for, (payload) => this.signalMeetsCondition(gate, payload));
+    if (signal === undefined) return;
+    this.scope.rememberResume(signal.payload);
+    this.resolveGate(gate, { kind: 'resume_data', data: signal.payload, actor: null }, waitingResumedEvent(gate, signal.payload, null, `signal:${signal.name}`));
   }
 
   /** Evaluates a wait task's condition with `signal.payload`; a condition that cannot be evaluated is false. */
   signalMeetsCondition(gate: Gate, payload: unknown): boolean {
-    const source = gate.data.condition;
-    if (typeof source !== 'string') return true;
-    try {
-      return evaluateExpression(source, { ...(gate.run?.inboundContext ?? this.templateScope()), signal: { name: gate.data.wait_for, payload } }) === true;
-    } catch {
-      return false;
-    }
-  }
-
-  private skipTask(run: TaskRun, task: Task, output: unknown): TaskOutcome {
-    run.finish(TaskStatus.Skipped, { output, error: run.error });
-    this.recordTask(run);
-    this.journal.append({ type: EventType.TaskSkipped, task_id: run.taskId, task_exec_id: run.taskExecId, data: { output } });
-    const next = task.type === 'router' ? ((output as { route?: string }).route ?? undefined) : task.type === 'approval' ? task.on_approve?.next : task.on_success?.next;
-    return { run, next, failed: false };
+    return meetsWaitCondition(gate, payload, gate.run?.inboundContext ?? this.scope.variables());
   }
 
   // ---- status ------------------------------------------------------------------------------
 
   /** Derives running / pausing / paused (DESIGN §3) and journals the transitions. */
   refreshStatus(): void {
-    if (this.closed) return;
-    // Before the walk starts, the first task is about to be held or run: nothing to derive yet.
-    if (this.behaviour.steadyStatus && !this.started) return;
-    const running = this.behaviour.steadyStatus
-      ? this.flows.anyMoving
-      : this.inFlight.size > 0 || this.runs.some((r) => r.status === TaskStatus.Running && r.type !== 'parallel');
-    const gated = this.manualPause !== null || this.gates.openGates().length > 0;
-    let next: ExecutionStatus = ExecutionStatus.Running;
-    if (gated && !running) next = ExecutionStatus.Paused;
-    else if (this.manualPause !== null) next = ExecutionStatus.Pausing;
-    if (next === this.status) return;
-    const previous = this.status;
-    if (next === ExecutionStatus.Paused) {
-      this.pausedAt = new Date().toISOString();
-      const pause = this.pauseView();
-      this.journal.append({ type: EventType.WorkflowExecutionPaused, ...(this.manualPause?.actor && { actor: this.manualPause.actor }), data: { ...pause } });
-    } else if (next === ExecutionStatus.Running && previous === ExecutionStatus.Paused && !this.resumingByCommand) {
-      this.journal.append({ type: EventType.WorkflowExecutionResumed, data: { cause: 'gate_resolved' } });
-    }
-    if (next !== ExecutionStatus.Paused && previous === ExecutionStatus.Paused) this.pausedAt = null;
-    this.setStatus(next);
-  }
-
-  private refreshAwaiting(): void {
-    const awaiting = new Set<string>();
-    for (const gate of this.gates.openGates()) {
-      if (gate.reason !== PauseReason.ApprovalRequired) continue;
-      const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
-      const entries = [...(approvers?.roles ?? []).map((r) => `role:${r}`), ...(approvers?.users ?? []).map((u) => `user:${u}`)];
-      for (const e of entries.length > 0 ? entries : ['anyone']) awaiting.add(e);
-    }
-    const next = [...awaiting].sort();
-    if (next.join('\n') === this.awaiting.join('\n')) return;
-    this.awaiting = next;
-    upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: next }]);
-  }
-
-  // ---- task state transitions (task runners call these) ------------------------------------
-
-  /** Marks a task that runs inside the workflow (router, parallel) as started. */
-  private startInline(run: TaskRun): void {
-    run.attempts = 1;
-    run.status = TaskStatus.Running;
-    run.startedAt = new Date().toISOString();
-    this.journal.append({ type: EventType.TaskExecutionStarted, task_id: run.taskId, task_exec_id: run.taskExecId, attempt: 1, data: {} });
-  }
-
-  succeedTask(run: TaskRun, output: unknown): void {
-    run.finish(TaskStatus.Succeeded, { output, error: null });
-    this.recordTask(run);
-    this.journal.append({
-      type: EventType.TaskExecutionSuccess,
-      task_id: run.taskId,
-      task_exec_id: run.taskExecId,
-      attempt: run.attempts,
-      data: { output, duration_ms: durationMs(run.startedAt ?? run.scheduledAt, run.finishedAt) },
+    const steady = this.behaviour.steadyStatus;
+    const next = deriveStatus({
+      closed: this.closed,
+      started: this.started,
+      steadyStatus: steady,
+      anyFlowMoving: steady && this.flows.anyMoving,
+      legacyRunning: !steady && (this.pause.attemptsInFlight > 0 || this.tasks.anyRunning),
+      gated: this.gates.openGates().length > 0,
+      manualPause: this.pause.current !== null,
     });
-    this.refreshStatus();
-  }
-
-  failTask(run: TaskRun, error: TaskError, options: { status?: 'failed' | 'timed_out'; output?: unknown } = {}): void {
-    run.finish(options.status === 'timed_out' ? TaskStatus.TimedOut : TaskStatus.Failed, { error, ...('output' in options && { output: options.output }) });
-    this.recordTask(run);
-    this.journal.append({
-      type: EventType.TaskExecutionFailed,
-      task_id: run.taskId,
-      task_exec_id: run.taskExecId,
-      attempt: run.attempts,
-      data: { error, final: true, status: run.status },
+    if (next === undefined) return;
+    this.record.moveTo(next, () => {
+      const pause = pauseView(this.viewState());
+      const actor = this.pause.current?.actor;
+      return { type: EventType.WorkflowExecutionPaused, ...(actor && { actor }), data: { ...pause } };
     });
+  }
+
+  /** After a gate opened, was resolved or released: whom the execution awaits, then its status. */
+  private gatesChanged(): void {
+    this.record.setAwaiting(awaitingOf(this.gates.openGates()));
     this.refreshStatus();
-  }
-
-  cancelTask(run: TaskRun, reason: string): void {
-    if (!run.active) return;
-    run.finish(TaskStatus.Cancelled);
-    this.recordTask(run);
-    this.journal.append({ type: EventType.TaskExecutionCancelled, task_id: run.taskId, task_exec_id: run.taskExecId, attempt: run.attempts, data: { reason } });
-  }
-
-  /** Publishes a run's latest state to the `tasks` template variable. */
-  recordTask(run: TaskRun): void {
-    this.tasksScope = {
-      ...this.tasksScope,
-      [run.taskId]: { status: run.status, output: run.output, error: run.error, task_exec_id: run.taskExecId },
-    };
-  }
-
-  get identity(): { executionId: string; workflowId: string } {
-    return { executionId: this.executionId, workflowId: this.input.definition.id };
-  }
-
-  findRunByExecId(taskExecId: string): TaskRun | undefined {
-    return this.runs.find((r) => r.taskExecId === taskExecId);
   }
 
   // ---- closing -----------------------------------------------------------------------------
-
-  private failedFlow(outcome: FlowOutcome): ApplicationFailure {
-    const run = outcome.last;
-    const message = `task "${run?.taskId ?? '?'}" failed: ${run?.error?.message ?? 'unknown error'}`;
-    this.error = { message, type: run?.error?.type ?? null, task_id: run?.taskId ?? null };
-    return ApplicationFailure.create({ message, type: 'TaskFailed', nonRetryable: true, details: [{ task_id: run?.taskId ?? null }] });
-  }
-
-  private closeOnError(err: unknown): unknown {
-    if (isCancellation(err)) {
-      this.cancelActiveTasks(this.timedOut ? 'timeout' : 'cancelled');
-      if (this.timedOut) {
-        const message = `execution timed out after ${this.input.definition.config?.timeout ?? '?'}`;
-        this.error = { message, type: 'ExecutionTimedOut', task_id: null };
-        this.close(ExecutionStatus.TimedOut);
-        this.journal.append({ type: EventType.WorkflowExecutionTimedOut, data: { timeout: this.input.definition.config?.timeout } });
-        return ApplicationFailure.create({ message, type: 'ExecutionTimedOut', nonRetryable: true });
-      }
-      this.close(ExecutionStatus.Cancelled);
-      this.journal.append({ type: EventType.WorkflowExecutionCancelled, data: {} });
-      return err;
-    }
-    if (this.error === null) {
-      // A bug or an unexpected error: still close the journal truthfully.
-      this.error = { message: errorMessage(err), type: err instanceof ApplicationFailure ? (err.type ?? null) : 'InternalError', task_id: null };
-    }
-    this.cancelActiveTasks('execution failed');
-    this.close(ExecutionStatus.Failed);
-    this.journal.append({ type: EventType.WorkflowExecutionFailed, task_id: this.error.task_id ?? undefined, data: { error: this.error } });
-    return err instanceof ApplicationFailure ? err : ApplicationFailure.create({ message: this.error.message, type: this.error.type ?? 'InternalError', nonRetryable: true });
-  }
-
-  private cancelActiveTasks(reason: string): void {
-    for (const run of this.runs) this.cancelTask(run, reason);
-  }
-
-  private close(status: ExecutionStatus): void {
-    this.finishedAt = new Date().toISOString();
-    this.pausedAt = null;
-    this.setStatus(status);
-    if (this.awaiting.length > 0) {
-      this.awaiting = [];
-      upsertSearchAttributes([{ key: CadenzaAwaitingKey, value: [] }]);
-    }
-  }
-
-  private setStatus(status: ExecutionStatus): void {
-    this.status = status;
-    upsertSearchAttributes([{ key: CadenzaStatusKey, value: status }]);
-  }
 
   private renderOutputs(): Record<string, unknown> {
     const outputs = this.input.definition.outputs;
     if (outputs === undefined) return {};
     try {
-      return renderTemplate(outputs, this.templateScope(), 'outputs') as Record<string, unknown>;
+      return renderTemplate(outputs, this.scope.variables(), 'outputs') as Record<string, unknown>;
     } catch (err) {
-      const message = errorMessage(err);
-      this.error = { message, type: 'TemplateError', task_id: null };
-      throw ApplicationFailure.create({ message, type: 'TemplateError', nonRetryable: true });
+      throw this.failing(outputsFailure(err));
     }
   }
 
-  /** Variables visible to CEL in conditions and templates. */
-  templateScope(): Record<string, unknown> {
-    return {
-      input: this.input.input ?? null,
-      tasks: this.tasksScope,
-      execution: this.executionScope,
-      env: this.input.env,
-      signal: null,
-      resume: this.lastResumeData,
-    };
+  /** Records why the execution fails; returns the failure that ends its run. */
+  private failing({ error, failure }: Failure): ApplicationFailure {
+    this.record.failWith(error);
+    return failure;
   }
 
   // ---- views -------------------------------------------------------------------------------
 
-  private pauseView(): PauseView | null {
-    if (this.status !== ExecutionStatus.Paused && this.status !== ExecutionStatus.Pausing && this.manualPause === null) {
-      // Also report a pause as it is being reached (from inside refreshStatus).
-      if (this.gates.openGates().length === 0) return null;
-    }
-    const gates = this.gates.openGates().map((g) => g.view());
-    if (this.manualPause !== null) {
-      gates.unshift({
-        task_id: null,
-        task_exec_id: null,
-        reason: PauseReason.Manual,
-        opened_at: this.manualPause.requested_at,
-        branch: null,
-        next_task_id: [...this.held.keys()][0] ?? null,
-        data: {
-          reason: this.manualPause.reason,
-          mode: this.manualPause.mode,
-          actor: this.manualPause.actor,
-          held: [...this.held.keys()],
-          // The flow has ended: the execution closes once it is resumed.
-          ...(this.closingHeld && { holds_closing: true }),
-        },
-      });
-    }
-    const first = gates[0];
-    if (first === undefined) return null;
+  /** The state the views read (`execution-views.ts`); the query handlers answer views of it. */
+  viewState(): ExecutionState {
+    const { definition } = this.input;
     return {
-      paused_at: this.pausedAt ?? first.opened_at,
-      reason: first.reason,
-      task_id: first.task_id,
-      next_task_id: first.next_task_id,
-      resume_data: this.lastResumeData,
-      gates,
-    };
-  }
-
-  statusView(): StatusView {
-    const pausedLike = this.status === ExecutionStatus.Paused || this.status === ExecutionStatus.Pausing;
-    return {
-      execution_id: this.executionId,
-      workflow_id: this.input.definition.id,
-      workflow_version: this.input.definition.version,
-      status: this.status,
-      pause: pausedLike ? this.pauseView() : null,
-      started_at: this.startedAt,
-      finished_at: this.finishedAt,
-      active_tasks: this.runs.filter((r) => r.active).map((r) => r.taskId),
-      error: this.error,
-    };
-  }
-
-  executionView(): ExecutionView {
-    return {
-      ...this.statusView(),
+      ...this.record.state,
+      executionId: this.executionId,
+      workflowId: definition.id,
+      workflowVersion: definition.version,
       input: this.input.input ?? null,
-      tasks: [...this.latestRun.values()].map((r) => r.view()),
-      gates: this.closed ? [] : (this.pauseView()?.gates ?? []),
-      outputs: this.outputs,
-      last_seq: this.journal.lastSeq,
+      openGates: this.gates.openGates(),
+      manualPause: this.pause.current,
+      heldTaskIds: this.pause.heldTaskIds,
+      closingHeld: this.pause.holdsClosing,
+      resumeData: this.scope.resumeData,
+      runs: this.tasks.runs,
+      latestRun: this.tasks.latestRun,
+      lastSeq: this.journal.lastSeq,
     };
   }
 
-  taskContextView(taskId: string): TaskContextView | null {
-    const run = this.latestRun.get(taskId);
-    if (run === undefined) return null;
-    return run.contextView(this.runs.filter((r) => r.taskId === taskId).map((r) => r.view()));
+  /** Answer of the `status` query (and of every command). */
+  statusView(): StatusView {
+    return statusView(this.viewState());
   }
-}
-
-/** TaskWaitingResumed for a wait gate (seed 000), journaled when the data arrives. */
-export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | null, via: string): JournalEntry {
-  return {
-    type: EventType.TaskWaitingResumed,
-    ...(gate.run !== null && { task_id: gate.run.taskId, task_exec_id: gate.run.taskExecId }),
-    ...(actor !== null && { actor }),
-    data: { resume_data: data, via },
-  };
-}
-
-/**
- * Like `Promise.all`, but waits for every promise to settle before rejecting with the first
- * rejection, so a cancelled parallel task has really stopped in every branch before it goes on.
- */
-async function settleAll<T>(promises: Promise<T>[]): Promise<T[]> {
-  const settled = await Promise.allSettled(promises);
-  const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-  if (rejected !== undefined) throw rejected.reason;
-  return settled.map((r) => (r as PromiseFulfilledResult<T>).value);
 }
 
 function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
@@ -747,16 +334,4 @@ function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
     into.set(task.id, task);
     if (task.type === 'parallel') for (const branch of task.branches) indexTasks(branch.tasks, into);
   }
-}
-
-function rerunOptions(repair: Extract<GateResolution, { kind: 'retry' }>): RerunOptions {
-  return { ...(repair.hasInput && { input: { value: repair.input } }), ...(repair.context !== undefined && { context: repair.context }) };
-}
-
-export function errorMessage(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
-function durationMs(from: string, to: string | null): number {
-  return to === null ? 0 : Date.parse(to) - Date.parse(from);
 }

@@ -11,6 +11,7 @@ import { CommandErrorType } from './commands';
 import { decideBehaviour } from './execution-behaviour';
 import { assertExecutionInput } from './execution-input';
 import { ExecutionMachine } from './execution-machine';
+import { executionView, taskContextView } from './execution-views';
 import { describeError, guarded } from './handler-guard';
 import { reservedSignalName } from './interceptors';
 import {
@@ -83,8 +84,8 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   if (behaviour.signalsInArrivalOrder) setDefaultSignalHandler(onAnySignal);
 
   setHandler(statusQuery, guarded('the status query', () => machine.statusView()));
-  setHandler(executionQuery, guarded('the execution query', () => machine.executionView()));
-  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => (typeof taskId === 'string' ? machine.taskContextView(taskId) : null)));
+  setHandler(executionQuery, guarded('the execution query', () => executionView(machine.viewState())));
+  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => (typeof taskId === 'string' ? taskContextView(machine.viewState(), taskId) : null)));
   setHandler(eventsQuery, guarded('the events query', (args?: unknown) => machine.journal.page(args)));
   setHandler(resumePlanQuery, guarded('the resumePlan query', (command: unknown) => commands.plan(command)));
 

@@ -1,8 +1,11 @@
 /**
  * Custom search attributes Cadenza keeps current on every execution, so the Web UI and
  * `temporal workflow list --query` can filter on them. The dev server registers them at start.
+ * `awaitingOf()` computes the value of `CadenzaAwaiting`.
  */
 import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/common';
+import type { Gate } from './gates';
+import { PauseReason } from './states';
 
 /** Cadenza execution status (`running`, `paused`, ...). */
 export const CadenzaStatusKey = defineSearchAttributeKey('CadenzaStatus', SearchAttributeType.KEYWORD);
@@ -23,3 +26,18 @@ export const cadenzaSearchAttributes: ReadonlyArray<{ name: string; type: 'Keywo
   { name: CadenzaWorkflowVersionKey.name, type: 'Int' },
   { name: CadenzaAwaitingKey.name, type: 'KeywordList' },
 ];
+
+/**
+ * The value of `CadenzaAwaiting` for an execution's open gates: whom its open approvals wait for
+ * (`role:<role>`, `user:<name>`, or `anyone` for an approval that names no approvers), sorted, each once.
+ */
+export function awaitingOf(openGates: ReadonlyArray<Pick<Gate, 'reason' | 'data'>>): string[] {
+  const awaiting = new Set<string>();
+  for (const gate of openGates) {
+    if (gate.reason !== PauseReason.ApprovalRequired) continue;
+    const approvers = gate.data.approvers as { roles?: string[]; users?: string[] } | null;
+    const entries = [...(approvers?.roles ?? []).map((r) => `role:${r}`), ...(approvers?.users ?? []).map((u) => `user:${u}`)];
+    for (const e of entries.length > 0 ? entries : ['anyone']) awaiting.add(e);
+  }
+  return [...awaiting].sort();
+}

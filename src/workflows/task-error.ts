@@ -1,5 +1,6 @@
 /**
- * Turns what an activity attempt threw into the `TaskError` shape kept in the journal and task context.
+ * Turns what an activity attempt threw into the `TaskError` shape kept in the journal and task context;
+ * `errorMessage()` for anything else that was thrown.
  */
 import { ActivityFailure, ApplicationFailure, TimeoutFailure, type TimeoutType } from '@temporalio/common';
 import type { TaskError } from './contracts';
@@ -10,6 +11,7 @@ export interface AttemptFailureDetails {
   details?: unknown;
 }
 
+/** What an activity attempt threw, as a `TaskError`, with the attempt's start time when the activity reported it. */
 export function toTaskError(err: unknown): { error: TaskError; startedAt: string | undefined } {
   const cause = err instanceof ActivityFailure ? err.cause : err;
   if (cause instanceof ApplicationFailure) {
@@ -30,6 +32,11 @@ export function toTaskError(err: unknown): { error: TaskError; startedAt: string
   }
   const message = cause instanceof Error ? cause.message : String(cause);
   return { error: { message, type: cause instanceof Error ? cause.name : null, non_retryable: false }, startedAt: undefined };
+}
+
+/** The message of anything thrown: an `Error`'s message, else the value as a string. */
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
 }
 
 function timeoutName(type: TimeoutType | undefined | null): string {

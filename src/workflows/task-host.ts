@@ -1,8 +1,10 @@
 /**
- * What the task runners (basic, approval, wait) need from the execution they run in.
+ * What the task runners (basic, router, parallel, approval, wait) need from the execution they run in.
  */
 import type { CancellationScope } from '@temporalio/workflow';
+import type { Task } from '../definitions/schema';
 import type { TaskError } from './contracts';
+import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { Journal } from './journal';
 import type { TaskRun } from './task-run';
@@ -14,15 +16,38 @@ export interface InFlightAttempt {
   interruptedByPause: boolean;
 }
 
+/** How a flow (the top level or one parallel branch) ended. */
+export interface FlowOutcome {
+  status: 'succeeded' | 'failed';
+  /** The last task run of the flow (its output is the branch output). */
+  last: TaskRun | undefined;
+}
+
+/** The transitions of a run, each journaled (`TaskLedger`); succeed() and fail() also refresh the status. */
+export interface RunTransitions {
+  /** Marks a task that runs inside the workflow (router, parallel) as started. */
+  startInline(run: TaskRun): void;
+  /** Ends a run as succeeded with `output`. */
+  succeed(run: TaskRun, output: unknown): void;
+  /** Ends a run as failed (or timed out) with `error`, and with `output` when one is given. */
+  fail(run: TaskRun, error: TaskError, options?: { status?: 'failed' | 'timed_out'; output?: unknown }): void;
+  /** Cancels a run that is still active; an ended run stays as it ended. */
+  cancel(run: TaskRun, reason: string): void;
+  /** Ends a failed run as skipped, with the output a repair supplied. */
+  skip(run: TaskRun, output: unknown): void;
+  /** Publishes a run's latest state to the `tasks` template variable. */
+  record(run: TaskRun): void;
+}
+
 /** The execution as the task runners see it. */
 export interface TaskHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
   readonly identity: { executionId: string; workflowId: string };
-  succeedTask(run: TaskRun, output: unknown): void;
-  failTask(run: TaskRun, error: TaskError, options?: { status?: 'failed' | 'timed_out'; output?: unknown }): void;
-  cancelTask(run: TaskRun, reason: string): void;
-  recordTask(run: TaskRun): void;
+  /** The behaviour switches of this execution (router: strict routes; parallel: settled branches). */
+  readonly behaviour: ExecutionBehaviour;
+  /** The transitions of the runs. */
+  readonly tasks: RunTransitions;
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
   /** Waits at an open gate until it is resolved (or times out); a cancelled wait releases the gate. */
@@ -33,4 +58,8 @@ export interface TaskHost {
   untrackAttempt(attempt: InFlightAttempt): void;
   /** Recomputes the execution status (running, pausing, paused) after a change. */
   refreshStatus(): void;
+  /** Runs a flow (a parallel task's branch) from its first task until a task has nowhere to go. */
+  runFlow(tasks: readonly Task[], branch: string): Promise<FlowOutcome>;
+  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
+  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>): Promise<T>;
 }

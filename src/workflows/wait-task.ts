@@ -1,15 +1,19 @@
 /**
  * A `wait` task (seed 000): waits for a named signal whose payload satisfies the CEL condition, or for a
- * TaskResume; its output is the data that woke it. A timeout follows `on_timeout`.
+ * TaskResume; its output is the data that woke it. A timeout follows `on_timeout`. Also what any
+ * `waiting_for_signal` gate is resumed with: the condition check and the TaskWaitingResumed event.
  */
 import { msToNumber } from '@temporalio/common/lib/time';
+import { evaluateExpression } from '../definitions/expressions';
 import type { WaitTask } from '../definitions/schema';
 import { EventType } from './events';
 import { Gate } from './gates';
+import type { JournalEntry } from './journal';
 import { PauseReason, TaskStatus } from './states';
 import type { TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
 
+/** Runs the wait; `takeBufferedSignal` resolves its gate with a signal that came before it waited. */
 export async function runWaitTask(
   host: TaskHost,
   run: TaskRun,
@@ -22,7 +26,7 @@ export async function runWaitTask(
   run.attempts = 1;
   run.startedAt = new Date().toISOString();
   run.status = TaskStatus.Waiting;
-  host.recordTask(run);
+  host.tasks.record(run);
   host.journal.append({
     type: EventType.TaskWaitingStarted,
     task_id: run.taskId,
@@ -45,12 +49,37 @@ export async function runWaitTask(
   if (resolution.kind !== 'resume_data') {
     host.journal.append({ type: EventType.TaskWaitingTimedOut, task_id: run.taskId, task_exec_id: run.taskExecId, data: { timeout: task.timeout ?? null, next: task.on_timeout?.next ?? null } });
     const error = { message: `no signal "${task.wait_for}" within ${task.timeout ?? '?'}`, type: 'Timeout.wait', non_retryable: true };
-    host.failTask(run, error, { status: 'timed_out' });
+    host.tasks.fail(run, error, { status: 'timed_out' });
     // With on_timeout.next the flow goes on; without it the timeout is a failure of the branch.
     return task.on_timeout?.next !== undefined ? { next: task.on_timeout.next, failed: false } : { next: undefined, failed: true };
   }
   // TaskWaitingResumed was journaled when the data arrived.
   run.resumeData = resolution.data;
-  host.succeedTask(run, resolution.data);
+  host.tasks.succeed(run, resolution.data);
   return { next: task.on_success?.next, failed: false };
+}
+
+/**
+ * Whether `payload` meets the condition of a waiting gate, evaluated in `scope` with `signal` set to
+ * the signal's name and payload; a gate without a condition takes any payload, and a condition that
+ * cannot be evaluated is not met.
+ */
+export function meetsWaitCondition(gate: Gate, payload: unknown, scope: Record<string, unknown>): boolean {
+  const source = gate.data.condition;
+  if (typeof source !== 'string') return true;
+  try {
+    return evaluateExpression(source, { ...scope, signal: { name: gate.data.wait_for, payload } }) === true;
+  } catch {
+    return false;
+  }
+}
+
+/** TaskWaitingResumed for a wait gate (seed 000), journaled when the data arrives. */
+export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | null, via: string): JournalEntry {
+  return {
+    type: EventType.TaskWaitingResumed,
+    ...(gate.run !== null && { task_id: gate.run.taskId, task_exec_id: gate.run.taskExecId }),
+    ...(actor !== null && { actor }),
+    data: { resume_data: data, via },
+  };
 }

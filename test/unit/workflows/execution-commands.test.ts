@@ -4,25 +4,53 @@
  * server) and the approver rules.
  */
 import type { Task } from '../../../src/definitions/schema';
+import type { CommandHost } from '../../../src/workflows/command-host';
 import type { DecideCommand, PauseCommand } from '../../../src/workflows/commands';
+import type { StatusView } from '../../../src/workflows/contracts';
 import { ExecutionCommands } from '../../../src/workflows/execution-commands';
-import { behaviourOf, type ExecutionBehaviour } from '../../../src/workflows/execution-behaviour';
-import type { ExecutionMachine, ManualPause } from '../../../src/workflows/execution-machine';
+import { behaviourOf } from '../../../src/workflows/execution-behaviour';
 import { Gate, GateRegistry } from '../../../src/workflows/gates';
+import { Journal } from '../../../src/workflows/journal';
+import type { ManualPause } from '../../../src/workflows/manual-pause';
 import { PauseReason, TaskStatus } from '../../../src/workflows/states';
 import { TaskRun } from '../../../src/workflows/task-run';
 
+/** What a test sets of the stand-in execution. */
 interface Stand {
   closed: boolean;
   manualPause: ManualPause | null;
   gates: GateRegistry;
   tasksById: Map<string, Task>;
-  behaviour: ExecutionBehaviour;
+}
+
+/** A stand-in execution: it answers what the validators read; its changes are no-ops unless `over` says otherwise. */
+function standIn(stand: Partial<Stand> = {}, over: Partial<CommandHost> = {}): CommandHost {
+  const { closed = false, manualPause = null, gates = new GateRegistry(), tasksById = new Map<string, Task>() } = stand;
+  return {
+    behaviour: behaviourOf(true),
+    closed,
+    journal: new Journal('exec', 'wf'),
+    gates,
+    tasksById,
+    tasks: { latestRun: new Map(), findByExecId: () => undefined },
+    pauseRequested: () => manualPause,
+    requestPause: () => undefined,
+    clearManualPause: () => undefined,
+    rememberResumeData: () => undefined,
+    whileResuming: (apply) => apply(),
+    resolveGate: () => undefined,
+    refreshStatus: () => undefined,
+    signalMeetsCondition: () => true,
+    bufferSignal: () => true,
+    statusView: () => {
+      throw new Error('not in these tests');
+    },
+    ...over,
+  };
 }
 
 function commands(stand: Partial<Stand> = {}): ExecutionCommands {
-  const machine: Stand = { closed: false, manualPause: null, gates: new GateRegistry(), tasksById: new Map(), behaviour: behaviourOf(true), ...stand };
-  return new ExecutionCommands(machine as unknown as ExecutionMachine);
+  return new ExecutionCommands(standIn(stand));
 }
 
 const manual = (mode: 'graceful' | 'immediate'): ManualPause => ({ reason: 'r', mode, actor: 'ops', requested_at: '2030-01-01T00:00:00Z' });
@@ -89,5 +117,35 @@ describe('validateDecide', () => {
 
   it('refuses any decision once the execution closed', () => {
     expect(commands({ closed: true }).validateDecide(decide())).toMatchObject({ type: 'execution_closed' });
+  });
+});
+
+describe('applyResume', () => {
+  it('changes the execution only through the host, inside whileResuming, and answers after it', () => {
+    const calls: string[] = [];
+    let resuming = false;
+    const journal = new Journal('exec', 'wf');
+    const host = standIn(
+      { manualPause: manual('graceful') },
+      {
+        journal,
+        whileResuming: (apply) => {
+          resuming = true;
+          try {
+            return apply();
+          } finally {
+            resuming = false;
+          }
+        },
+        rememberResumeData: (data) => calls.push(`remember ${JSON.stringify(data)} resuming=${resuming}`),
+        clearManualPause: () => calls.push(`clear resuming=${resuming}`),
+        refreshStatus: () => calls.push(`refresh resuming=${resuming}`),
+        statusView: () => (calls.push(`status resuming=${resuming}`), {} as StatusView),
+      },
+    );
+    const result = new ExecutionCommands(host).applyResume({ context: { a: 1 }, actor: 'ops' });
+    expect(calls).toEqual(['remember {"a":1} resuming=true', 'clear resuming=true', 'refresh resuming=true', 'status resuming=false']);
+    expect(journal.page().events).toMatchObject([{ seq: 1, type: 'WorkflowExecutionResumed', actor: 'ops', data: { context: { a: 1 }, continues: [{ reason: 'manual', task_id: null }] } }]);
+    expect(result.plan).toMatchObject({ ok: true });
   });
 });

@@ -1,0 +1,45 @@
+/**
+ * The variables CEL sees in conditions and templates (docs/design.md §2): `input`, `tasks` (the
+ * latest state of each task), `execution`, `env`, `signal` (null but in a wait condition) and
+ * `resume`, the data the last resume, decision or task resume brought.
+ */
+import type { ExecutionInput } from './contracts';
+import type { TaskLedger } from './task-ledger';
+
+/** The template variables of one execution. */
+export class TemplateScope {
+  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
+  private resume: unknown = null;
+  private readonly execution: Record<string, unknown>;
+
+  constructor(
+    private readonly input: ExecutionInput,
+    private readonly tasks: Pick<TaskLedger, 'tasksScope'>,
+    executionId: string,
+    startedAt: string,
+  ) {
+    this.execution = { id: executionId, workflow_id: input.definition.id, workflow_version: input.definition.version, started_at: startedAt };
+  }
+
+  /** The data the last resume, decision or task resume brought; null before any did. */
+  get resumeData(): unknown {
+    return this.resume;
+  }
+
+  /** Keeps the data a resume, decision or task resume brought. */
+  rememberResume(data: unknown): void {
+    this.resume = data;
+  }
+
+  /** The variables as they are now. */
+  variables(): Record<string, unknown> {
+    return {
+      input: this.input.input ?? null,
+      tasks: this.tasks.tasksScope,
+      execution: this.execution,
+      env: this.input.env,
+      signal: null,
+      resume: this.resume,
+    };
+  }
+}
