@@ -28,8 +28,16 @@ export const cadenzaSearchAttributes: ReadonlyArray<{ name: string; type: 'Keywo
 ];
 
 /**
+ * Bytes of JSON the `CadenzaAwaiting` value may take: Temporal refuses a search attribute value over
+ * 2,048 bytes by failing the workflow task. Registration keeps definitions far below it; this bound
+ * holds for executions started with any input.
+ */
+export const MAX_AWAITING_BYTES = 2000;
+
+/**
  * The value of `CadenzaAwaiting` for an execution's open gates: whom its open approvals wait for
- * (`role:<role>`, `user:<name>`, or `anyone` for an approval that names no approvers), sorted, each once.
+ * (`role:<role>`, `user:<name>`, or `anyone` for an approval that names no approvers), sorted, each
+ * once, as many as fit in `MAX_AWAITING_BYTES`.
  */
 export function awaitingOf(openGates: ReadonlyArray<Pick<Gate, 'reason' | 'data'>>): string[] {
   const awaiting = new Set<string>();
@@ -39,5 +47,22 @@ export function awaitingOf(openGates: ReadonlyArray<Pick<Gate, 'reason' | 'data'
     const entries = [...(approvers?.roles ?? []).map((r) => `role:${r}`), ...(approvers?.users ?? []).map((u) => `user:${u}`)];
     for (const e of entries.length > 0 ? entries : ['anyone']) awaiting.add(e);
   }
-  return [...awaiting].sort();
+  const fitting: string[] = [];
+  let bytes = 2;
+  for (const entry of [...awaiting].sort()) {
+    const size = utf8Length(JSON.stringify(entry)) + 1;
+    if (bytes + size > MAX_AWAITING_BYTES) break;
+    fitting.push(entry);
+    bytes += size;
+  }
+  return fitting;
+}
+
+function utf8Length(text: string): number {
+  let bytes = 0;
+  for (const char of text) {
+    const code = char.codePointAt(0) ?? 0;
+    bytes += code < 0x80 ? 1 : code < 0x800 ? 2 : code < 0x10000 ? 3 : 4;
+  }
+  return bytes;
 }

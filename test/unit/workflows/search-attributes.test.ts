@@ -1,7 +1,8 @@
 /**
  * `CadenzaAwaiting`: whom an execution's open approvals wait for, as the inbox filters on it.
  */
-import { awaitingOf } from '../../../src/workflows/search-attributes';
+import fc from 'fast-check';
+import { awaitingOf, MAX_AWAITING_BYTES } from '../../../src/workflows/search-attributes';
 import { PauseReason } from '../../../src/workflows/states';
 
 const approval = (approvers: { roles?: string[]; users?: string[] } | null) => ({ reason: PauseReason.ApprovalRequired, data: { approvers } });
@@ -22,5 +23,15 @@ describe('awaitingOf', () => {
     const others = [PauseReason.WaitingForSignal, PauseReason.TaskFailed, PauseReason.Breakpoint].map((reason) => ({ reason, data: { approvers: { roles: ['x'] } } }));
     expect(awaitingOf(others)).toEqual([]);
     expect(awaitingOf([])).toEqual([]);
+  });
+
+  it('never exceeds what Temporal takes as a search attribute value, whatever the approvers', () => {
+    fc.assert(
+      fc.property(fc.array(fc.record({ roles: fc.array(fc.string({ maxLength: 300, unit: 'binary' })), users: fc.array(fc.string({ maxLength: 300, unit: 'grapheme' })) }), { maxLength: 20 }), (approvers) => {
+        const value = awaitingOf(approvers.map((a) => approval(a)));
+        expect(Buffer.byteLength(JSON.stringify(value), 'utf8')).toBeLessThanOrEqual(MAX_AWAITING_BYTES);
+        expect([...value].sort()).toEqual(value);
+      }),
+    );
   });
 });
