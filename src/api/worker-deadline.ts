@@ -4,7 +4,7 @@
  * `503 worker_unavailable` after a few seconds instead of a hanging request (DESIGN §4).
  */
 import { type Client, isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { TemporalUnavailable, WorkerUnavailable } from './errors';
+import { TemporalUnavailable, WorkerUnavailable } from '../errors/problems';
 
 /** Default bound of a query or update, in milliseconds. */
 export const DEFAULT_WORKER_DEADLINE_MS = 5000;

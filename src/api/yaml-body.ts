@@ -5,7 +5,7 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { LineCounter, parseDocument } from 'yaml';
-import { MalformedBody } from './errors';
+import { MalformedBody } from '../errors/problems';
 
 export const YAML_CONTENT_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
 

@@ -9,7 +9,7 @@ import type { MsgHdrs } from '@nats-io/transport-node';
 import { anonymousPrincipal, type ApiKeyRegistry, type Principal } from '../api/auth/api-key-registry';
 import { isLoopbackHost } from '../api/auth/listen-guard';
 import { Permission } from '../api/auth/permissions';
-import { Forbidden, Unauthenticated } from '../api/errors';
+import { Forbidden, Unauthenticated } from '../errors/problems';
 import { ConfigError } from '../config';
 import { CommandName } from './subjects';
 

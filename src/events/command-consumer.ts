@@ -12,7 +12,7 @@ import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { ApiKeyRegistry, Principal } from '../api/auth/api-key-registry';
 import { isTemporalUnreachable } from '../api/error-handler';
-import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, MalformedBody, NotFound, TemporalUnavailable, ValidationFailed } from '../api/errors';
+import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, MalformedBody, NotFound, TemporalUnavailable, ValidationFailed } from '../errors/problems';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
 import type { ExecutionService } from '../executions/execution-service';
 import { CommandErrorType, type DecideCommand, type PauseCommand, type ResumeCommand } from '../workflows/commands';

@@ -23,7 +23,7 @@ import {
   TemporalUnavailable,
   ValidationFailed,
   WorkflowNotFound,
-} from '../api/errors';
+} from '../errors/problems';
 import { isTemporalUnreachable } from '../api/error-handler';
 import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../api/worker-deadline';
 import type { Config } from '../config';

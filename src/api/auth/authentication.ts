@@ -4,7 +4,7 @@
  * unknown ones) needs a valid key; everything else (`/healthz`, `/readyz`, `/docs`) is open.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Forbidden, Unauthenticated } from '../errors';
+import { Forbidden, Unauthenticated } from '../../errors/problems';
 import { anonymousPrincipal, type ApiKeyRegistry, type Principal, unauthenticatedPrincipal } from './api-key-registry';
 import type { Permission } from './permissions';
 
