@@ -11,7 +11,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
 import type { ApiKeyRegistry, Principal } from '../api/auth/api-key-registry';
-import { isTemporalUnreachable } from '../api/error-handler';
+import { isTemporalUnreachable } from '../temporal/unreachable';
 import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, MalformedBody, NotFound, TemporalUnavailable, ValidationFailed } from '../errors/problems';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
 import type { ExecutionService } from '../executions/execution-service';

@@ -24,8 +24,8 @@ import {
   ValidationFailed,
   WorkflowNotFound,
 } from '../errors/problems';
-import { isTemporalUnreachable } from '../api/error-handler';
-import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../api/worker-deadline';
+import { isTemporalUnreachable } from '../temporal/unreachable';
+import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { Config } from '../config';
 import { validateAgainstSchema } from '../definitions/json-schema';
 import type { DefinitionStore } from '../definitions/store';
