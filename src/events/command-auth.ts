@@ -6,9 +6,9 @@
  * allowed when NATS is on loopback (or CADENZA_ALLOW_UNAUTHENTICATED says so), like the REST API.
  */
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { anonymousPrincipal, type ApiKeyRegistry, type Principal } from '../api/auth/api-key-registry';
-import { isLoopbackHost } from '../api/auth/listen-guard';
-import { Permission } from '../api/auth/permissions';
+import { anonymousPrincipal, type ApiKeyRegistry, type Principal } from '../auth/api-key-registry';
+import { isLoopbackHost } from '../auth/listen-guard';
+import { Permission } from '../auth/permissions';
 import { Forbidden, Unauthenticated } from '../errors/problems';
 import { ConfigError } from '../config';
 import { CommandName } from './subjects';

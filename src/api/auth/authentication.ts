@@ -5,8 +5,8 @@
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { Forbidden, Unauthenticated } from '../../errors/problems';
-import { anonymousPrincipal, type ApiKeyRegistry, type Principal, unauthenticatedPrincipal } from './api-key-registry';
-import type { Permission } from './permissions';
+import { anonymousPrincipal, type ApiKeyRegistry, type Principal, unauthenticatedPrincipal } from '../../auth/api-key-registry';
+import type { Permission } from '../../auth/permissions';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
