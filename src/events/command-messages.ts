@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ProblemDocument } from '../errors/problems';
-import { IdempotencyKeySchema } from '../api/schemas/executions';
+import { IdempotencyKeySchema } from '../executions/idempotency-key';
 
 const ExecutionIdField = z.string().min(1).max(255).optional().describe('When the subject names no execution (or task commands, to skip the look-up)');
 
