@@ -1,7 +1,7 @@
 /**
  * Client side of executions: trigger (start the interpreter), list (visibility), read (queries) and
  * cancel. Shared by the REST API and, later, the NATS command consumer, so every entry point applies
- * the same checks. Failures are `ApiProblem`s (src/api/errors.ts).
+ * the same checks. Failures are `ApiProblem`s (src/errors/problems.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
