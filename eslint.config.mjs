@@ -2,9 +2,23 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import globals from 'globals';
+import { createTypeScriptImportResolver } from 'eslint-import-resolver-typescript';
+import importX from 'eslint-plugin-import-x';
 import { builtinModules } from 'node:module';
 
 const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/**
+ * Every module that runs in Temporal's workflow sandbox: src/workflows, and what it imports at run time
+ * (type-only imports are erased). Outside src/workflows that is, traced from src/workflows/*.ts:
+ * src/definitions/templates.ts (from approval-task, basic-task, execution-machine) -> expressions.ts,
+ * value-path.ts; expressions.ts (also from execution-machine) -> cel-values.ts, expression-references.ts.
+ * test/unit/lint/architecture-rules.test.ts traces it again and fails when a file is missing here.
+ */
+const sandboxed = ['src/workflows/**/*.ts', 'src/definitions/{templates,expressions,cel-values,expression-references,value-path}.ts'];
+
+/** Files that may import the HTTP edge (src/api): itself and the two entry points that start it. */
+const httpEdge = ['src/api/**', 'src/server.ts', 'src/main.ts'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.data/**', '.jest-cache/**', 'coverage/**'] },
@@ -22,8 +36,35 @@ export default tseslint.config(
     },
   },
   {
+    // Import graph: no cycles anywhere, resolved as TypeScript resolves (tsconfig.json).
+    files: ['**/*.ts'],
+    plugins: { 'import-x': importX },
+    settings: {
+      'import-x/extensions': ['.ts', '.mts', '.cts', '.js', '.mjs', '.cjs'],
+      'import-x/parsers': { '@typescript-eslint/parser': ['.ts', '.mts', '.cts'] },
+      'import-x/resolver-next': [createTypeScriptImportResolver({ project: 'tsconfig.json' })],
+    },
+    rules: {
+      'import-x/no-cycle': ['error', { ignoreExternal: true }],
+    },
+  },
+  {
+    // Layers point down: src/api is the HTTP edge, and nothing below it imports it (README, "Code layout").
+    files: ['src/**/*.ts'],
+    ignores: httpEdge,
+    rules: {
+      'import-x/no-restricted-paths': [
+        'error',
+        {
+          basePath: import.meta.dirname,
+          zones: [{ target: './src', from: './src/api', message: 'src/api is the HTTP edge: only src/server.ts and src/main.ts import it; move what is shared below it.' }],
+        },
+      ],
+    },
+  },
+  {
     // Workflow code runs in Temporal's deterministic sandbox: no Node APIs there.
-    files: ['src/workflows/**/*.ts'],
+    files: sandboxed,
     rules: {
       'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })) }],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'Buffer'],

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EgressRuleError, parseEgressRules } from './activities/tools/egress/rules';
 import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
-import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './api/auth/permissions';
+import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 
 const csv = z

@@ -6,7 +6,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type CadenzaApp } from './api/app';
 import { openEgressWarning } from './activities/tools/egress/open-egress-warning';
-import { assertSafeToListen } from './api/auth/listen-guard';
+import { assertSafeToListen } from './auth/listen-guard';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';

@@ -12,7 +12,7 @@ import type { DefinitionStore } from '../definitions/store';
 import { ApprovalInbox } from '../executions/approval-inbox';
 import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
-import { ApiKeyRegistry } from './auth/api-key-registry';
+import { ApiKeyRegistry } from '../auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
 import { registerErrorHandling } from './error-handler';
 import { StreamRegistry } from './sse/stream-registry';

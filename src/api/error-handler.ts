@@ -1,8 +1,8 @@
 /**
  * The one place where errors become responses: every error (ours, fastify's, zod's, Temporal's)
- * is mapped to an `ApiProblem` and sent as `application/problem+json`. Bad input is always a 4xx.
+ * is mapped to an `ApiProblem` (`src/errors/problems.ts`) and sent as `application/problem+json`,
+ * with the HTTP-only headers added here. Bad input is always a 4xx.
  */
-import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
@@ -16,14 +16,17 @@ import {
   TemporalUnavailable,
   UnsupportedMediaType,
   ValidationFailed,
-} from './errors';
+} from '../errors/problems';
+import { isTemporalUnreachable } from '../temporal/unreachable';
 
+/** Media type of every error response (RFC 9457). */
 export const PROBLEM_CONTENT_TYPE = 'application/problem+json';
 
 /** Content types the API parses (JSON everywhere, YAML for definitions). */
 export const ACCEPTED_CONTENT_TYPES = ['application/json', 'application/yaml', 'text/yaml'] as const;
 
-const GRPC_UNAVAILABLE = 14;
+/** What a 401 asks for (RFC 9110 §11.6.1): an API key as a bearer token. */
+const AUTHENTICATION_CHALLENGE = 'Bearer realm="cadenza"';
 
 /** Installs the error and not-found handlers on `app`. */
 export function registerErrorHandling(app: FastifyInstance): void {
@@ -41,9 +44,17 @@ export function registerErrorHandling(app: FastifyInstance): void {
 export function sendProblem(reply: FastifyReply, request: FastifyRequest, problem: ApiProblem): FastifyReply {
   return reply
     .code(problem.status)
-    .headers(problem.headers)
+    .headers(problemHeaders(problem))
     .type(PROBLEM_CONTENT_TYPE)
     .send(JSON.stringify(problem.toDocument(request.url)));
+}
+
+/** The HTTP headers that go with a problem: `Retry-After` when it has a retry hint, the challenge on a 401. */
+export function problemHeaders(problem: ApiProblem): Record<string, string> {
+  return {
+    ...(problem.retryAfterSeconds === undefined ? {} : { 'retry-after': String(problem.retryAfterSeconds) }),
+    ...(problem.status === 401 ? { 'www-authenticate': AUTHENTICATION_CHALLENGE } : {}),
+  };
 }
 
 /** Maps any error to the problem a client sees. */
@@ -77,17 +88,6 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
       : new ApiProblem({ status, slug: 'bad_request', title: 'Bad request', detail: fastifyError?.message ?? 'bad request' });
   }
   return new InternalError(error);
-}
-
-/** `UNAVAILABLE` from the Temporal frontend, bare or wrapped by the SDK. */
-export function isTemporalUnreachable(error: unknown): boolean {
-  let current: unknown = error;
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if (isGrpcServiceError(current) && (current.code as number) === GRPC_UNAVAILABLE) return true;
-    if (!(current instanceof ServiceError) && !isGrpcServiceError(current)) return false;
-    current = current.cause;
-  }
-  return false;
 }
 
 function locationName(context: string | undefined): string {

@@ -4,7 +4,7 @@
  */
 import { type Client, isGrpcServiceError } from '@temporalio/client';
 import { optionalTsToMs } from '@temporalio/common/lib/time';
-import { TemporalUnavailable, WorkerUnavailable } from './errors';
+import { TemporalUnavailable, WorkerUnavailable } from '../errors/problems';
 import type { ReadinessResponse } from './schemas/health';
 
 /** A poller not seen for this long is gone (a live one re-polls at least every ~70 s of long poll). */

@@ -4,11 +4,13 @@
  * exactly like broken JSON.
  */
 import type { FastifyInstance } from 'fastify';
-import { LineCounter, parseDocument } from 'yaml';
-import { MalformedBody } from './errors';
+import { readYamlDocument } from '../definitions/yaml-document';
+import { MalformedBody } from '../errors/problems';
 
+/** The content types read as YAML. */
 export const YAML_CONTENT_TYPES = ['application/yaml', 'text/yaml', 'application/x-yaml'];
 
+/** Installs the YAML body parser on `app`. */
 export function registerYamlBodyParser(app: FastifyInstance): void {
   app.addContentTypeParser(YAML_CONTENT_TYPES, { parseAs: 'string' }, (_request, body, done) => {
     try {
@@ -21,17 +23,9 @@ export function registerYamlBodyParser(app: FastifyInstance): void {
 
 /** Parses one YAML document to plain JSON values; throws `MalformedBody` with line and column. */
 export function parseYamlBody(text: string): unknown {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const [error] = document.errors;
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw new MalformedBody(`the body is not valid YAML: line ${line}, column ${col}: ${error.message}`);
-  }
-  try {
-    // Alias bombs and unresolved aliases surface only here.
-    return document.toJS({ maxAliasCount: 100 }) as unknown;
-  } catch (e) {
-    throw new MalformedBody(`the body is not valid YAML: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const reading = readYamlDocument(text);
+  if (reading.ok) return reading.value;
+  const { failure } = reading;
+  const where = failure.kind === 'syntax' ? `line ${failure.line}, column ${failure.column}: ` : '';
+  throw new MalformedBody(`the body is not valid YAML: ${where}${failure.message}`);
 }

@@ -4,7 +4,7 @@
  * every start.
  */
 import type { Client } from '@temporalio/client';
-import { VersionConflict, WorkerUnavailable } from '../api/errors';
+import { VersionConflict, WorkerUnavailable } from '../errors/problems';
 import type { Config } from '../config';
 import { loadDefinitionsFromDirectory } from './load-directory';
 import { DefinitionStore } from './store';

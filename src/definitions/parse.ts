@@ -2,12 +2,12 @@
  * Reading definitions: YAML or JSON text (or an already parsed JSON body) to a checked `Definition`.
  * Every problem is reported as a `DefinitionError` whose issues name the path they concern.
  */
-import { LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { DefinitionError, type DefinitionIssue } from './definition-error';
 import { DefinitionSchema, type Definition } from './schema';
 import { validateDefinition } from './validate-graph';
 import { formatPath } from './value-path';
+import { readYamlDocument } from './yaml-document';
 
 export type DefinitionFormat = 'yaml' | 'json';
 
@@ -31,19 +31,12 @@ export function validateDefinitionObject(value: unknown): Definition {
 }
 
 function parseYaml(text: string): unknown {
-  const lineCounter = new LineCounter();
-  const document = parseDocument(text, { lineCounter, prettyErrors: false });
-  const [error] = document.errors;
-  if (error) {
-    const { line, col } = lineCounter.linePos(error.pos[0]);
-    throw syntaxError(`YAML syntax error at line ${line}, column ${col}: ${error.message}`);
-  }
-  try {
-    return document.toJS({ maxAliasCount: 100 });
-  } catch (e) {
-    // Unresolved aliases and alias bombs surface only when converting.
-    throw syntaxError(`YAML error: ${e instanceof Error ? e.message : String(e)}`);
-  }
+  const reading = readYamlDocument(text);
+  if (reading.ok) return reading.value;
+  const { failure } = reading;
+  throw syntaxError(
+    failure.kind === 'syntax' ? `YAML syntax error at line ${failure.line}, column ${failure.column}: ${failure.message}` : `YAML error: ${failure.message}`,
+  );
 }
 
 function parseJson(text: string): unknown {

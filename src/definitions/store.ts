@@ -14,8 +14,8 @@
  */
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
-import { DefinitionInvalid, VersionConflict } from '../api/errors';
-import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../api/worker-deadline';
+import { DefinitionInvalid, VersionConflict } from '../errors/problems';
+import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { cadenzaRegistry } from '../workflows/registry';
 import {
   type DefinitionSummary,

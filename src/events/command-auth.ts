@@ -6,10 +6,11 @@
  * allowed when NATS is on loopback (or CADENZA_ALLOW_UNAUTHENTICATED says so), like the REST API.
  */
 import type { MsgHdrs } from '@nats-io/transport-node';
-import { anonymousPrincipal, type ApiKeyRegistry, type Principal } from '../api/auth/api-key-registry';
-import { isLoopbackHost } from '../api/auth/listen-guard';
-import { Permission } from '../api/auth/permissions';
-import { Forbidden, Unauthenticated } from '../api/errors';
+import { anonymousPrincipal, type ApiKeyRegistry, type Principal } from '../auth/api-key-registry';
+import { isLoopbackHost } from '../auth/listen-guard';
+import { Permission } from '../auth/permissions';
+import { bearerKey, presentedKey } from '../auth/presented-key';
+import { Forbidden, Unauthenticated } from '../errors/problems';
 import { ConfigError } from '../config';
 import { CommandName } from './subjects';
 
@@ -32,16 +33,7 @@ export function authorizeCommand(keys: ApiKeyRegistry, headers: MsgHdrs | undefi
 }
 
 function authenticate(keys: ApiKeyRegistry, headers: MsgHdrs | undefined): Principal {
-  const authorization = header(headers, 'Authorization');
-  const apiKey = header(headers, 'X-API-Key');
-  let bearer: string | undefined;
-  if (authorization !== undefined) {
-    const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
-    if (!match?.[1]) throw new Unauthenticated('the Authorization header must be "Bearer <key>"');
-    bearer = match[1];
-  }
-  if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) throw new Unauthenticated('Authorization and X-API-Key carry different keys');
-  const presented = bearer ?? apiKey;
+  const presented = presentedKey(bearerKey(header(headers, 'Authorization')), header(headers, 'X-API-Key'));
   if (presented === undefined) throw new Unauthenticated('send an API key in a message header: "Authorization: Bearer <key>" or "X-API-Key: <key>"');
   const principal = keys.authenticate(presented);
   if (principal === undefined) throw new Unauthenticated('the API key is not valid');

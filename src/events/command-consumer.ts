@@ -10,9 +10,9 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { z } from 'zod';
-import type { ApiKeyRegistry, Principal } from '../api/auth/api-key-registry';
-import { isTemporalUnreachable } from '../api/error-handler';
-import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, MalformedBody, NotFound, TemporalUnavailable, ValidationFailed } from '../api/errors';
+import type { ApiKeyRegistry, Principal } from '../auth/api-key-registry';
+import { isTemporalUnreachable } from '../temporal/unreachable';
+import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, MalformedBody, NotFound, TemporalUnavailable, ValidationFailed } from '../errors/problems';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
 import type { ExecutionService } from '../executions/execution-service';
 import { CommandErrorType, type DecideCommand, type PauseCommand, type ResumeCommand } from '../workflows/commands';

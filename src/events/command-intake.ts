@@ -4,7 +4,7 @@
  */
 import type { KV } from '@nats-io/kv';
 import type { Client } from '@temporalio/client';
-import { ApiKeyRegistry } from '../api/auth/api-key-registry';
+import { ApiKeyRegistry } from '../auth/api-key-registry';
 import type { Config } from '../config';
 import type { DefinitionStore } from '../definitions/store';
 import { ExecutionCommandService } from '../executions/command-service';

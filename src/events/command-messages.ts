@@ -6,8 +6,8 @@
  * (`command-rejections.ts`); unknown fields are refused here.
  */
 import { z } from 'zod';
-import type { ProblemDocument } from '../api/errors';
-import { IdempotencyKeySchema } from '../api/schemas/executions';
+import type { ProblemDocument } from '../errors/problems';
+import { IdempotencyKeySchema } from '../executions/idempotency-key';
 
 const ExecutionIdField = z.string().min(1).max(255).optional().describe('When the subject names no execution (or task commands, to skip the look-up)');
 

@@ -6,7 +6,7 @@
 import type { Approvers } from '../definitions/schema';
 import type { GateView } from '../workflows/contracts';
 import { PauseReason } from '../workflows/states';
-import { ExecutionNotFound } from '../api/errors';
+import { ExecutionNotFound } from '../errors/problems';
 import type { CommandCaller } from './command-service';
 import type { ExecutionService } from './execution-service';
 

@@ -4,7 +4,7 @@
  * members (`missing`, `still_open`, `errors`). Every type has one status and title here.
  */
 import { ApplicationFailure } from '@temporalio/common';
-import { CommandRefused } from '../api/errors';
+import { CommandRefused } from '../errors/problems';
 import { CommandErrorType } from '../workflows/commands';
 
 interface RefusalKind {

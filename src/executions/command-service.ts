@@ -12,8 +12,8 @@ import {
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import { ExecutionClosed, ExecutionNotFound } from '../api/errors';
-import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../api/worker-deadline';
+import { ExecutionClosed, ExecutionNotFound } from '../errors/problems';
+import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { DecideCommand, PauseCommand, ResumeCommand, ResumePlan, TaskResumeCommand } from '../workflows/commands';
 import type { StatusView } from '../workflows/contracts';
 import type { ResumeResult } from '../workflows/execution-commands';

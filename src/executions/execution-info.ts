@@ -3,7 +3,7 @@
  * it exists and is an interpreter execution, its effective status and its summary.
  */
 import { type Client, type WorkflowExecutionDescription, type WorkflowExecutionInfo, WorkflowNotFoundError } from '@temporalio/client';
-import { ExecutionClosed, ExecutionNotFound } from '../api/errors';
+import { ExecutionClosed, ExecutionNotFound } from '../errors/problems';
 import { INTERPRETER_WORKFLOW_TYPE } from '../workflows/contracts';
 import { CadenzaAwaitingKey, CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../workflows/search-attributes';
 import type { ExecutionStatus } from '../workflows/states';

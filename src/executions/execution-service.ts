@@ -1,7 +1,7 @@
 /**
  * Client side of executions: trigger (start the interpreter), list (visibility), read (queries) and
  * cancel. Shared by the REST API and, later, the NATS command consumer, so every entry point applies
- * the same checks. Failures are `ApiProblem`s (src/api/errors.ts).
+ * the same checks. Failures are `ApiProblem`s (src/errors/problems.ts).
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -23,9 +23,9 @@ import {
   TemporalUnavailable,
   ValidationFailed,
   WorkflowNotFound,
-} from '../api/errors';
-import { isTemporalUnreachable } from '../api/error-handler';
-import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../api/worker-deadline';
+} from '../errors/problems';
+import { isTemporalUnreachable } from '../temporal/unreachable';
+import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { Config } from '../config';
 import { validateAgainstSchema } from '../definitions/json-schema';
 import type { DefinitionStore } from '../definitions/store';

@@ -4,9 +4,10 @@
  * unknown ones) needs a valid key; everything else (`/healthz`, `/readyz`, `/docs`) is open.
  */
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { Forbidden, Unauthenticated } from '../errors';
-import { anonymousPrincipal, type ApiKeyRegistry, type Principal, unauthenticatedPrincipal } from './api-key-registry';
-import type { Permission } from './permissions';
+import { Forbidden, Unauthenticated } from '../../errors/problems';
+import { anonymousPrincipal, type ApiKeyRegistry, type Principal, unauthenticatedPrincipal } from '../../auth/api-key-registry';
+import { bearerKey, presentedKey } from '../../auth/presented-key';
+import type { Permission } from '../../auth/permissions';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -47,7 +48,7 @@ function authorize(request: FastifyRequest, keys: ApiKeyRegistry): void {
 }
 
 function authenticate(request: FastifyRequest, keys: ApiKeyRegistry): Principal {
-  const presented = presentedKey(request);
+  const presented = requestKey(request);
   if (presented === undefined) throw new Unauthenticated('send an API key: "Authorization: Bearer <key>" or "X-API-Key: <key>"');
   const principal = keys.authenticate(presented);
   if (principal === undefined) throw new Unauthenticated('the API key is not valid');
@@ -55,19 +56,12 @@ function authenticate(request: FastifyRequest, keys: ApiKeyRegistry): Principal 
 }
 
 /** The key from `Authorization: Bearer` or `X-API-Key`; both must agree when both are sent. */
-function presentedKey(request: FastifyRequest): string | undefined {
-  const authorization = request.headers.authorization;
+function requestKey(request: FastifyRequest): string | undefined {
+  const bearer = bearerKey(request.headers.authorization);
   const header = request.headers['x-api-key'];
-  let bearer: string | undefined;
-  if (authorization !== undefined) {
-    const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
-    if (!match?.[1]) throw new Unauthenticated('the Authorization header must be "Bearer <key>"');
-    bearer = match[1];
-  }
-  const apiKey = Array.isArray(header) ? undefined : header?.trim();
   if (Array.isArray(header)) throw new Unauthenticated('send one X-API-Key header');
-  if (bearer !== undefined && apiKey !== undefined && bearer !== apiKey) throw new Unauthenticated('Authorization and X-API-Key carry different keys');
-  return bearer ?? (apiKey === '' ? undefined : apiKey);
+  const key = presentedKey(bearer, header?.trim());
+  return key === '' ? undefined : key;
 }
 
 /** The command caller of a request: its principal's name and roles. */

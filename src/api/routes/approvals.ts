@@ -2,7 +2,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { ApprovalInbox } from '../../executions/approval-inbox';
 import { callerOf } from '../auth/authentication';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../../auth/permissions';
 import { ApprovalsQuerySchema, ApprovalsResponseSchema } from '../schemas/approvals';
 import { problemResponses } from '../schemas/problem';
 

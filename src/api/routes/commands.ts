@@ -6,7 +6,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { ExecutionCommandService, TaskRef } from '../../executions/command-service';
 import { callerOf } from '../auth/authentication';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../../auth/permissions';
 import {
   CommandHeadersSchema,
   DecisionBodySchema,

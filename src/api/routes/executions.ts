@@ -6,7 +6,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { awaitingEntriesOf } from '../../executions/approval-inbox';
 import type { ExecutionService } from '../../executions/execution-service';
 import { callerOf } from '../auth/authentication';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../../auth/permissions';
 import { problemResponses } from '../schemas/problem';
 import {
   CancelResponseSchema,

@@ -13,7 +13,7 @@ import type { Client } from '@temporalio/client';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ExecutionService } from '../../executions/execution-service';
-import { Permission } from '../auth/permissions';
+import { Permission } from '../../auth/permissions';
 import { ExecutionParamsSchema } from '../schemas/executions';
 import { problemResponses } from '../schemas/problem';
 import { JOURNAL_PAGE, runJournalStream } from '../sse/journal-stream';

@@ -8,8 +8,8 @@ import { validateDefinitionObject } from '../../definitions/parse';
 import type { Definition } from '../../definitions/schema';
 import type { DefinitionStore } from '../../definitions/store';
 import { PutOutcome, type StoredDefinition } from '../../workflows/registry-messages';
-import { Permission } from '../auth/permissions';
-import { DefinitionInvalid, WorkflowNotFound } from '../errors';
+import { Permission } from '../../auth/permissions';
+import { DefinitionInvalid, WorkflowNotFound } from '../../errors/problems';
 import { problemResponses } from '../schemas/problem';
 import {
   DefinitionBodySchema,

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { TaskIdSchema } from '../../definitions/schema';
 import type { ResumePlan } from '../../workflows/commands';
 import { CommandErrorType, PauseMode, ResumeMode } from '../../workflows/commands';
-import { IdempotencyKeySchema, StatusResponseSchema } from './executions';
+import { IdempotencyKeySchema } from '../../executions/idempotency-key';
+import { StatusResponseSchema } from './executions';
 import { COMMAND_SIGNAL_NAMES } from '../../workflows/messages';
 
 const ExecutionId = z.string().min(1).max(255);

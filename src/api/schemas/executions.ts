@@ -1,6 +1,7 @@
 /** Schemas of the execution endpoints. */
 import { z } from 'zod';
 import { DefinitionIdSchema, TaskIdSchema } from '../../definitions/schema';
+import { IdempotencyKeySchema } from '../../executions/idempotency-key';
 import type { EventsPage, ExecutionView, StatusView, TaskContextView } from '../../workflows/contracts';
 import { EventType } from '../../workflows/events';
 import { ExecutionStatus, PauseReason, TaskStatus } from '../../workflows/states';
@@ -16,13 +17,6 @@ export const TriggerBodySchema = z
   })
   .nullish()
   .describe('May be omitted entirely');
-
-/** An `Idempotency-Key` header value. */
-export const IdempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be 1-255 visible ASCII characters');
 
 export const TriggerHeadersSchema = z.looseObject({
   'idempotency-key': IdempotencyKeySchema.optional().describe('Replays return the same execution (202 with `Idempotent-Replayed: true`)'),

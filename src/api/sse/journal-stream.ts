@@ -10,7 +10,7 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { ApiProblem, ExecutionNotFound } from '../errors';
+import { ApiProblem, ExecutionNotFound } from '../../errors/problems';
 import type { ExecutionService } from '../../executions/execution-service';
 import { effectiveStatus } from '../../executions/visibility';
 import { CadenzaStatusKey } from '../../workflows/search-attributes';

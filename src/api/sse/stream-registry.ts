@@ -5,7 +5,7 @@
  * its polling loop has returned, so the gauge is the number of loops that may still query Temporal.
  */
 import { DEFAULT_SSE_MAX_STREAMS } from '../../config';
-import { StreamLimitReached } from '../errors';
+import { StreamLimitReached } from '../../errors/problems';
 
 /** Why a stream stopped: its client went away, or the server is closing. */
 export type StreamStopReason = 'client_gone' | 'server_closing';

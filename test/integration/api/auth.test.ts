@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { InjectOptions } from 'fastify';
-import { allPermissions, type Permission } from '../../../src/api/auth/permissions';
+import { allPermissions, type Permission } from '../../../src/auth/permissions';
 import { ConfigError, loadConfig } from '../../../src/config';
 import { DefinitionStore } from '../../../src/definitions/store';
 import { startServer } from '../../../src/server';

@@ -1,4 +1,5 @@
-import { PROBLEM_TYPE_BASE, StreamLimitReached } from '../../../src/api/errors';
+import { problemHeaders } from '../../../src/api/error-handler';
+import { PROBLEM_TYPE_BASE, StreamLimitReached } from '../../../src/errors/problems';
 import { StreamRegistry } from '../../../src/api/sse/stream-registry';
 import { DEFAULT_SSE_MAX_STREAMS, loadConfig } from '../../../src/config';
 
@@ -44,7 +45,7 @@ describe('stream_limit_reached', () => {
   it('is a 503 with Retry-After and the cap', () => {
     const problem = new StreamLimitReached(7);
     expect(problem.toDocument()).toMatchObject({ type: `${PROBLEM_TYPE_BASE}stream_limit_reached`, status: 503, max_streams: 7 });
-    expect(problem.headers).toEqual({ 'retry-after': '5' });
+    expect(problemHeaders(problem)).toEqual({ 'retry-after': '5' });
   });
 });
 

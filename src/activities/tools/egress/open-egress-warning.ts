@@ -3,7 +3,7 @@
  * anything: a workflow author (or a triggerer whose input lands in a URL) could then make workers
  * call loopback services, private networks or a cloud metadata endpoint.
  */
-import { isLoopbackHost } from '../../../api/auth/listen-guard';
+import { isLoopbackHost } from '../../../auth/listen-guard';
 import type { Config } from '../../../config';
 import { EgressList } from './policy';
 

@@ -17,7 +17,7 @@
  */
 import { lookup } from 'node:dns/promises';
 import { BlockList, isIP } from 'node:net';
-import { type Config, ConfigError } from '../../config';
+import { type Config, ConfigError } from '../config';
 
 /** The only host name that may count as loopback; the listen guard checks what it resolves to. */
 export const LOCALHOST = 'localhost';

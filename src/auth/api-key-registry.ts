@@ -3,7 +3,7 @@
  * every configured key is compared (no early exit), on SHA-256 digests (equal lengths).
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import type { ApiKey } from '../../config';
+import type { ApiKey } from '../config';
 import { expandPermissions, allPermissions, type Permission } from './permissions';
 
 /** The caller of a request. */
@@ -12,6 +12,7 @@ export interface Principal {
   name: string;
   /** Matched against an approval's `approvers.roles`. */
   roles: readonly string[];
+  /** What the caller may do, wildcard and implications expanded. */
   permissions: ReadonlySet<Permission>;
   /** False when auth is off (no keys configured). */
   authenticated: boolean;
@@ -37,10 +38,12 @@ export const unauthenticatedPrincipal: Principal = Object.freeze({
 });
 
 interface Entry {
+  /** SHA-256 of the key. */
   digest: Buffer;
   principal: Principal;
 }
 
+/** The configured keys (`CADENZA_API_KEYS`); one registry serves the HTTP API and the NATS commands. */
 export class ApiKeyRegistry {
   private readonly entries: readonly Entry[];
 

@@ -1,30 +1,47 @@
 /**
- * The one error hierarchy of the API. Every failure a client can see is an `ApiProblem`, rendered as
- * RFC 9457 `application/problem+json` by `error-handler.ts` with a stable `type` URI. Services (the
- * definition store, the execution service) throw these too, so every entry point speaks the same
- * language. The catalogue is documented in docs/api-errors.md.
+ * The one error hierarchy of Cadenza's public API, transport-neutral. Every failure a client can see
+ * is an `ApiProblem`: an RFC 9457 problem with a stable `type` URI (from its slug) and a numeric
+ * `status`. The services (definition store, execution service, command service) throw these; each
+ * edge renders them once: the HTTP edge as `application/problem+json` (`src/api/error-handler.ts`,
+ * which also adds the HTTP-only headers), the NATS command consumer as the `problem` of a reply
+ * (`src/events/command-consumer.ts`). Nothing here knows a transport: `status` is the problem
+ * document's own member (the NATS reply carries it too), see docs/decisions.md. The catalogue is
+ * documented in docs/api-errors.md.
  */
 
 /** Prefix of every problem `type`. */
 export const PROBLEM_TYPE_BASE = 'https://cadenza.dev/problems/';
 
+/** When a 503 suggests trying again: the worker, Temporal or a stream slot may be back by then. */
+const RETRY_AFTER_SECONDS = 5;
+
 /** A `{path, message}` pair naming what is wrong and where (`body.version`, `tasks[2].on_success.next`). */
 export interface ProblemIssue {
+  /** Where: `body.version`, `tasks[2].on_success.next`; empty for the whole input. */
   path: string;
+  /** What is wrong there. */
   message: string;
 }
 
 /** The JSON body of a problem response. */
 export interface ProblemDocument {
+  /** `PROBLEM_TYPE_BASE` + the problem's slug. */
   type: string;
+  /** Short summary, the same for every occurrence of the type. */
   title: string;
+  /** The status code of the problem (an HTTP status; NATS replies carry it too). */
   status: number;
+  /** This occurrence, in words. */
   detail: string;
+  /** What the problem is about: the request URL, or the NATS subject. */
   instance?: string;
+  /** Extension members (`errors`, `issues`, `execution_id`, ...). */
   [extension: string]: unknown;
 }
 
+/** What a problem is made of; the subclasses below fill it in. */
 export interface ApiProblemInit {
+  /** The status code (an HTTP status), also the `status` of the document. */
   status: number;
   /** Stable slug; the `type` is `PROBLEM_TYPE_BASE + slug`. */
   slug: string;
@@ -32,8 +49,9 @@ export interface ApiProblemInit {
   detail: string;
   /** Extension members added to the document (`errors`, `issues`, ...). */
   extensions?: Record<string, unknown>;
-  /** Response headers that go with the problem (`Retry-After`). */
-  headers?: Record<string, string>;
+  /** Seconds after which a retry may succeed (the HTTP edge sends it as `Retry-After`). */
+  retryAfterSeconds?: number;
+  /** The error behind the problem, for the log; never shown to the client. */
   cause?: unknown;
 }
 
@@ -45,7 +63,8 @@ export class ApiProblem extends Error {
   readonly title: string;
   readonly detail: string;
   readonly extensions: Record<string, unknown>;
-  readonly headers: Record<string, string>;
+  /** Undefined when retrying does not help by itself. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(init: ApiProblemInit) {
     super(init.detail, init.cause === undefined ? undefined : { cause: init.cause });
@@ -54,13 +73,15 @@ export class ApiProblem extends Error {
     this.title = init.title;
     this.detail = init.detail;
     this.extensions = init.extensions ?? {};
-    this.headers = init.headers ?? {};
+    this.retryAfterSeconds = init.retryAfterSeconds;
   }
 
+  /** The stable `type` URI of the problem. */
   get type(): string {
     return PROBLEM_TYPE_BASE + this.slug;
   }
 
+  /** The problem document; extensions never override a standard member. */
   toDocument(instance?: string): ProblemDocument {
     return {
       ...this.extensions,
@@ -120,7 +141,10 @@ export class UnsupportedMediaType extends ApiProblem {
   }
 }
 
-/** 401: no API key, an unknown one, or a malformed `Authorization` header (only when keys are configured). */
+/**
+ * 401: no API key, an unknown one, or a malformed `Authorization` header (only when keys are configured).
+ * The HTTP edge adds the `WWW-Authenticate` challenge every 401 carries.
+ */
 export class Unauthenticated extends ApiProblem {
   constructor(detail: string) {
     super({
@@ -128,7 +152,6 @@ export class Unauthenticated extends ApiProblem {
       slug: 'unauthenticated',
       title: 'Authentication required',
       detail,
-      headers: { 'www-authenticate': 'Bearer realm="cadenza"' },
     });
   }
 }
@@ -272,7 +295,7 @@ export class WorkerUnavailable extends ApiProblem {
       slug: 'worker_unavailable',
       title: 'No worker available',
       detail,
-      headers: { 'retry-after': '5' },
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
       ...(extensions ? { extensions } : {}),
     });
   }
@@ -281,7 +304,7 @@ export class WorkerUnavailable extends ApiProblem {
 /** 503: the Temporal server cannot be reached. */
 export class TemporalUnavailable extends ApiProblem {
   constructor(detail: string, cause?: unknown) {
-    super({ status: 503, slug: 'temporal_unavailable', title: 'Temporal unavailable', detail, headers: { 'retry-after': '5' }, cause });
+    super({ status: 503, slug: 'temporal_unavailable', title: 'Temporal unavailable', detail, retryAfterSeconds: RETRY_AFTER_SECONDS, cause });
   }
 }
 
@@ -293,7 +316,7 @@ export class StreamLimitReached extends ApiProblem {
       slug: 'stream_limit_reached',
       title: 'Too many open event streams',
       detail: `this API process already serves ${maxStreams} event streams (CADENZA_SSE_MAX_STREAMS); retry later`,
-      headers: { 'retry-after': '5' },
+      retryAfterSeconds: RETRY_AFTER_SECONDS,
       extensions: { max_streams: maxStreams },
     });
   }

@@ -4,7 +4,7 @@
  */
 import { isIP } from 'node:net';
 import fc from 'fast-check';
-import { assertSafeToListen, isLoopbackAddress, isLoopbackHost, UnsafeListenAddressError, type ResolveAll } from '../../../src/api/auth/listen-guard';
+import { assertSafeToListen, isLoopbackAddress, isLoopbackHost, UnsafeListenAddressError, type ResolveAll } from '../../../src/auth/listen-guard';
 import { ConfigError, loadConfig } from '../../../src/config';
 
 const alice = { key: 'alice-secret-key-0001', name: 'alice', permissions: ['approvals:decide' as const], roles: [] };

@@ -1,10 +1,10 @@
 /**
  * Queries and updates are answered by a worker, not by the Temporal server: with no worker polling,
- * the server waits for one. The API bounds every such call so a client gets
+ * the server waits for one. The services bound every such call so a client gets
  * `503 worker_unavailable` after a few seconds instead of a hanging request (DESIGN §4).
  */
 import { type Client, isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
-import { TemporalUnavailable, WorkerUnavailable } from './errors';
+import { TemporalUnavailable, WorkerUnavailable } from '../errors/problems';
 
 /** Default bound of a query or update, in milliseconds. */
 export const DEFAULT_WORKER_DEADLINE_MS = 5000;

@@ -1,8 +1,9 @@
 /**
- * Permissions an API key can hold (DESIGN §7). Every route names the one it needs; `/healthz`,
- * `/readyz` and `/docs` need none.
+ * Permissions an API key can hold (DESIGN §7). Every route and every NATS command names the one it
+ * needs; `/healthz`, `/readyz` and `/docs` need none.
  */
 
+/** Every permission, by name. */
 export const Permission = {
   /** List, read and validate definitions. Implied by `workflows:write`. */
   WorkflowsRead: 'workflows:read',
@@ -23,8 +24,10 @@ export const Permission = {
   /** Decide approvals and read the approval inbox. */
   ApprovalsDecide: 'approvals:decide',
 } as const;
+/** One permission (`workflows:read`, ...). */
 export type Permission = (typeof Permission)[keyof typeof Permission];
 
+/** Every permission, for the wildcard and for auth off. */
 export const allPermissions: readonly Permission[] = Object.values(Permission);
 
 /** Grants every permission (an operator's key). */

@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ApiKeyRegistry, anonymousPrincipal } from '../../../src/api/auth/api-key-registry';
-import { allPermissions, expandPermissions } from '../../../src/api/auth/permissions';
+import { ApiKeyRegistry, anonymousPrincipal } from '../../../src/auth/api-key-registry';
+import { allPermissions, expandPermissions } from '../../../src/auth/permissions';
 import { ConfigError, loadConfig } from '../../../src/config';
 
 const alice = { key: 'alice-secret-key-0001', name: 'alice', permissions: ['approvals:decide' as const], roles: ['finance'] };
