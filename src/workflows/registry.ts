@@ -4,6 +4,7 @@
  * reads are queries; the run continues as new before its history grows large, carrying the state.
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
+import { canonicalJson } from './canonical-json';
 import { guarded } from './handler-guard';
 import type { VersionedDefinition } from '../definitions/schema';
 import {
@@ -146,13 +147,4 @@ function assertWellFormed(request: PutDefinitionRequest): void {
 /** Two definitions are the same when they are equal as JSON, ignoring key order and `version`. */
 function sameBody(a: object, b: object): boolean {
   return canonicalJson({ ...a, version: undefined }) === canonicalJson({ ...b, version: undefined });
-}
-
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) => {
-    if (v === null || typeof v !== 'object' || Array.isArray(v)) return v;
-    const sorted: Record<string, unknown> = {};
-    for (const key of Object.keys(v).sort()) sorted[key] = (v as Record<string, unknown>)[key];
-    return sorted;
-  });
 }
