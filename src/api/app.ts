@@ -15,6 +15,7 @@ import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
 import { registerErrorHandling } from './error-handler';
+import { registerJsonBodyParser } from './json-body';
 import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
 import { executionRoutes } from './routes/executions';
@@ -52,6 +53,7 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerJsonBodyParser(app);
   registerYamlBodyParser(app);
   const keys = new ApiKeyRegistry(config.CADENZA_API_KEYS);
   registerAuthentication(app, keys);

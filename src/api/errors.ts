@@ -87,6 +87,19 @@ export class MalformedBody extends ApiProblem {
   }
 }
 
+/** 400: the body nests objects and arrays deeper than the API takes (`MAX_BODY_DEPTH`). */
+export class BodyTooDeep extends ApiProblem {
+  constructor(maxDepth: number, path: string) {
+    super({
+      status: 400,
+      slug: 'body_too_deep',
+      title: 'Request body nested too deeply',
+      detail: `the body nests objects and arrays deeper than ${maxDepth} levels (at ${path.length > 200 ? `${path.slice(0, 200)}...` : path})`,
+      extensions: { max_depth: maxDepth },
+    });
+  }
+}
+
 /** 400: any other request the framework refused before it reached a route. */
 export class BadRequest extends ApiProblem {
   constructor(detail: string) {
