@@ -14,7 +14,7 @@ import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from './auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
-import { registerErrorHandling } from './error-handler';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler';
 import { registerJsonBodyParser } from './json-body';
 import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
@@ -47,7 +47,11 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
     bodyLimit: options.bodyLimit ?? 1_048_576,
     requestIdHeader: 'x-request-id',
     // Routes answer JSON; never let a trailing slash or case produce a second spelling of a URL.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters up to 256 characters reach their schemas (ids are at most 255), longer ones are 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Refusals made before routing or by Node's HTTP parser are problem documents too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);

@@ -100,10 +100,10 @@ export class BodyTooDeep extends ApiProblem {
   }
 }
 
-/** 400: any other request the framework refused before it reached a route. */
+/** 400 (or another 4xx: 408, 414, 431): any other request the framework refused before it reached a route. */
 export class BadRequest extends ApiProblem {
-  constructor(detail: string) {
-    super({ status: 400, slug: 'bad_request', title: 'Bad request', detail });
+  constructor(detail: string, status = 400) {
+    super({ status, slug: 'bad_request', title: 'Bad request', detail });
   }
 }
 
