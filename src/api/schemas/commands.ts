@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { TaskIdSchema } from '../../definitions/schema';
 import type { ResumePlan } from '../../workflows/commands';
 import { CommandErrorType, PauseMode, ResumeMode } from '../../workflows/commands';
+import { commandRejectedSignal, decideSignal, pauseSignal, resumeSignal, taskResumeSignal } from '../../workflows/messages';
 import { IdempotencyKeySchema, StatusResponseSchema } from './executions';
 
 const ExecutionId = z.string().min(1).max(255);
@@ -100,15 +101,21 @@ export const DecisionBodySchema = z
 
 // ---- signals ----
 
-/** Names the interpreter handles as commands: they have their own endpoints (and checks). */
-export const RESERVED_SIGNAL_NAMES: readonly string[] = ['pause', 'resume', 'taskResume', 'decide'];
+/**
+ * Signal names the interpreter handles itself: the commands (their own endpoints, with their checks)
+ * and `commandRejected`, which only Cadenza sends (a caller could otherwise journal a forged refusal
+ * under any actor). Taken from the message definitions, so a new one is reserved too.
+ */
+export const RESERVED_SIGNAL_NAMES: readonly string[] = [pauseSignal, resumeSignal, taskResumeSignal, decideSignal, commandRejectedSignal].map(
+  (signal) => signal.name,
+);
 
 export const SignalParamsSchema = z.strictObject({
   id: ExecutionId,
   name: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a signal name: letters, digits, "_", "-" or "."')
-    .refine((n) => !RESERVED_SIGNAL_NAMES.includes(n), 'is a command: use its own endpoint'),
+    .refine((n) => !RESERVED_SIGNAL_NAMES.includes(n), 'is reserved: commands have their own endpoints, commandRejected is sent by Cadenza only'),
 });
 
 export const SignalBodySchema = z
