@@ -76,7 +76,7 @@ export class ApiProblem extends Error {
 /** 400: the request does not match the endpoint's schema (body, query, params or headers). */
 export class ValidationFailed extends ApiProblem {
   constructor(errors: ProblemIssue[], detail = describeIssues(errors)) {
-    super({ status: 400, slug: 'validation_error', title: 'Request validation failed', detail, extensions: { errors } });
+    super({ status: 400, slug: 'validation_error', title: 'Request validation failed', detail, extensions: { errors: boundIssues(errors) } });
   }
 }
 
@@ -210,7 +210,7 @@ export class DefinitionInvalid extends ApiProblem {
       slug: 'definition_invalid',
       title: 'Invalid workflow definition',
       detail: describeIssues(issues),
-      extensions: { issues },
+      extensions: { issues: boundIssues(issues) },
     });
   }
 }
@@ -223,7 +223,7 @@ export class InputInvalid extends ApiProblem {
       slug: 'input_invalid',
       title: 'Invalid execution input',
       detail: `input does not match the input schema of "${workflowId}": ${describeIssues(errors)}`,
-      extensions: { workflow_id: workflowId, errors },
+      extensions: { workflow_id: workflowId, errors: boundIssues(errors) },
     });
   }
 }
@@ -305,9 +305,26 @@ export class InternalError extends ApiProblem {
   }
 }
 
+/** Most issues a problem lists (the detail counts the others). */
+export const MAX_LISTED_ISSUES = 100;
+/** Longest path or message of a listed issue, in characters. */
+const MAX_ISSUE_TEXT = 500;
+
+/**
+ * The issues as a problem lists them: at most `MAX_LISTED_ISSUES`, each path and message cut at
+ * `MAX_ISSUE_TEXT` characters, so a body with 100,000 unknown keys does not come back twice as large.
+ */
+function boundIssues(issues: ProblemIssue[]): ProblemIssue[] {
+  return issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: cut(i.path), message: cut(i.message) }));
+}
+
+function cut(text: string): string {
+  return text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}...` : text;
+}
+
 /** One line out of a list of issues, for `detail`. */
 function describeIssues(issues: ProblemIssue[]): string {
-  const shown = issues.slice(0, 3).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const shown = boundIssues(issues.slice(0, 3)).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
   return shown.join('; ') + more || 'invalid request';
 }
