@@ -152,8 +152,12 @@ function hostileFieldsArb(fields: readonly string[]): fc.Arbitrary<string> {
 function plausibleBodyArb(body: NonNullable<RouteSpec['body']>): fc.Arbitrary<string> {
   const keys = Object.keys(body.plausible);
   if (keys.length === 0) return fc.constantFrom('{}', 'null');
+  const required = body.required ?? [];
   const entryArb = fc.constantFrom(...keys).chain((key) => body.plausible[key]!.map((value) => [key, value] as const));
-  return fc.uniqueArray(entryArb, { maxLength: keys.length, selector: ([key]) => key }).map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
+  return fc
+    .tuple(fc.tuple(...required.map((key) => body.plausible[key]!.map((value) => [key, value] as const))), fc.uniqueArray(entryArb, { maxLength: keys.length, selector: ([key]) => key }))
+    .map(([must, some]) => [...must, ...some.filter(([key]) => !required.includes(key))])
+    .map((entries) => `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`);
 }
 
 function routeSpecs(targets: FuzzTargets): RouteSpec[] {
@@ -214,6 +218,7 @@ function routeSpecs(targets: FuzzTargets): RouteSpec[] {
     route('decide', 'POST', 3, { path: onTask('approvals'), oddPath: oddOnTask('approvals') }, {}, {
       fields: ['decision', 'comment', 'data'],
       plausible: { decision: fc.constantFrom('"approve"', '"reject"'), comment: fc.constant('"ok"'), data: fc.constantFrom('{"note":7}', '{}') },
+      required: ['decision'],
     }),
     route('signal', 'POST', 3, { path: liveId.chain((id) => fc.constantFrom('shipped', 'other').map((n) => `/api/v1/executions/${id}/signals/${n}`)), oddPath: fc.tuple(liveId, fc.oneof(oddSegmentArb, fc.constantFrom('pause', 'resume', 'taskResume', 'decide', 'commandRejected', 'a'.repeat(101)))).map(([id, n]) => `/api/v1/executions/${id}/signals/${n}`) }, {}, {
       fields: ['payload'],

@@ -17,8 +17,8 @@ export interface RouteSpec {
   oddPath: fc.Arbitrary<string>;
   /** Query keys and plausible values (no key: the route takes no query). */
   query: Record<string, readonly string[]>;
-  /** Body fields and plausible JSON texts per field; no body for routes without one. */
-  body?: { fields: readonly string[]; plausible: Record<string, fc.Arbitrary<string>> };
+  /** Body fields, plausible JSON texts per field, and the fields a plausible body always has; no body for routes without one. */
+  body?: { fields: readonly string[]; plausible: Record<string, fc.Arbitrary<string>>; required?: readonly string[] };
 }
 
 /** A `RouteSpec`; `method` is one method or an arbitrary of them. */
