@@ -2,7 +2,7 @@
  * Who may send a NATS command. Two layers (docs/events.md): NATS itself (which users may publish on
  * `<p>.commands.>`: the server's accounts and permissions), and Cadenza's API keys, the same store
  * and permissions as REST, presented in a message header `Authorization: Bearer <key>` (or
- * `X-API-Key: <key>`). Without configured keys every command runs as `anonymous`, which is only
+ * `X-API-Key: <key>`; header names in any case). Without configured keys every command runs as `anonymous`, which is only
  * allowed when NATS is on loopback (or CADENZA_ALLOW_UNAUTHENTICATED says so), like the REST API.
  */
 import type { MsgHdrs } from '@nats-io/transport-node';
@@ -11,6 +11,7 @@ import { isLoopbackHost } from '../api/auth/listen-guard';
 import { Permission } from '../api/auth/permissions';
 import { Forbidden, Unauthenticated } from '../api/errors';
 import { ConfigError } from '../config';
+import { headerValues } from './command-body';
 import { CommandName } from './subjects';
 
 /** The permission each command needs: the one its REST endpoint needs. */
@@ -32,8 +33,8 @@ export function authorizeCommand(keys: ApiKeyRegistry, headers: MsgHdrs | undefi
 }
 
 function authenticate(keys: ApiKeyRegistry, headers: MsgHdrs | undefined): Principal {
-  const authorization = header(headers, 'Authorization');
-  const apiKey = header(headers, 'X-API-Key');
+  const authorization = single(headers, 'Authorization');
+  const apiKey = single(headers, 'X-API-Key');
   let bearer: string | undefined;
   if (authorization !== undefined) {
     const match = /^Bearer[ ]+([^\s]+)\s*$/i.exec(authorization);
@@ -48,10 +49,11 @@ function authenticate(keys: ApiKeyRegistry, headers: MsgHdrs | undefined): Princ
   return principal;
 }
 
-function header(headers: MsgHdrs | undefined, name: string): string | undefined {
-  if (headers === undefined || !headers.has(name)) return undefined;
-  const value = headers.get(name).trim();
-  return value === '' ? undefined : value;
+/** The one value of header `name` (any case); two different ones are refused, as REST does. */
+function single(headers: MsgHdrs | undefined, name: string): string | undefined {
+  const values = headerValues(headers, name);
+  if (values.length > 1) throw new Unauthenticated(`send one ${name} header`);
+  return values[0];
 }
 
 /**
