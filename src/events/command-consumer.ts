@@ -11,7 +11,7 @@ import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { ApiKeyRegistry, Principal } from '../api/auth/api-key-registry';
 import { isTemporalUnreachable } from '../api/error-handler';
-import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, NotFound, TemporalUnavailable, ValidationFailed } from '../api/errors';
+import { ApiProblem, CommandRefused, InternalError, NotFound, TemporalUnavailable, ValidationFailed } from '../api/errors';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
 import type { ExecutionService } from '../executions/execution-service';
 import { CommandErrorType, type DecideCommand, type PauseCommand, type ResumeCommand } from '../workflows/commands';
@@ -30,6 +30,7 @@ import {
 import { CommandRejectionJournal, type RefusedCommand } from './command-rejections';
 import { encodeReply } from './command-reply';
 import type { EventsLog } from './events-log';
+import { ExecutionOwnership } from './execution-ownership';
 import type { NatsNames } from './nats-config';
 import { CommandName, type CommandTarget, commandSubjects, parseCommandSubject } from './subjects';
 import type { TaskExecutionLocator } from './task-execution-locator';
@@ -52,9 +53,11 @@ export class NatsCommandConsumer {
   private subscribedOn: NatsConnection | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly rejections: CommandRejectionJournal;
+  private readonly ownership: ExecutionOwnership;
 
   constructor(private readonly options: CommandConsumerOptions) {
     this.rejections = new CommandRejectionJournal(options.client);
+    this.ownership = new ExecutionOwnership(options.client);
   }
 
   /** Subscribes on `nc` (once per connection object; NATS re-subscribes by itself after a reconnect). */
@@ -188,13 +191,14 @@ export class NatsCommandConsumer {
   private async locate(workflowId: string, taskExecId: string, executionId: string | undefined): Promise<{ execution_id: string; task_id: string }> {
     const { locator } = this.options;
     if (executionId !== undefined) {
-      checkBelongs(workflowId, executionId);
+      await this.ownership.assertBelongs(workflowId, executionId);
       const taskId = await locator.taskIdIn(executionId, taskExecId).catch(() => undefined);
       if (taskId === undefined) throw taskExecutionNotFound(workflowId, taskExecId);
       return { execution_id: executionId, task_id: taskId };
     }
     const found = await locator.locate(workflowId, taskExecId);
-    if (found === undefined) throw taskExecutionNotFound(workflowId, taskExecId);
+    // The gate index and the scan are hints: the execution's own record says whose it is.
+    if (found === undefined || !(await this.ownership.belongs(workflowId, found.execution_id))) throw taskExecutionNotFound(workflowId, taskExecId);
     return found;
   }
 
@@ -209,7 +213,7 @@ export class NatsCommandConsumer {
         { path: 'subject', message: `name the execution: <p>.commands.workflow.${target.workflowId}.${target.command}.<exec_id> (or "execution_id" in the body)` },
       ]);
     }
-    checkBelongs(target.workflowId, executionId);
+    await this.ownership.assertBelongs(target.workflowId, executionId);
     return executionId;
   }
 
@@ -219,11 +223,6 @@ export class NatsCommandConsumer {
     this.options.log?.('error', 'NATS commands: unexpected error', error);
     return new InternalError(error);
   }
-}
-
-/** An execution id is `<workflow_id>-<uuid>`: one of another definition is not found under this one. */
-function checkBelongs(workflowId: string, executionId: string): void {
-  if (!executionId.startsWith(`${workflowId}-`)) throw new ExecutionNotFound(executionId);
 }
 
 function taskExecutionNotFound(workflowId: string, taskExecId: string): CommandRefused {
