@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './api/auth/permissions';
 import { natsConfigShape } from './events/nats-config';
+import { redactNatsUrl } from './events/nats-credentials';
 
 const csv = z
   .string()
@@ -70,8 +71,14 @@ const apiKeys = z
   })
   .pipe(ApiKeyListSchema);
 
-/** Variables whose values are secrets: never printed in configuration errors. */
-const SECRET_VARIABLES: readonly string[] = ['CADENZA_API_KEYS'];
+/**
+ * How configuration errors show a variable's value: secrets never (`CADENZA_API_KEYS`), NATS_URL with
+ * its credentials replaced; anything else as it is.
+ */
+const SHOWN_VALUE: Readonly<Record<string, ((value: string) => string) | null>> = {
+  CADENZA_API_KEYS: null,
+  NATS_URL: (value) => value.split(',').map((url) => redactNatsUrl(url)).join(','),
+};
 
 export const ConfigSchema = z.object({
   CADENZA_HOST: z.string().min(1).default('127.0.0.1'),
@@ -119,7 +126,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const [variable, ...rest] = issue?.path ?? [];
     const name = typeof variable === 'string' ? variable : 'environment';
     const where = rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    const shown = SECRET_VARIABLES.includes(name) ? `${name}${where}` : `${name}${where}=${JSON.stringify(env[name] ?? '')}`;
+    const show = Object.hasOwn(SHOWN_VALUE, name) ? SHOWN_VALUE[name] : (value: string) => value;
+    const shown = show === null || show === undefined ? `${name}${where}` : `${name}${where}=${JSON.stringify(show(env[name] ?? ''))}`;
     throw new ConfigError(`invalid configuration: ${shown}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;

@@ -12,6 +12,7 @@ import { Permission } from '../api/auth/permissions';
 import { Forbidden, Unauthenticated } from '../api/errors';
 import { ConfigError } from '../config';
 import { headerValues } from './command-body';
+import { redactNatsUrl } from './nats-credentials';
 import { CommandName } from './subjects';
 
 /** The permission each command needs: the one its REST endpoint needs. */
@@ -75,6 +76,7 @@ function hostOf(url: string): string {
   try {
     return new URL(withScheme.replace(/^(nats|tls):/, 'http:')).hostname;
   } catch {
-    return url;
+    // Shown in the refusal: never with its credentials.
+    return redactNatsUrl(url);
   }
 }
