@@ -8,6 +8,7 @@ import { EgressRuleError, parseEgressRules } from './activities/tools/egress/rul
 import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
+import { redactNatsUrl } from './events/nats-credentials';
 
 const csv = z
   .string()
@@ -89,8 +90,14 @@ const apiKeys = z
 /** Default of `CADENZA_SSE_MAX_STREAMS`. */
 export const DEFAULT_SSE_MAX_STREAMS = 100;
 
-/** Variables whose values are secrets: never printed in configuration errors. */
-const SECRET_VARIABLES: readonly string[] = ['CADENZA_API_KEYS'];
+/**
+ * How configuration errors show a variable's value: secrets never (`CADENZA_API_KEYS`), NATS_URL with
+ * its credentials replaced; anything else as it is.
+ */
+const SHOWN_VALUE: Readonly<Record<string, ((value: string) => string) | null>> = {
+  CADENZA_API_KEYS: null,
+  NATS_URL: (value) => value.split(',').map((url) => redactNatsUrl(url)).join(','),
+};
 
 export const ConfigSchema = z.object({
   CADENZA_HOST: z.string().min(1).default('127.0.0.1'),
@@ -153,7 +160,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const [variable, ...rest] = issue?.path ?? [];
     const name = typeof variable === 'string' ? variable : 'environment';
     const where = rest.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('');
-    const shown = SECRET_VARIABLES.includes(name) ? `${name}${where}` : `${name}${where}=${JSON.stringify(env[name] ?? '')}`;
+    const show = Object.hasOwn(SHOWN_VALUE, name) ? SHOWN_VALUE[name] : (value: string) => value;
+    const shown = show === null || show === undefined ? `${name}${where}` : `${name}${where}=${JSON.stringify(show(env[name] ?? ''))}`;
     throw new ConfigError(`invalid configuration: ${shown}: ${issue?.message ?? 'invalid'}`);
   }
   return parsed.data;

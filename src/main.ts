@@ -11,6 +11,7 @@ import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';
+import { describeNatsServers } from './events/nats-credentials';
 import { startServer } from './server';
 import { TemporalCliRoute } from './temporal/cli-route';
 import { type DevServer, startDevServer } from './temporal/dev-server';
@@ -162,7 +163,7 @@ async function main(): Promise<void> {
     if (dbFile) say(`  Temporal data  ${dbFile}`);
     if (config.NATS_URL.length > 0) {
       const p = config.CADENZA_NATS_PREFIX;
-      say(`  NATS           ${config.NATS_URL.join(', ')}  (events ${p}.events.>, commands ${p}.commands.>; docs/events.md)`);
+      say(`  NATS           ${describeNatsServers(config.NATS_URL)}  (events ${p}.events.>, commands ${p}.commands.>; docs/events.md)`);
     }
     for (const item of registered) {
       const version = item.version === null ? '' : ` v${item.version}`;

@@ -14,7 +14,8 @@ import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from '../auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
-import { registerErrorHandling } from './error-handler';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler';
+import { registerJsonBodyParser } from './json-body';
 import { StreamRegistry } from './sse/stream-registry';
 import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
@@ -52,12 +53,17 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
     bodyLimit: options.bodyLimit ?? 1_048_576,
     requestIdHeader: 'x-request-id',
     // Routes answer JSON; never let a trailing slash or case produce a second spelling of a URL.
-    routerOptions: { ignoreTrailingSlash: true },
+    // Path parameters up to 256 characters reach their schemas (ids are at most 255), longer ones are 414.
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 256 },
+    // Refusals made before routing or by Node's HTTP parser are problem documents too.
+    frameworkErrors: frameworkErrorHandler,
+    clientErrorHandler,
   }).withTypeProvider<ZodTypeProvider>();
 
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
+  registerJsonBodyParser(app);
   registerYamlBodyParser(app);
   const keys = new ApiKeyRegistry(config.CADENZA_API_KEYS);
   registerAuthentication(app, keys);

@@ -3,6 +3,8 @@
  * is mapped to an `ApiProblem` (`src/errors/problems.ts`) and sent as `application/problem+json`,
  * with the HTTP-only headers added here. Bad input is always a 4xx.
  */
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import {
@@ -38,6 +40,38 @@ export function registerErrorHandling(app: FastifyInstance): void {
     return sendProblem(reply, request, problem);
   });
   app.setNotFoundHandler((request, reply) => sendProblem(reply, request, new RouteNotFound(request.method, request.url)));
+}
+
+/**
+ * Fastify's `frameworkErrors` option: refusals made before routing (a URL that is not valid percent-
+ * encoding, a path parameter over `maxParamLength`) go through the same mapping as every other error.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const problem = toProblem(error, request, request.server.initialConfig.bodyLimit ?? 1_048_576);
+  request.log.info({ problem: problem.slug, detail: problem.detail }, 'request refused');
+  void sendProblem(reply, request, problem);
+}
+
+/**
+ * Fastify's `clientErrorHandler` option: a request Node's HTTP parser refuses (headers too large, a
+ * malformed request line, a timeout) is answered with a problem document on the raw socket.
+ */
+export function clientErrorHandler(error: Error & { code?: string }, socket: Duplex): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const problem =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? new BadRequest('the request was not received in time', 408)
+      : error.code === 'HPE_HEADER_OVERFLOW'
+        ? new BadRequest('the request headers are too large', 431)
+        : new BadRequest('the request is not valid HTTP');
+  if (socket.writable) {
+    const body = JSON.stringify(problem.toDocument());
+    const reason = STATUS_CODES[problem.status] ?? 'Bad Request';
+    socket.write(
+      `HTTP/1.1 ${problem.status} ${reason}\r\nContent-Type: ${PROBLEM_CONTENT_TYPE}\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }
 
 /** Sends a problem document. The body is pre-serialized so no route's response schema applies. */
@@ -82,11 +116,7 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
   }
   if (error instanceof SyntaxError && fastifyError?.statusCode === 400) return new MalformedBody(`the body is not valid JSON: ${error.message}`);
   const status = fastifyError?.statusCode;
-  if (typeof status === 'number' && status >= 400 && status < 500) {
-    return status === 400
-      ? new BadRequest(fastifyError?.message ?? 'bad request')
-      : new ApiProblem({ status, slug: 'bad_request', title: 'Bad request', detail: fastifyError?.message ?? 'bad request' });
-  }
+  if (typeof status === 'number' && status >= 400 && status < 500) return new BadRequest(fastifyError?.message ?? 'bad request', status);
   return new InternalError(error);
 }
 

@@ -18,6 +18,15 @@ export const DefinitionIdSchema = z
   .string()
   .regex(/^[a-z0-9][a-z0-9_-]{0,62}$/, 'must be lowercase letters, digits, "_" or "-" (max 63), starting with a letter or digit');
 
+/**
+ * Highest version a definition may declare. The registry assigns latest + 1 to a definition without
+ * one, so versions stay far below 2^53, where they would stop being exact integers.
+ */
+export const MAX_DEFINITION_VERSION = 2_147_483_647;
+
+/** A definition version: 1 to `MAX_DEFINITION_VERSION`. */
+export const DefinitionVersionSchema = z.number().int().min(1).max(MAX_DEFINITION_VERSION);
+
 /** A JSON Schema document (validated with Ajv when it is used). */
 export const JsonSchemaSchema = z.record(z.string(), z.unknown());
 
@@ -87,10 +96,14 @@ export const RouterTaskSchema = z.strictObject({
 });
 export type RouterTask = z.infer<typeof RouterTaskSchema>;
 
-/** Who may decide an approval; omitted means anyone holding `approvals:decide`. */
+/**
+ * Who may decide an approval; omitted means anyone holding `approvals:decide`. Users are API key
+ * names and roles API key roles, both at most 128 characters (src/config.ts). Together they become
+ * the `CadenzaAwaiting` search attribute, whose size `validate-graph.ts` bounds.
+ */
 export const ApproversSchema = z.strictObject({
-  roles: z.array(z.string().min(1)).optional(),
-  users: z.array(z.string().min(1)).optional(),
+  roles: z.array(z.string().min(1).max(128)).optional(),
+  users: z.array(z.string().min(1).max(128)).optional(),
 });
 export type Approvers = z.infer<typeof ApproversSchema>;
 
@@ -174,7 +187,7 @@ export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;
 export const DefinitionSchema = z.strictObject({
   id: DefinitionIdSchema,
   /** Positive integer; assigned by the registry when omitted. */
-  version: z.number().int().min(1).optional(),
+  version: DefinitionVersionSchema.optional(),
   name: z.string().max(200).optional(),
   description: z.string().max(5000).optional(),
   /** JSON Schema of the trigger input. */

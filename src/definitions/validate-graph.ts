@@ -1,11 +1,12 @@
 /**
  * Static checks of a definition that zod cannot express (DESIGN §2): unique ids, transition targets,
- * reachability, cycles, CEL expressions and templates, JSON Schemas.
+ * reachability, cycles, CEL expressions and templates, JSON Schemas, the size of the approvers.
  *
  * A flow is the top-level task list or the task list of one parallel branch. Each flow starts at its
  * first task; transitions (`on_success.next`, `on_error.next`, router `routes`/`default`) stay inside
  * their flow. v1 has no loops, so any cycle is an error.
  */
+import { awaitingSizeIssues } from './awaiting-size';
 import { closestMatch } from './closest-match';
 import type { DefinitionIssue } from './definition-error';
 import { compileExpression, EXPRESSION_ROOTS, ExpressionError, type CompiledExpression } from './expressions';
@@ -54,6 +55,7 @@ class GraphValidator {
     }
     this.checkTemplates(this.definition.outputs, 'outputs');
     this.checkSchema(this.definition.input, 'input');
+    this.issues.push(...awaitingSizeIssues(this.flows.flatMap((flow) => flow.members)));
     return this.issues;
   }
 

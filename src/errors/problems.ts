@@ -97,7 +97,7 @@ export class ApiProblem extends Error {
 /** 400: the request does not match the endpoint's schema (body, query, params or headers). */
 export class ValidationFailed extends ApiProblem {
   constructor(errors: ProblemIssue[], detail = describeIssues(errors)) {
-    super({ status: 400, slug: 'validation_error', title: 'Request validation failed', detail, extensions: { errors } });
+    super({ status: 400, slug: 'validation_error', title: 'Request validation failed', detail, extensions: { errors: boundIssues(errors) } });
   }
 }
 
@@ -108,10 +108,23 @@ export class MalformedBody extends ApiProblem {
   }
 }
 
-/** 400: any other request the framework refused before it reached a route. */
+/** 400: the body nests objects and arrays deeper than the API takes (`MAX_BODY_DEPTH`). */
+export class BodyTooDeep extends ApiProblem {
+  constructor(maxDepth: number, path: string) {
+    super({
+      status: 400,
+      slug: 'body_too_deep',
+      title: 'Request body nested too deeply',
+      detail: `the body nests objects and arrays deeper than ${maxDepth} levels (at ${path.length > 200 ? `${path.slice(0, 200)}...` : path})`,
+      extensions: { max_depth: maxDepth },
+    });
+  }
+}
+
+/** 400 (or another 4xx: 408, 414, 431): any other request the framework refused before it reached a route. */
 export class BadRequest extends ApiProblem {
-  constructor(detail: string) {
-    super({ status: 400, slug: 'bad_request', title: 'Bad request', detail });
+  constructor(detail: string, status = 400) {
+    super({ status, slug: 'bad_request', title: 'Bad request', detail });
   }
 }
 
@@ -220,7 +233,7 @@ export class DefinitionInvalid extends ApiProblem {
       slug: 'definition_invalid',
       title: 'Invalid workflow definition',
       detail: describeIssues(issues),
-      extensions: { issues },
+      extensions: { issues: boundIssues(issues) },
     });
   }
 }
@@ -233,7 +246,7 @@ export class InputInvalid extends ApiProblem {
       slug: 'input_invalid',
       title: 'Invalid execution input',
       detail: `input does not match the input schema of "${workflowId}": ${describeIssues(errors)}`,
-      extensions: { workflow_id: workflowId, errors },
+      extensions: { workflow_id: workflowId, errors: boundIssues(errors) },
     });
   }
 }
@@ -329,9 +342,26 @@ export class InternalError extends ApiProblem {
   }
 }
 
+/** Most issues a problem lists (the detail counts the others). */
+export const MAX_LISTED_ISSUES = 100;
+/** Longest path or message of a listed issue, in characters. */
+const MAX_ISSUE_TEXT = 500;
+
+/**
+ * The issues as a problem lists them: at most `MAX_LISTED_ISSUES`, each path and message cut at
+ * `MAX_ISSUE_TEXT` characters, so a body with 100,000 unknown keys does not come back twice as large.
+ */
+function boundIssues(issues: ProblemIssue[]): ProblemIssue[] {
+  return issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: cut(i.path), message: cut(i.message) }));
+}
+
+function cut(text: string): string {
+  return text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}...` : text;
+}
+
 /** One line out of a list of issues, for `detail`. */
 function describeIssues(issues: ProblemIssue[]): string {
-  const shown = issues.slice(0, 3).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
+  const shown = boundIssues(issues.slice(0, 3)).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
   const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
   return shown.join('; ') + more || 'invalid request';
 }

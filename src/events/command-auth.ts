@@ -2,7 +2,7 @@
  * Who may send a NATS command. Two layers (docs/events.md): NATS itself (which users may publish on
  * `<p>.commands.>`: the server's accounts and permissions), and Cadenza's API keys, the same store
  * and permissions as REST, presented in a message header `Authorization: Bearer <key>` (or
- * `X-API-Key: <key>`). Without configured keys every command runs as `anonymous`, which is only
+ * `X-API-Key: <key>`; header names in any case). Without configured keys every command runs as `anonymous`, which is only
  * allowed when NATS is on loopback (or CADENZA_ALLOW_UNAUTHENTICATED says so), like the REST API.
  */
 import type { MsgHdrs } from '@nats-io/transport-node';
@@ -12,6 +12,8 @@ import { Permission } from '../auth/permissions';
 import { bearerKey, presentedKey } from '../auth/presented-key';
 import { Forbidden, Unauthenticated } from '../errors/problems';
 import { ConfigError } from '../config';
+import { headerValues } from './command-body';
+import { redactNatsUrl } from './nats-credentials';
 import { CommandName } from './subjects';
 
 /** The permission each command needs: the one its REST endpoint needs. */
@@ -33,17 +35,18 @@ export function authorizeCommand(keys: ApiKeyRegistry, headers: MsgHdrs | undefi
 }
 
 function authenticate(keys: ApiKeyRegistry, headers: MsgHdrs | undefined): Principal {
-  const presented = presentedKey(bearerKey(header(headers, 'Authorization')), header(headers, 'X-API-Key'));
+  const presented = presentedKey(bearerKey(single(headers, 'Authorization')), single(headers, 'X-API-Key'));
   if (presented === undefined) throw new Unauthenticated('send an API key in a message header: "Authorization: Bearer <key>" or "X-API-Key: <key>"');
   const principal = keys.authenticate(presented);
   if (principal === undefined) throw new Unauthenticated('the API key is not valid');
   return principal;
 }
 
-function header(headers: MsgHdrs | undefined, name: string): string | undefined {
-  if (headers === undefined || !headers.has(name)) return undefined;
-  const value = headers.get(name).trim();
-  return value === '' ? undefined : value;
+/** The one value of header `name` (any case); two different ones are refused, as REST does. */
+function single(headers: MsgHdrs | undefined, name: string): string | undefined {
+  const values = headerValues(headers, name);
+  if (values.length > 1) throw new Unauthenticated(`send one ${name} header`);
+  return values[0];
 }
 
 /**
@@ -65,6 +68,7 @@ function hostOf(url: string): string {
   try {
     return new URL(withScheme.replace(/^(nats|tls):/, 'http:')).hostname;
   } catch {
-    return url;
+    // Shown in the refusal: never with its credentials.
+    return redactNatsUrl(url);
   }
 }

@@ -9,19 +9,18 @@
 import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node';
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
-import type { z } from 'zod';
 import type { ApiKeyRegistry, Principal } from '../auth/api-key-registry';
 import { isTemporalUnreachable } from '../temporal/unreachable';
-import { ApiProblem, CommandRefused, ExecutionNotFound, InternalError, MalformedBody, NotFound, TemporalUnavailable, ValidationFailed } from '../errors/problems';
+import { ApiProblem, CommandRefused, InternalError, NotFound, TemporalUnavailable, ValidationFailed } from '../errors/problems';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
 import type { ExecutionService } from '../executions/execution-service';
 import { CommandErrorType, type DecideCommand, type PauseCommand, type ResumeCommand } from '../workflows/commands';
 import { authorizeCommand } from './command-auth';
+import { type CommandBody, checkSubjectIds, idempotencyKeyOf, parseCommandBody, validateMessage as validate } from './command-body';
 import {
   CancelMessageSchema,
   type CommandReply,
   DecideMessageSchema,
-  IdempotencyKeyHeaderSchema,
   PauseMessageSchema,
   REPLY_STATUS_HEADER,
   ResumeMessageSchema,
@@ -29,7 +28,9 @@ import {
   TriggerMessageSchema,
 } from './command-messages';
 import { CommandRejectionJournal, type RefusedCommand } from './command-rejections';
+import { encodeReply } from './command-reply';
 import type { EventsLog } from './events-log';
+import { ExecutionOwnership } from './execution-ownership';
 import type { NatsNames } from './nats-config';
 import { CommandName, type CommandTarget, commandSubjects, parseCommandSubject } from './subjects';
 import type { TaskExecutionLocator } from './task-execution-locator';
@@ -44,16 +45,19 @@ export interface CommandConsumerOptions {
   log?: EventsLog;
 }
 
-type Body = Record<string, unknown>;
+/** A NATS server's default `max_payload`, until the connection says otherwise. */
+const DEFAULT_MAX_PAYLOAD = 1_048_576;
 
 export class NatsCommandConsumer {
   private subscriptions: Subscription[] = [];
   private subscribedOn: NatsConnection | undefined;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly rejections: CommandRejectionJournal;
+  private readonly ownership: ExecutionOwnership;
 
   constructor(private readonly options: CommandConsumerOptions) {
     this.rejections = new CommandRejectionJournal(options.client);
+    this.ownership = new ExecutionOwnership(options.client);
   }
 
   /** Subscribes on `nc` (once per connection object; NATS re-subscribes by itself after a reconnect). */
@@ -95,7 +99,8 @@ export class NatsCommandConsumer {
       if (typeof target === 'string') throw new NotFound('route_not_found', 'Route not found', `no command at subject "${msg.subject}": ${target}`);
       command = target.command;
       const principal = authorizeCommand(this.options.keys, msg.headers, target.command);
-      const result = await this.run(target, parseBody(msg.data), principal, idempotencyKeyOf(msg));
+      checkSubjectIds(target);
+      const result = await this.run(target, parseCommandBody(msg.data), principal, idempotencyKeyOf(msg.headers));
       status = target.command === CommandName.Trigger || target.command === CommandName.Cancel ? 202 : 200;
       reply = { ok: true, command, result };
     } catch (error) {
@@ -107,11 +112,11 @@ export class NatsCommandConsumer {
     if (msg.reply) {
       const h = natsHeaders();
       h.set(REPLY_STATUS_HEADER, String(status));
-      msg.respond(JSON.stringify(reply), { headers: h });
+      msg.respond(encodeReply(reply, this.subscribedOn?.info?.max_payload ?? DEFAULT_MAX_PAYLOAD), { headers: h });
     }
   }
 
-  private async run(target: CommandTarget, body: Body, principal: Principal, idempotencyKey: string | undefined): Promise<unknown> {
+  private async run(target: CommandTarget, body: CommandBody, principal: Principal, idempotencyKey: string | undefined): Promise<unknown> {
     const { executions, commands } = this.options;
     const caller: CommandCaller = { actor: principal.name, roles: principal.roles };
     const options = idempotencyKey === undefined ? {} : { idempotencyKey };
@@ -129,7 +134,7 @@ export class NatsCommandConsumer {
       }
       case CommandName.Pause: {
         const m = validate(PauseMessageSchema, body);
-        const executionId = executionOf(target, m.execution_id);
+        const executionId = await this.executionOf(target, m.execution_id);
         const request = defined({ reason: m.reason, mode: m.mode }) as Omit<PauseCommand, 'actor'>;
         return this.refusalJournaled(executionId, { name: 'pause', command: { ...request, actor: caller.actor } }, () =>
           commands.pause(executionId, request, caller, options),
@@ -137,7 +142,7 @@ export class NatsCommandConsumer {
       }
       case CommandName.Resume: {
         const m = validate(ResumeMessageSchema, body);
-        const executionId = executionOf(target, m.execution_id);
+        const executionId = await this.executionOf(target, m.execution_id);
         const request = defined({ mode: m.mode, tasks: m.tasks, context: m.context, reason: m.reason }) as Omit<ResumeCommand, 'actor'>;
         if (m.dry_run === true) return { execution_id: executionId, dry_run: true, plan: await commands.planResume(executionId, request, caller), status: null };
         const result = await this.refusalJournaled(executionId, { name: 'resume', command: { ...request, actor: caller.actor } }, () =>
@@ -147,7 +152,7 @@ export class NatsCommandConsumer {
       }
       case CommandName.Cancel: {
         const m = validate(CancelMessageSchema, body);
-        const executionId = executionOf(target, m.execution_id);
+        const executionId = await this.executionOf(target, m.execution_id);
         const status = await executions.cancel(executionId);
         return { execution_id: executionId, status, cancel_requested: true };
       }
@@ -187,14 +192,30 @@ export class NatsCommandConsumer {
   private async locate(workflowId: string, taskExecId: string, executionId: string | undefined): Promise<{ execution_id: string; task_id: string }> {
     const { locator } = this.options;
     if (executionId !== undefined) {
-      checkBelongs(workflowId, executionId);
+      await this.ownership.assertBelongs(workflowId, executionId);
       const taskId = await locator.taskIdIn(executionId, taskExecId).catch(() => undefined);
       if (taskId === undefined) throw taskExecutionNotFound(workflowId, taskExecId);
       return { execution_id: executionId, task_id: taskId };
     }
     const found = await locator.locate(workflowId, taskExecId);
-    if (found === undefined) throw taskExecutionNotFound(workflowId, taskExecId);
+    // The gate index and the scan are hints: the execution's own record says whose it is.
+    if (found === undefined || !(await this.ownership.belongs(workflowId, found.execution_id))) throw taskExecutionNotFound(workflowId, taskExecId);
     return found;
+  }
+
+  /** The execution a workflow command addresses (the subject's last token, else `execution_id` in the body), if it is one of `workflowId`'s. */
+  private async executionOf(target: Extract<CommandTarget, { executionId: string | undefined }>, fromBody: string | undefined): Promise<string> {
+    if (target.executionId !== undefined && fromBody !== undefined && fromBody !== target.executionId) {
+      throw new ValidationFailed([{ path: 'body.execution_id', message: 'differs from the execution id in the subject' }]);
+    }
+    const executionId = target.executionId ?? fromBody;
+    if (executionId === undefined) {
+      throw new ValidationFailed([
+        { path: 'subject', message: `name the execution: <p>.commands.workflow.${target.workflowId}.${target.command}.<exec_id> (or "execution_id" in the body)` },
+      ]);
+    }
+    await this.ownership.assertBelongs(target.workflowId, executionId);
+    return executionId;
   }
 
   private toProblem(error: unknown): ApiProblem {
@@ -203,56 +224,6 @@ export class NatsCommandConsumer {
     this.options.log?.('error', 'NATS commands: unexpected error', error);
     return new InternalError(error);
   }
-}
-
-function parseBody(data: Uint8Array): Body {
-  const text = new TextDecoder().decode(data).trim();
-  if (text === '') return {};
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw new MalformedBody(`the message is not valid JSON: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  if (value === null) return {};
-  if (typeof value !== 'object' || Array.isArray(value)) throw new ValidationFailed([{ path: 'body', message: 'must be a JSON object' }]);
-  return value as Body;
-}
-
-function validate<S extends z.ZodType>(schema: S, body: Body): z.infer<S> {
-  const parsed = schema.safeParse(body);
-  if (parsed.success) return parsed.data;
-  throw new ValidationFailed(
-    parsed.error.issues.map((issue) => ({
-      path: ['body', ...issue.path.map(String)].join('.'),
-      message: issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.join(', ')}` : issue.message,
-    })),
-  );
-}
-
-function idempotencyKeyOf(msg: Msg): string | undefined {
-  if (!msg.headers?.has('Idempotency-Key')) return undefined;
-  const parsed = IdempotencyKeyHeaderSchema.safeParse(msg.headers.get('Idempotency-Key'));
-  if (!parsed.success) throw new ValidationFailed([{ path: 'headers.idempotency-key', message: parsed.error.issues[0]?.message ?? 'is invalid' }]);
-  return parsed.data;
-}
-
-/** The execution a workflow command addresses: the subject's last token, else `execution_id` in the body. */
-function executionOf(target: Extract<CommandTarget, { executionId: string | undefined }>, fromBody: string | undefined): string {
-  if (target.executionId !== undefined && fromBody !== undefined && fromBody !== target.executionId) {
-    throw new ValidationFailed([{ path: 'body.execution_id', message: 'differs from the execution id in the subject' }]);
-  }
-  const executionId = target.executionId ?? fromBody;
-  if (executionId === undefined) {
-    throw new ValidationFailed([{ path: 'subject', message: `name the execution: <p>.commands.workflow.${target.workflowId}.${target.command}.<exec_id> (or "execution_id" in the body)` }]);
-  }
-  checkBelongs(target.workflowId, executionId);
-  return executionId;
-}
-
-/** An execution id is `<workflow_id>-<uuid>`: one of another definition is not found under this one. */
-function checkBelongs(workflowId: string, executionId: string): void {
-  if (!executionId.startsWith(`${workflowId}-`)) throw new ExecutionNotFound(executionId);
 }
 
 function taskExecutionNotFound(workflowId: string, taskExecId: string): CommandRefused {

@@ -8,12 +8,13 @@
 import { z } from 'zod';
 import type { ProblemDocument } from '../errors/problems';
 import { IdempotencyKeySchema } from '../executions/idempotency-key';
+import { DefinitionVersionSchema } from '../definitions/schema';
 
 const ExecutionIdField = z.string().min(1).max(255).optional().describe('When the subject names no execution (or task commands, to skip the look-up)');
 
 export const TriggerMessageSchema = z.strictObject({
   input: z.unknown().optional(),
-  version: z.number().int().min(1).optional(),
+  version: DefinitionVersionSchema.optional(),
 });
 
 export const PauseMessageSchema = z.strictObject({

@@ -3,6 +3,7 @@
  * `natsConfigShape` into its schema). Without `NATS_URL` nothing NATS runs.
  */
 import { z } from 'zod';
+import { credentialsAgreeing } from './nats-credentials';
 
 /** Subject tokens Cadenza builds from the prefix: letters, digits, `_` and `-`, separated by dots. */
 const PREFIX = /^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/;
@@ -14,13 +15,22 @@ const durationMs = z.coerce.number().int().min(0);
 export const natsConfigShape = {
   /**
    * NATS server(s), comma-separated (`nats://127.0.0.1:4222`). Credentials may be in the URL
-   * (`nats://user:password@host:4222`, `nats://token@host:4222`).
+   * (`nats://user:password@host:4222`, `nats://token@host:4222`, percent-encoded); they are passed to
+   * the client as options and never shown (`nats-credentials.ts`).
    */
   NATS_URL: z
     .string()
     .optional()
     .transform((v) => (v ?? '').split(',').map((s) => s.trim()).filter((s) => s.length > 0))
-    .refine((urls) => urls.every((u) => /^(nats|tls):\/\/[^\s/]+$/.test(u) || /^[^\s:/]+:\d+$/.test(u)), 'must be nats://host:port (comma-separated for a cluster)'),
+    .refine((urls) => urls.every((u) => /^(nats|tls):\/\/[^\s/]+$/.test(u) || /^[^\s:/]+:\d+$/.test(u)), 'must be nats://host:port (comma-separated for a cluster)')
+    .refine((urls) => {
+      try {
+        credentialsAgreeing(urls);
+        return true;
+      } catch {
+        return false;
+      }
+    }, 'every server must carry the same credentials (or none)'),
   /** First subject token(s) of events and commands (seed default `compozy`). */
   CADENZA_NATS_PREFIX: z.string().regex(PREFIX, 'must be dot-separated tokens of letters, digits, "_" or "-"').default('compozy'),
   /** JetStream stream holding `<prefix>.events.>`; created when missing. Default: the prefix in capitals plus `_EVENTS`. */

@@ -1,12 +1,15 @@
 /**
  * A NATS connection that never makes its owner wait or fail: it connects in the background, retries
  * forever (first connection included), and tells when it is usable. Publishing and command handling
- * check `usable` instead of blocking on a server that is down.
+ * check `usable` instead of blocking on a server that is down. Credentials in the server URLs are passed
+ * as connection options and scrubbed from everything it logs.
  */
-import type { EventsLog } from './events-log';
 import { connect, type NatsConnection } from '@nats-io/transport-node';
+import type { EventsLog } from './events-log';
+import { describeNatsServers, natsConnectOptions, natsSecrets, redactError, redactSecrets } from './nats-credentials';
 
 export interface NatsLinkOptions {
+  /** `NATS_URL`'s servers, credentials included (`nats://user:password@host:4222`). */
   servers: string[];
   /** Shown by the server (`nats-server` monitoring, `nats server report connections`). */
   name: string;
@@ -23,8 +26,13 @@ export class NatsLink {
   private closing = false;
   private readonly waiters = new Set<() => void>();
   private readonly started: Promise<void>;
+  /** The options' log, with the credentials of `servers` scrubbed from every line. */
+  private readonly log: EventsLog;
 
   constructor(private readonly options: NatsLinkOptions) {
+    const secrets = natsSecrets(options.servers);
+    const log = options.log ?? (() => undefined);
+    this.log = (level, message, error) => log(level, redactSecrets(message, secrets), error === undefined ? undefined : redactError(error, secrets));
     this.started = this.run();
   }
 
@@ -61,11 +69,12 @@ export class NatsLink {
   }
 
   private async run(): Promise<void> {
-    const log = this.options.log ?? (() => undefined);
+    const log = this.log;
     let nc: NatsConnection;
     try {
       nc = await connect({
-        servers: this.options.servers,
+        // The client ignores credentials in a URL: they go as options, the servers without them.
+        ...natsConnectOptions(this.options.servers),
         name: this.options.name,
         waitOnFirstConnect: true,
         maxReconnectAttempts: -1,
@@ -75,7 +84,7 @@ export class NatsLink {
         maxPingOut: 2,
       });
     } catch (error) {
-      log('warn', `NATS: giving up connecting to ${this.options.servers.join(', ')}: ${messageOf(error)}`);
+      log('warn', `NATS: giving up connecting to ${describeNatsServers(this.options.servers)}: ${messageOf(error)}`);
       return;
     }
     if (this.closing) {
@@ -95,7 +104,7 @@ export class NatsLink {
   }
 
   private async setUp(nc: NatsConnection, what: string): Promise<void> {
-    const log = this.options.log ?? (() => undefined);
+    const log = this.log;
     for (let attempt = 1; !this.closing && !nc.isClosed(); attempt++) {
       try {
         await this.options.onConnected?.(nc);

@@ -41,7 +41,7 @@ export class TaskExecutionLocator {
   }
 
   private async scan(workflowId: string, taskExecId: string): Promise<TaskExecutionRef | undefined> {
-    const query = `WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}' AND ${CadenzaWorkflowIdKey.name} = '${workflowId.replace(/'/g, "\\'")}' AND ExecutionStatus = 'Running'`;
+    const query = `WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}' AND ${CadenzaWorkflowIdKey.name} = '${workflowId.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}' AND ExecutionStatus = 'Running'`;
     let scanned = 0;
     for await (const info of this.client.workflow.list({ query })) {
       if (++scanned > MAX_SCANNED) break;

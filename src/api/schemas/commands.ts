@@ -102,7 +102,11 @@ export const DecisionBodySchema = z
 
 // ---- signals ----
 
-/** Names the interpreter handles as commands: they have their own endpoints (and checks). */
+/**
+ * Signal names the interpreter handles itself: the commands (their own endpoints, with their checks)
+ * and `commandRejected`, which only Cadenza sends (a caller could otherwise journal a forged refusal
+ * under any actor). Taken from the message definitions, so a new one is reserved too.
+ */
 export const RESERVED_SIGNAL_NAMES: readonly string[] = COMMAND_SIGNAL_NAMES;
 
 export const SignalParamsSchema = z.strictObject({
@@ -110,7 +114,7 @@ export const SignalParamsSchema = z.strictObject({
   name: z
     .string()
     .regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be a signal name: letters, digits, "_", "-" or "."')
-    .refine((n) => !RESERVED_SIGNAL_NAMES.includes(n), 'is a command: use its own endpoint'),
+    .refine((n) => !RESERVED_SIGNAL_NAMES.includes(n), 'is reserved: commands have their own endpoints, commandRejected is sent by Cadenza only'),
 });
 
 export const SignalBodySchema = z

@@ -1,6 +1,6 @@
 /** Schemas of the execution endpoints. */
 import { z } from 'zod';
-import { DefinitionIdSchema, TaskIdSchema } from '../../definitions/schema';
+import { DefinitionIdSchema, DefinitionVersionSchema, TaskIdSchema } from '../../definitions/schema';
 import { IdempotencyKeySchema } from '../../executions/idempotency-key';
 import type { EventsPage, ExecutionView, StatusView, TaskContextView } from '../../workflows/contracts';
 import { EventType } from '../../workflows/events';
@@ -13,7 +13,7 @@ export const TriggerParamsSchema = z.strictObject({ id: DefinitionIdSchema });
 export const TriggerBodySchema = z
   .strictObject({
     input: z.unknown().optional().describe('Validated against the definition\'s `input` JSON Schema; `{}` when omitted'),
-    version: z.number().int().min(1).optional().describe('Definition version; the latest when omitted'),
+    version: DefinitionVersionSchema.optional().describe('Definition version; the latest when omitted'),
   })
   .nullish()
   .describe('May be omitted entirely');

@@ -1,6 +1,6 @@
 /** Schemas of the definitions endpoints (`/api/v1/workflows`). */
 import { z } from 'zod';
-import { DefinitionIdSchema } from '../../definitions/schema';
+import { DefinitionIdSchema, MAX_DEFINITION_VERSION } from '../../definitions/schema';
 
 /**
  * A definition as the API shows it. Deliberately loose here (the DSL is validated by
@@ -27,7 +27,7 @@ export const DefinitionBodySchema = z
 export const WorkflowIdParamsSchema = z.strictObject({ id: DefinitionIdSchema });
 
 export const GetWorkflowQuerySchema = z.strictObject({
-  version: z.coerce.number().int().min(1).optional().describe('A specific version; the latest when omitted'),
+  version: z.coerce.number().int().min(1).max(MAX_DEFINITION_VERSION).optional().describe('A specific version; the latest when omitted'),
 });
 
 export const StoredWorkflowSchema = z.object({

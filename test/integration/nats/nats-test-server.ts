@@ -19,11 +19,13 @@ export class NatsTestServer {
   private constructor(
     readonly port: number,
     readonly storeDir: string,
+    private readonly extraArgs: readonly string[],
   ) {}
 
-  static async start(): Promise<NatsTestServer> {
+  /** Starts a server; `extraArgs` go to nats-server as they are (`['--user', 'u', '--pass', 'p']`). */
+  static async start(extraArgs: readonly string[] = []): Promise<NatsTestServer> {
     const storeDir = await mkdtemp(join(tmpdir(), 'cadenza-nats-'));
-    const server = new NatsTestServer(await findFreePort(), storeDir);
+    const server = new NatsTestServer(await findFreePort(), storeDir, extraArgs);
     await server.resume();
     return server;
   }
@@ -40,7 +42,7 @@ export class NatsTestServer {
   async resume(): Promise<void> {
     if (this.running) return;
     this.output = [];
-    const child = spawn(NATS_SERVER_BIN, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(NATS_SERVER_BIN, ['-a', '127.0.0.1', '-p', String(this.port), '-js', '-sd', this.storeDir, ...this.extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
     this.child = child;
     const keep = (chunk: Buffer): void => {
       this.output.push(chunk.toString());

@@ -24,6 +24,17 @@ describe('ApiProblem documents', () => {
     expect(new ValidationFailed(issues).detail).toBe('p1: bad; p2: bad; p3: bad (and 2 more)');
   });
 
+  it('list at most 100 issues, each cut at 500 characters, and count the rest in the detail', () => {
+    const issues = Array.from({ length: 5000 }, (_, n) => ({ path: `body.k${n}`, message: 'x'.repeat(10_000) }));
+    const problem = new ValidationFailed(issues);
+    const listed = problem.extensions.errors as Array<{ path: string; message: string }>;
+    expect(listed).toHaveLength(100);
+    expect(listed[0]!.message.length).toBeLessThanOrEqual(503);
+    expect(problem.detail).toMatch(/\(and 4997 more\)$/);
+    expect(problem.detail.length).toBeLessThan(2000);
+    expect((new DefinitionInvalid(issues).extensions.issues as unknown[]).length).toBe(100);
+  });
+
   it('carry a retry hint on 503s, and only there', () => {
     expect(new WorkerUnavailable('none').retryAfterSeconds).toBe(5);
     expect(new TemporalUnavailable('down').retryAfterSeconds).toBe(5);
