@@ -6,7 +6,7 @@
 import type { Approvers } from '../definitions/schema';
 import type { GateView } from '../workflows/contracts';
 import { PauseReason } from '../workflows/states';
-import { ExecutionNotFound } from '../errors/problems';
+import { ApiProblem, ExecutionNotFound } from '../errors/problems';
 import type { CommandCaller } from './command-service';
 import type { ExecutionService } from './execution-service';
 
@@ -35,8 +35,18 @@ export interface PendingApproval {
   next_task_id: string | null;
 }
 
+/** An execution the listing named whose gates could not be read (its worker is gone, say). */
+export interface UnavailableExecution {
+  execution_id: string;
+  /** The problem's slug (`worker_unavailable`, …). */
+  problem: string;
+  detail: string;
+}
+
+/** A page of the inbox; an execution that cannot answer is listed in `unavailable`, never fails the page. */
 export interface ApprovalInboxPage {
   items: PendingApproval[];
+  unavailable: UnavailableExecution[];
   next_page_token: string | null;
 }
 
@@ -57,6 +67,7 @@ export class ApprovalInbox {
       ...(request.pageToken === undefined ? {} : { pageToken: request.pageToken }),
       ...(request.workflow === undefined ? {} : { workflow: request.workflow }),
     });
+    const unavailable: UnavailableExecution[] = [];
     const perExecution = await Promise.all(
       page.items.map(async (summary) => {
         try {
@@ -68,11 +79,17 @@ export class ApprovalInbox {
         } catch (error) {
           // Visibility lags: it closed (or vanished) after the listing.
           if (error instanceof ExecutionNotFound) return [];
-          throw error;
+          // One execution that cannot answer (its worker is down) must not hide everyone else's approvals.
+          unavailable.push({
+            execution_id: summary.execution_id,
+            problem: error instanceof ApiProblem ? error.slug : 'internal_error',
+            detail: error instanceof ApiProblem ? error.detail : 'its approvals could not be read',
+          });
+          return [];
         }
       }),
     );
-    return { items: perExecution.flat(), next_page_token: page.next_page_token };
+    return { items: perExecution.flat(), unavailable, next_page_token: page.next_page_token };
   }
 }
 

@@ -37,6 +37,7 @@ export const approvalRoutes: FastifyPluginCallbackZod<ApprovalRoutesOptions> = (
           const execution = `/api/v1/executions/${item.execution_id}`;
           return { ...item, links: { decide: `${execution}/approvals/${item.task_id}`, execution, context: `${execution}/tasks/${item.task_id}/context` } };
         }),
+        unavailable: page.unavailable,
         next_page_token: page.next_page_token,
       };
     },

@@ -36,6 +36,9 @@ export const PendingApprovalSchema = z
 
 export const ApprovalsResponseSchema = z.object({
   items: z.array(PendingApprovalSchema),
+  unavailable: z
+    .array(z.object({ execution_id: z.string(), problem: z.string(), detail: z.string() }))
+    .describe('Executions awaiting the caller whose approvals could not be read right now (e.g. worker_unavailable); ask again later'),
   next_page_token: z.string().nullable(),
 });
 

@@ -6,6 +6,7 @@
 import { waitFor } from '../harness';
 import { expectProblem, startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
+import { failFastWithGate } from '../fixtures/fail-fast';
 
 jest.setTimeout(60_000);
 
@@ -18,34 +19,13 @@ let ctx: ApiContext;
 let ops: ExecutionDriver;
 
 /** The approval's branch is cancelled by its failing sibling until a resume brings `ok`. */
-const failFastApproval = {
-  id: 'fail-fast-inbox',
-  tasks: [
-    {
-      id: 'fan',
-      type: 'parallel',
-      strategy: 'fail_fast',
-      on_error: { pause: true },
-      on_success: { next: 'done' },
-      branches: [
-        { id: 'gated', tasks: [{ id: 'sign-off', type: 'approval', approvers: { roles: ['finance'] }, message: 'sign it' }] },
-        {
-          id: 'failing',
-          tasks: [
-            { id: 'settle', type: 'basic', tool: 'sleep', with: { ms: 400 }, on_success: { next: 'verdict' } },
-            { id: 'verdict', type: 'basic', tool: 'check', with: { ok: '{{ resume != null && resume.ok == true }}' } },
-          ],
-        },
-      ],
-    },
-    { id: 'done', type: 'basic', tool: 'echo', with: { done: true } },
-  ],
-};
+const failFastApproval = failFastWithGate('fail-fast-inbox', [{ id: 'sign-off', type: 'approval', approvers: { roles: ['finance'] }, message: 'sign it' }]);
 
 type InboxItem = { execution_id: string; task_id: string; task_exec_id: string };
 
 async function inboxOf(id: string): Promise<InboxItem[]> {
-  const res = await ops.get('/api/v1/approvals?status=pending', keys.alice.key);
+  // Only this definition's executions: other test files leave approvals whose workers are gone.
+  const res = await ops.get('/api/v1/approvals?status=pending&workflow=fail-fast-inbox', keys.alice.key);
   expect(res.statusCode).toBe(200);
   return res.json<{ items: InboxItem[] }>().items.filter((i) => i.execution_id === id);
 }
@@ -62,7 +42,7 @@ afterAll(async () => {
 
 it('drops a cancelled branch’s approval from the inbox and decides the live one after a retry', async () => {
   const id = await ops.trigger('fail-fast-inbox');
-  await waitFor(async () => ((await inboxOf(id)).length === 1 ? true : undefined), { what: 'the first approval in the inbox' });
+  await waitFor(async () => ((await ops.execution(id)).gates.some((g) => g.task_id === 'sign-off') ? true : undefined), { what: 'the first approval open' });
 
   // The sibling fails: the approval goes with its branch; only fan's failure gate is left.
   await ops.waitForStatus(id, 'paused', (s) => s.pause?.gates.map((g) => g.task_id).join() === 'fan');

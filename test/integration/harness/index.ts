@@ -6,4 +6,5 @@ export { startTestWorker, type TestWorker, type TestWorkerOptions } from './star
 export { waitFor, type WaitForOptions } from './wait-for';
 export { useClientAndWorker, type ClientAndWorker } from './use-client-and-worker';
 export { WorkerProcesses, type WorkerProcessOptions } from './worker-process';
+export { useTemporalCli, type TemporalCli } from './use-temporal-cli';
 export { TestEnv } from './test-environment';

@@ -4,32 +4,14 @@
  * replay; now it is journaled as CommandRejected, the execution stays paused and answers, and a valid
  * repair still completes it.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { ensureTemporalCli } from '../../../src/temporal/provision';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker, useTemporalCli } from '../harness';
 import { tools } from '../fixtures/test-tools';
 import { resumeUpdate, statusQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution } from './start-execution';
 import { eventOf, paused } from './pause-resume-probes';
 
-const run = promisify(execFile);
-let t: TestClient;
-let w: TestWorker;
-let cli: string;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-  const provisioned = await ensureTemporalCli();
-  if (provisioned.path === undefined) throw new Error('no temporal CLI binary for this test');
-  cli = provisioned.path;
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
+const env = useClientAndWorker({ tools });
+const cli = useTemporalCli(env);
 
 const charge = definition({
   id: 'cli-bad-signal',
@@ -49,15 +31,11 @@ const charge = definition({
 });
 
 it('journals `temporal workflow signal --name resume` with tasks.charge null as command_invalid, and a valid repair still completes', async () => {
-  const handle = await startExecution(t.client, w.taskQueue, charge, { ok: false, value: 'v1' });
+  const handle = await startExecution(env.t.client, env.w.taskQueue, charge, { ok: false, value: 'v1' });
   expect((await paused(handle)).pause).toMatchObject({ reason: 'task_failed', task_id: 'charge' });
 
   // The command from the bug report, verbatim.
-  await run(
-    cli,
-    ['workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'resume', '--input', '{"mode":"retry","tasks":{"charge":null}}', '--address', t.address, '--namespace', t.namespace],
-    { timeout: 30_000 },
-  );
+  await cli.run('workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'resume', '--input', '{"mode":"retry","tasks":{"charge":null}}');
 
   const rejected = await eventOf(handle, 'CommandRejected');
   expect(rejected.data).toMatchObject({ command: 'resume', type: 'command_invalid', payload: { mode: 'retry', tasks: { charge: null } } });

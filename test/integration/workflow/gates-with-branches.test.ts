@@ -7,6 +7,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { waitFor, useClientAndWorker } from '../harness';
 import { tools } from '../fixtures/test-tools';
+import { failFastWithGate } from '../fixtures/fail-fast';
 import { decideUpdate, executionQuery, resumeUpdate, taskResumeUpdate } from '../../../src/workflows/messages';
 import { CadenzaAwaitingKey } from '../../../src/workflows/search-attributes';
 import { definition, journal, startExecution } from './start-execution';
@@ -36,29 +37,7 @@ function gatedTask(kind: GateKind): Record<string, unknown> {
  * be retried — with `context: {ok: true}` the failing branch passes.
  */
 function failFast(kind: GateKind) {
-  return definition({
-    id: `fail-fast-${kind}`,
-    tasks: [
-      {
-        id: 'fan',
-        type: 'parallel',
-        strategy: 'fail_fast',
-        on_error: { pause: true },
-        on_success: { next: 'done' },
-        branches: [
-          { id: 'gated', tasks: [gatedTask(kind), { id: 'after', type: 'basic', tool: 'echo', with: { after: true } }] },
-          {
-            id: 'failing',
-            tasks: [
-              { id: 'settle', type: 'basic', tool: 'sleep', with: { ms: 400 }, on_success: { next: 'verdict' } },
-              { id: 'verdict', type: 'basic', tool: 'check', with: { ok: '{{ resume != null && resume.ok == true }}' } },
-            ],
-          },
-        ],
-      },
-      { id: 'done', type: 'basic', tool: 'echo', with: { done: true } },
-    ],
-  });
+  return definition(failFastWithGate(`fail-fast-${kind}`, [gatedTask(kind), { id: 'after', type: 'basic', tool: 'echo', with: { after: true } }]));
 }
 
 /** What became of the held task when its branch was cancelled. */

@@ -4,39 +4,16 @@
  * shows the status and the task context. Also the update path (`temporal workflow update execute`)
  * and a generic signal for a wait task.
  */
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { ensureTemporalCli } from '../../../src/temporal/provision';
 import type { StatusView, TaskContextView } from '../../../src/workflows/contracts';
 import type { JournalEvent } from '../../../src/workflows/events';
-import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
+import { useClientAndWorker, useTemporalCli } from '../harness';
 import { askCalls, tools } from '../fixtures/test-tools';
 import { definition, journal, startExecution, types } from './start-execution';
 import { eventOf, paused } from './pause-resume-probes';
 
-const run = promisify(execFile);
-let t: TestClient;
-let w: TestWorker;
-let cli: string;
-
-beforeAll(async () => {
-  t = await connectTestClient();
-  w = await startTestWorker({ tools });
-  const provisioned = await ensureTemporalCli();
-  if (provisioned.path === undefined) throw new Error('no temporal CLI binary for this test');
-  cli = provisioned.path;
-});
-
-afterAll(async () => {
-  await w?.shutdown();
-  await t?.close();
-});
-
-/** Runs the `temporal` CLI against the test server; returns its stdout. */
-async function temporal(...args: string[]): Promise<string> {
-  const { stdout } = await run(cli, [...args, '--address', t.address, '--namespace', t.namespace], { timeout: 30_000 });
-  return stdout;
-}
+const env = useClientAndWorker({ tools });
+const cli = useTemporalCli(env);
+const temporal = (...args: string[]) => cli.run(...args);
 
 async function query<T>(workflowId: string, name: string, input?: unknown): Promise<T> {
   const out = await temporal('workflow', 'query', '--workflow-id', workflowId, '--name', name, ...(input === undefined ? [] : ['--input', JSON.stringify(input)]), '--output', 'json');
@@ -53,7 +30,7 @@ const seed000 = definition({
 });
 
 it('wakes a waiting task with `temporal workflow signal --name taskResume` and shows the result through `temporal workflow query`', async () => {
-  const handle = await startExecution(t.client, w.taskQueue, seed000);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, seed000);
   const waiting = await eventOf(handle, 'TaskWaitingStarted', 'ask');
   await paused(handle);
 
@@ -77,7 +54,7 @@ it('wakes a waiting task with `temporal workflow signal --name taskResume` and s
 });
 
 it('journals a refused CLI signal and takes a CLI update, which answers with the status', async () => {
-  const handle = await startExecution(t.client, w.taskQueue, seed000);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, seed000);
   const waiting = await eventOf(handle, 'TaskWaitingStarted', 'ask');
   await paused(handle);
 
@@ -97,7 +74,7 @@ it('feeds a wait task with a generic `temporal workflow signal --name <wait_for>
       { id: 'notify', type: 'basic', tool: 'echo', with: { carrier: '{{ tasks["wait-shipping"].output.carrier }}' } },
     ],
   });
-  const handle = await startExecution(t.client, w.taskQueue, def);
+  const handle = await startExecution(env.t.client, env.w.taskQueue, def);
   await paused(handle);
   await temporal('workflow', 'signal', '--workflow-id', handle.workflowId, '--name', 'shipped', '--input', '{"carrier": "ups"}');
   expect((await handle.result()).status).toBe('completed');
