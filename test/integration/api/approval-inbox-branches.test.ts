@@ -1,9 +1,12 @@
 /**
  * The approval inbox follows the gates (docs/design.md §3): an approval whose branch `fail_fast`
  * cancelled leaves the inbox; after a retry of the parallel task the inbox offers the live approval,
- * a decision through REST reaches it, the execution completes, and the inbox is empty.
+ * a decision through REST reaches it, the execution completes, and the inbox is empty. An execution
+ * that cannot answer is listed as unavailable and spoils no one's inbox.
  */
-import { waitFor } from '../harness';
+import { startTestWorker, waitFor } from '../harness';
+import { definition, startExecution } from '../workflow/start-execution';
+import { paused } from '../workflow/pause-resume-probes';
 import { expectProblem, startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
 import { failFastWithGate } from '../fixtures/fail-fast';
@@ -31,7 +34,7 @@ async function inboxOf(id: string): Promise<InboxItem[]> {
 }
 
 beforeAll(async () => {
-  ctx = await startApiContext({ apiKeys: Object.values(keys) });
+  ctx = await startApiContext({ apiKeys: Object.values(keys), deadlineMs: 1500 });
   ops = new ExecutionDriver(ctx.app, keys.admin.key);
   await ops.register(failFastApproval);
 });
@@ -64,4 +67,27 @@ it('drops a cancelled branch’s approval from the inbox and decides the live on
   const events = await ops.events(id);
   expect(events.filter((e) => e.type === 'ApprovalDecided').map((e) => e.task_exec_id)).toEqual([live?.task_exec_id]);
   await waitFor(async () => ((await inboxOf(id)).length === 0 ? true : undefined), { what: 'an empty inbox' });
+});
+
+it('lists an execution whose worker is gone under unavailable, and still serves the others', async () => {
+  // An approval on a task queue whose only worker then stops: its gates cannot be read any more.
+  const orphanWorker = await startTestWorker();
+  const orphan = await startExecution(ctx.t.client, orphanWorker.taskQueue, definition({ id: 'inbox-orphan', tasks: [{ id: 'ok', type: 'approval' }] }));
+  await paused(orphan);
+  await orphanWorker.shutdown();
+  await ops.register({ id: 'inbox-live', tasks: [{ id: 'ok', type: 'approval' }] });
+  const live = await ops.trigger('inbox-live');
+  await ops.waitForStatus(live, 'paused');
+
+  const page = await waitFor(
+    async () => {
+      const res = await ops.get('/api/v1/approvals?status=pending', keys.alice.key);
+      expect(res.statusCode).toBe(200);
+      const body = res.json<{ items: InboxItem[]; unavailable: Array<{ execution_id: string; problem: string }> }>();
+      return body.items.some((i) => i.execution_id === live) && body.unavailable.some((u) => u.execution_id === orphan.workflowId) ? body : undefined;
+    },
+    { what: 'the live approval listed and the orphan unavailable', timeoutMs: 30_000 },
+  );
+  expect(page.unavailable.find((u) => u.execution_id === orphan.workflowId)?.problem).toBe('worker_unavailable');
+  await orphan.terminate('test done');
 });
