@@ -1,5 +1,5 @@
 /**
- * What publishing journal events to NATS JetStream costs (DESIGN §6): executions per second of the
+ * What publishing journal events to NATS JetStream costs (docs/design.md §6): executions per second of the
  * same definition with and without publishing, in the same run, alternating rounds on fresh workers
  * (same process, same Temporal dev server, same bundle). The NATS rounds also wait until every event
  * is in the stream and check the count, so the figure includes the publishing work, not just its

@@ -36,7 +36,7 @@ const egressRules = z
     }
   });
 
-/** One API key (DESIGN §7): who the caller is, what it may do, and its roles for approvals. */
+/** One API key (docs/design.md §7): who the caller is, what it may do, and its roles for approvals. */
 export const ApiKeySchema = z.strictObject({
   /** The secret sent as `Authorization: Bearer <key>` or `X-API-Key: <key>`. */
   key: z.string().min(16, 'must be at least 16 characters').max(512).regex(/^[\x21-\x7e]+$/, 'must be visible ASCII characters'),

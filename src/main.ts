@@ -1,5 +1,5 @@
 /**
- * `npm start`: everything on one machine (DESIGN §7). Provisions the `temporal` CLI if needed, starts
+ * `npm start`: everything on one machine (docs/design.md §7). Provisions the `temporal` CLI if needed, starts
  * the Temporal dev server (SQLite under CADENZA_DATA_DIR, Web UI, search attributes) unless
  * TEMPORAL_ADDRESS names a server, then the worker, registers `workflows/*.yaml` and starts the API.
  * Ctrl-C stops the API, the worker and the dev server, in that order; a second Ctrl-C forces.

@@ -1,5 +1,5 @@
 /**
- * The API never serves an open (keyless) API to a network (DESIGN §7): without keys it listens on
+ * The API never serves an open (keyless) API to a network (docs/design.md §7): without keys it listens on
  * loopback only, unless the operator explicitly says the port is not reachable from outside.
  *
  * Loopback is decided on the literal text of the host, never guessed from how a name looks:

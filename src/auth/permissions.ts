@@ -1,5 +1,5 @@
 /**
- * Permissions an API key can hold (DESIGN §7). Every route and every NATS command names the one it
+ * Permissions an API key can hold (docs/design.md §7). Every route and every NATS command names the one it
  * needs; `/healthz`, `/readyz` and `/docs` need none.
  */
 

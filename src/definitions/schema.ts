@@ -1,5 +1,5 @@
 /**
- * The Cadenza workflow definition language (DESIGN §2), as zod schemas.
+ * The Cadenza workflow definition language (docs/design.md §2), as zod schemas.
  *
  * The schema checks shape only; cross-references (task ids, reachability, cycles, expressions)
  * are checked by `validateDefinition` in `./validate-graph.ts`.
@@ -107,7 +107,7 @@ export const ApproversSchema = z.strictObject({
 });
 export type Approvers = z.infer<typeof ApproversSchema>;
 
-/** A human gate (seed 003): the branch pauses until someone allowed decides, or the timeout acts. */
+/** A human gate (docs/design.md §14.3): the branch pauses until someone allowed decides, or the timeout acts. */
 export const ApprovalTaskSchema = z.strictObject({
   ...taskCommon,
   type: z.literal('approval'),
@@ -123,7 +123,7 @@ export const ApprovalTaskSchema = z.strictObject({
 });
 export type ApprovalTask = z.infer<typeof ApprovalTaskSchema>;
 
-/** Waits for an external signal (seed 000); its output is the data that woke it. */
+/** Waits for an external signal (docs/design.md §14.0); its output is the data that woke it. */
 export const WaitTaskSchema = z.strictObject({
   ...taskCommon,
   type: z.literal('wait'),

@@ -1,5 +1,5 @@
 /**
- * `{{ expr }}` templates in task inputs (`with`) and execution `outputs` (DESIGN §2).
+ * `{{ expr }}` templates in task inputs (`with`) and execution `outputs` (docs/design.md §2).
  *
  * A string that is exactly one template keeps the value's type (`"{{ input.amount }}"` gives a number);
  * a template inside other text is interpolated (strings as they are, anything else as JSON).

@@ -1,5 +1,5 @@
 /**
- * Static checks of a definition that zod cannot express (DESIGN §2): unique ids, transition targets,
+ * Static checks of a definition that zod cannot express (docs/design.md §2): unique ids, transition targets,
  * reachability, cycles, CEL expressions and templates, JSON Schemas, the size of the approvers.
  *
  * A flow is the top-level task list or the task list of one parallel branch. Each flow starts at its

@@ -1,5 +1,5 @@
 /**
- * The catch-up (DESIGN §6): sink calls are lost when a worker dies before publishing, so at worker
+ * The catch-up (docs/design.md §6): sink calls are lost when a worker dies before publishing, so at worker
  * start and periodically the stream is compared with the journals of open and recently closed
  * executions (Temporal visibility), and what it lacks is republished through the publisher (in
  * order, deduplicated by message id). Cheap where it can be: an execution this process keeps up to

@@ -1,6 +1,6 @@
 /**
- * Commands from NATS (DESIGN §4, §6): `<p>.commands.workflow.<workflow_id>.<trigger|pause|resume|cancel>[.<exec_id>]`,
- * `<p>.commands.task.<workflow_id>.resume.<task_exec_id>` (seed 000) and
+ * Commands from NATS (docs/design.md §4, §6): `<p>.commands.workflow.<workflow_id>.<trigger|pause|resume|cancel>[.<exec_id>]`,
+ * `<p>.commands.task.<workflow_id>.resume.<task_exec_id>` (docs/design.md §14.0) and
  * `<p>.commands.task.<workflow_id>.decide.<task_exec_id>` (approvals). Each runs through the same
  * services as REST (`ExecutionService`, `ExecutionCommandService`: updates with validators), as the
  * caller its API key names, and is answered on the reply subject with the result or the problem REST

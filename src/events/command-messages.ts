@@ -1,5 +1,5 @@
 /**
- * Bodies of NATS command messages (JSON) and the replies. The fields are the REST bodies' (DESIGN
+ * Bodies of NATS command messages (JSON) and the replies. The fields are the REST bodies' (docs/design.md
  * §4), plus `execution_id` where the subject may not carry one and `dry_run` for resume. Values the
  * workflow validates itself (modes, decisions, resume data, tasks, context) are passed through to its
  * validator, so a bad one is refused by the execution like a signal is, and journaled

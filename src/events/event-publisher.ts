@@ -1,5 +1,5 @@
 /**
- * Publishes journal events as the worker's sink hands them over (DESIGN §6), without ever making an
+ * Publishes journal events as the worker's sink hands them over (docs/design.md §6), without ever making an
  * execution wait: `accept` only queues. Per execution, events leave strictly in `seq` order, one
  * acknowledged publish after the other; executions proceed side by side.
  *

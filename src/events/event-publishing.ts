@@ -1,5 +1,5 @@
 /**
- * Event publishing for a worker process (DESIGN §6): a NATS link that sets up the stream and KV
+ * Event publishing for a worker process (docs/design.md §6): a NATS link that sets up the stream and KV
  * buckets on every connection, the publisher fed by the worker's journal sink, and the catch-up.
  * `src/worker.ts` starts it when `NATS_URL` is set and passes `onJournalEvent` to the worker.
  */

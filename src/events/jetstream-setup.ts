@@ -37,7 +37,7 @@ export async function ensureJetStreamResources(nc: NatsConnection, names: NatsNa
     try {
       await jsm.streams.add({
         name: names.stream,
-        description: 'Cadenza execution journal events (DESIGN §6)',
+        description: 'Cadenza execution journal events (docs/design.md §6)',
         subjects: eventStreamSubjects(names.prefix),
         retention: RetentionPolicy.Limits,
         storage: StorageType.File,

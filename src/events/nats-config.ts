@@ -1,5 +1,5 @@
 /**
- * NATS settings (DESIGN §6), part of the boot-time configuration (`src/config.ts` spreads
+ * NATS settings (docs/design.md §6), part of the boot-time configuration (`src/config.ts` spreads
  * `natsConfigShape` into its schema). Without `NATS_URL` nothing NATS runs.
  */
 import { z } from 'zod';

@@ -1,5 +1,5 @@
 /**
- * The seeds' NATS subjects (DESIGN §6): where each journal event is published, and what a command
+ * The seeds' NATS subjects (docs/design.md §6): where each journal event is published, and what a command
  * subject names. The table is documented in docs/events.md.
  */
 import { EventType, type JournalEvent } from '../workflows/events';

@@ -1,6 +1,6 @@
 /**
  * Finds the execution a `task_exec_id` belongs to, for task commands whose subject names only the
- * definition and the task execution (seed 000). First the gate index the publisher fills when a task
+ * definition and the task execution (docs/design.md §14.0). First the gate index the publisher fills when a task
  * starts waiting or an approval is requested; else the open executions of the definition, newest
  * first, asked one by one (bounded).
  */

@@ -1,5 +1,5 @@
 /**
- * Operator commands on an execution (DESIGN §4): pause, resume (and its dry run), task resume,
+ * Operator commands on an execution (docs/design.md §4): pause, resume (and its dry run), task resume,
  * approval decisions and generic signals. Commands are Temporal updates, so the workflow's validator
  * refuses a bad one synchronously (mapped to a problem by `command-refusals.ts`) and leaves no trace in
  * history. The actor always comes from the authenticated caller, never from a request body.
@@ -63,7 +63,7 @@ export class ExecutionCommandService {
     return this.update(executionId, 'pause', pauseUpdate, { ...request, actor: caller.actor }, updateId('pause', caller, [], options));
   }
 
-  /** WorkflowResume: continue, retry or skip (DESIGN §5). */
+  /** WorkflowResume: continue, retry or skip (docs/design.md §5). */
   resume(executionId: string, request: ResumeRequest, caller: CommandCaller, options: CommandOptions = {}): Promise<ResumeResult> {
     return this.update(executionId, 'resume', resumeUpdate, { ...request, actor: caller.actor }, updateId('resume', caller, [], options));
   }
@@ -82,7 +82,7 @@ export class ExecutionCommandService {
     }
   }
 
-  /** TaskResume (seed 000): wakes a waiting task with `resume_data`. */
+  /** TaskResume (docs/design.md §14.0): wakes a waiting task with `resume_data`. */
   resumeTask(executionId: string, task: TaskRef, resumeData: unknown, caller: CommandCaller, options: CommandOptions = {}): Promise<StatusView> {
     const command: TaskResumeCommand = { ...task, resume_data: resumeData, actor: caller.actor };
     const target = 'task_id' in task ? task.task_id : task.task_exec_id;

@@ -220,7 +220,7 @@ export class ExecutionService {
     return this.query(executionId, 'the execution query', (handle) => handle.query(executionQuery));
   }
 
-  /** Status with seed 003's pause fields (`statusQuery`). */
+  /** Status with docs/design.md §14.3's pause fields (`statusQuery`). */
   async status(executionId: string): Promise<StatusView> {
     return this.query(executionId, 'the status query', (handle) => handle.query(statusQuery));
   }

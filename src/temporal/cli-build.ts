@@ -1,5 +1,5 @@
 /**
- * Builds the Temporal CLI from source with `go install`, trying the routes of DESIGN §7 in order.
+ * Builds the Temporal CLI from source with `go install`, trying the routes of docs/design.md §7 in order.
  * Each route builds into a fresh temporary directory next to the cache and the binary is renamed into
  * place only once complete, so an interrupted build never leaves a half-written `temporal` behind.
  */

@@ -1,5 +1,5 @@
 /**
- * How the `temporal` CLI (dev server + Web UI) was obtained. DESIGN §7 lists them in the order tried.
+ * How the `temporal` CLI (dev server + Web UI) was obtained. docs/design.md §7 lists them in the order tried.
  */
 
 /** The Temporal CLI release Cadenza builds and caches. */

@@ -7,7 +7,7 @@ import { cadenzaSearchAttributes } from '../workflows/search-attributes';
 
 /** Dynamic config values passed with `--dynamic-config-value`. */
 export const cadenzaDynamicConfig: Readonly<Record<string, boolean>> = {
-  // The REST API drives pause/resume/approve through updates with validators (DESIGN §1).
+  // The REST API drives pause/resume/approve through updates with validators (docs/design.md §1).
   'frontend.enableUpdateWorkflowExecution': true,
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
   // Update-with-start and signal-with-start in one call.

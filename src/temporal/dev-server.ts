@@ -22,7 +22,7 @@ export interface DevServerOptions {
   uiPort: number;
   /** SQLite file to keep executions across restarts; in memory when absent. */
   dbFile?: string;
-  /** Address to bind; loopback by default (DESIGN §7, security). */
+  /** Address to bind; loopback by default (docs/design.md §7, security). */
   ip?: string;
   namespace?: string;
   searchAttributes?: ReadonlyArray<SearchAttributeSpec>;

@@ -1,5 +1,5 @@
 /**
- * Finds, or builds once and caches, the `temporal` CLI that runs the embedded dev server (DESIGN §7):
+ * Finds, or builds once and caches, the `temporal` CLI that runs the embedded dev server (docs/design.md §7):
  * `TEMPORAL_CLI_PATH`, then `temporal` on `PATH`, then the cache, then a `go install` build,
  * and as a last resort the Temporal SDK's own download.
  */

@@ -1,7 +1,7 @@
 /**
  * Queries and updates are answered by a worker, not by the Temporal server: with no worker polling,
  * the server waits for one. The services bound every such call so a client gets
- * `503 worker_unavailable` after a few seconds instead of a hanging request (DESIGN §4).
+ * `503 worker_unavailable` after a few seconds instead of a hanging request (docs/design.md §4).
  */
 import { type Client, isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { TemporalUnavailable, WorkerUnavailable } from '../errors/problems';

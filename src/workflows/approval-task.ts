@@ -1,5 +1,5 @@
 /**
- * An `approval` task (seed 003): the branch pauses with reason `approval_required` until an allowed
+ * An `approval` task (docs/design.md §14.3): the branch pauses with reason `approval_required` until an allowed
  * approver decides, or the timeout acts. A decision resumes the branch on `on_approve`/`on_reject`.
  */
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -12,7 +12,7 @@ import { PauseReason, TaskStatus } from './states';
 import type { TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
 
-/** The output of an approval task (DESIGN §4). */
+/** The output of an approval task (docs/design.md §4). */
 export interface ApprovalOutput {
   decision: 'approve' | 'reject';
   approver: string;
@@ -65,7 +65,7 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   return { next: output.decision === 'approve' ? task.on_approve?.next : task.on_reject?.next, failed: false };
 }
 
-/** ApprovalDecided (seed 003), journaled when the decision is made. */
+/** ApprovalDecided (docs/design.md §14.3), journaled when the decision is made. */
 export function approvalDecidedEvent(gate: Gate, decision: Extract<GateResolution, { kind: 'decision' }>): JournalEntry {
   const { kind: _kind, ...output } = decision;
   return {

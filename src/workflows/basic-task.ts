@@ -2,7 +2,7 @@
  * A `basic` task: resolve its input, then run its tool as an activity, one activity per attempt, with
  * the retry policy applied here so every attempt is journaled as it happens. Between attempts it
  * honours a manual pause; an immediate pause interrupts the attempt, which runs again on resume; a
- * tool's wait directive parks the task until a TaskResume brings data (seed 000).
+ * tool's wait directive parks the task until a TaskResume brings data (docs/design.md §14.0).
  */
 import { ActivityCancellationType, CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
@@ -26,7 +26,7 @@ export interface InputOverride {
   value: unknown;
 }
 
-/** Resolves a basic task's input when it is scheduled, so TaskScheduled can carry it (seed 001). */
+/** Resolves a basic task's input when it is scheduled, so TaskScheduled can carry it (docs/design.md §14.1). */
 export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: InputOverride): void {
   if (override !== undefined) {
     run.input = override.value;
@@ -136,7 +136,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
   }
 }
 
-/** Parks the task on a `waiting_for_signal` gate until a TaskResume brings data (seed 000). */
+/** Parks the task on a `waiting_for_signal` gate until a TaskResume brings data (docs/design.md §14.0). */
 async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait: NonNullable<TaskActivityResult['wait']>): Promise<unknown> {
   run.status = TaskStatus.Waiting;
   host.tasks.record(run);

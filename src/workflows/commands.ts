@@ -1,5 +1,5 @@
 /**
- * Operator commands (DESIGN §4) as they reach the workflow: as signals (Temporal CLI, Web UI, NATS) or
+ * Operator commands (docs/design.md §4) as they reach the workflow: as signals (Temporal CLI, Web UI, NATS) or
  * as updates with validators (REST). Both paths run the same validation and the same handler.
  */
 
@@ -26,7 +26,7 @@ export interface ResumeTaskSpec {
   output?: unknown;
 }
 
-/** `resume` (seeds 003/004). */
+/** `resume` (docs/design.md §14.3, §14.4). */
 export interface ResumeCommand {
   mode?: ResumeMode;
   tasks?: Record<string, ResumeTaskSpec>;
@@ -36,7 +36,7 @@ export interface ResumeCommand {
   actor?: string;
 }
 
-/** `taskResume` (seed 000): wakes a waiting task; address it by `task_exec_id` or `task_id`. */
+/** `taskResume` (docs/design.md §14.0): wakes a waiting task; address it by `task_exec_id` or `task_id`. */
 export interface TaskResumeCommand {
   task_exec_id?: string;
   task_id?: string;
@@ -77,7 +77,7 @@ export const CommandErrorType = {
 } as const;
 export type CommandErrorType = (typeof CommandErrorType)[keyof typeof CommandErrorType];
 
-/** What a resume needs and does not have: seed 004's "resume tells you what is missing". */
+/** What a resume needs and does not have: docs/design.md §14.4's "resume tells you what is missing". */
 export interface MissingRequirement {
   task_id: string;
   need: string;

@@ -9,7 +9,7 @@ import type { ExecutionStatus, PauseReason, TaskStatus } from './states';
 /** Name of the one workflow type that runs every definition. */
 export const INTERPRETER_WORKFLOW_TYPE = 'cadenzaInterpreter';
 
-/** Input of the interpreter workflow. The definition snapshot travels with it (DESIGN §1). */
+/** Input of the interpreter workflow. The definition snapshot travels with it (docs/design.md §1). */
 export interface ExecutionInput {
   definition: VersionedDefinition;
   /** Trigger input, already validated against `definition.input`. */
@@ -30,7 +30,7 @@ export interface ExecutionResult {
   outputs: Record<string, unknown>;
 }
 
-/** An open gate (DESIGN §3). Filled by pause/approval/wait work; empty until then. */
+/** An open gate (docs/design.md §3). Filled by pause/approval/wait work; empty until then. */
 export interface GateView {
   task_id: string | null;
   task_exec_id: string | null;
@@ -105,7 +105,7 @@ export interface ExecutionView extends StatusView {
   last_seq: number;
 }
 
-/** Answer of `taskContextQuery` (seed 004's "view context"). */
+/** Answer of `taskContextQuery` (docs/design.md §14.4's "view context"). */
 export interface TaskContextView extends TaskView {
   /** What the task saw when it was scheduled: input, outputs of earlier tasks, execution, env. */
   inbound_context: Record<string, unknown>;
@@ -146,7 +146,7 @@ export interface TaskActivityRequest {
 
 export interface TaskActivityResult {
   output: unknown;
-  /** Set when the tool asked to wait (seed 000) instead of finishing. */
+  /** Set when the tool asked to wait (docs/design.md §14.0) instead of finishing. */
   wait?: { wait_reason: string; resume_conditions?: Record<string, unknown>; resume_schema?: Record<string, unknown> };
   /** When the attempt started running on a worker (ISO-8601). */
   started_at: string;

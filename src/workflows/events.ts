@@ -1,5 +1,5 @@
 /**
- * The execution journal's event shapes (DESIGN §6), with Compozy's event names.
+ * The execution journal's event shapes (docs/design.md §6), with Compozy's event names.
  */
 
 export const EventType = {

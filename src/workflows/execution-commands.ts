@@ -139,7 +139,7 @@ export class ExecutionCommands {
     return this.host.gates.find((g) => g.reason === PauseReason.TaskFailed && g.taskId === taskId);
   }
 
-  // ---- task resume (seed 000) ----
+  // ---- task resume (docs/design.md §14.0) ----
 
   validateTaskResume(input: unknown): CommandRejection | undefined {
     const command = parseTaskResume(input, this.strict);
@@ -201,7 +201,7 @@ export class ExecutionCommands {
     });
   }
 
-  // ---- approvals (seed 003) ----
+  // ---- approvals (docs/design.md §14.3) ----
 
   validateDecide(input: unknown): CommandRejection | undefined {
     const command = parseDecide(input, this.strict);

@@ -257,7 +257,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   // ---- status ------------------------------------------------------------------------------
 
-  /** Derives running / pausing / paused (DESIGN §3) and journals the transitions. */
+  /** Derives running / pausing / paused (docs/design.md §3) and journals the transitions. */
   refreshStatus(): void {
     const steady = this.behaviour.steadyStatus;
     const next = deriveStatus({

@@ -1,5 +1,5 @@
 /**
- * Gates (DESIGN §3): anything that needs an outside action. A gate belongs to one branch and blocks only
+ * Gates (docs/design.md §3): anything that needs an outside action. A gate belongs to one branch and blocks only
  * that branch; the flow that opened it awaits its resolution.
  */
 import { condition, uuid4 } from '@temporalio/workflow';

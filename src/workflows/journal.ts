@@ -1,5 +1,5 @@
 /**
- * The execution journal (DESIGN §6): every state change, in order, kept in workflow state so it is
+ * The execution journal (docs/design.md §6): every state change, in order, kept in workflow state so it is
  * deterministic (rebuilt identically on replay) and answerable by query after the execution closed.
  */
 import { uuid4 } from '@temporalio/workflow';

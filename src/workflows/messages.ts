@@ -8,7 +8,7 @@ import type { CommandRejectedNotice, DecideCommand, PauseCommand, ResumeCommand,
 import type { EventsPage, EventsQueryArgs, ExecutionView, StatusView, TaskContextView } from './contracts';
 import type { ResumeResult } from './execution-commands';
 
-/** Status with seed 003's pause fields. */
+/** Status with docs/design.md §14.3's pause fields. */
 export const statusQuery = defineQuery<StatusView>('status');
 
 /** Full state: tasks, gates, outputs. */
@@ -31,11 +31,11 @@ export const pauseUpdate = defineUpdate<StatusView, [command: PauseCommand]>('pa
 export const resumeSignal = defineSignal<[command: ResumeCommand]>('resume');
 export const resumeUpdate = defineUpdate<ResumeResult, [command: ResumeCommand]>('resume');
 
-/** Wakes a waiting task with resume data (seed 000). */
+/** Wakes a waiting task with resume data (docs/design.md §14.0). */
 export const taskResumeSignal = defineSignal<[command: TaskResumeCommand]>('taskResume');
 export const taskResumeUpdate = defineUpdate<StatusView, [command: TaskResumeCommand]>('taskResume');
 
-/** Decides an approval (seed 003). */
+/** Decides an approval (docs/design.md §14.3). */
 export const decideSignal = defineSignal<[command: DecideCommand]>('decide');
 export const decideUpdate = defineUpdate<StatusView, [command: DecideCommand]>('decide');
 

@@ -1,6 +1,6 @@
 /**
  * Contracts of the definitions registry: the entity workflow that durably holds every version of
- * every workflow definition (DESIGN §1: Temporal is the only stateful dependency). Names are what the
+ * every workflow definition (docs/design.md §1: Temporal is the only stateful dependency). Names are what the
  * `temporal` CLI uses (`temporal workflow query --workflow-id cadenza-registry --name listDefinitions`).
  */
 import { defineQuery, defineUpdate } from '@temporalio/workflow';

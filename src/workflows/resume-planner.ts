@@ -1,5 +1,5 @@
 /**
- * Decides what a `resume` would do before anything changes (seed 004): which gates it clears, which
+ * Decides what a `resume` would do before anything changes (docs/design.md §14.4): which gates it clears, which
  * failed tasks re-run or are skipped, and what is missing. Used by the update validator, the signal
  * handler and the dry run, so all three agree.
  */
@@ -79,7 +79,7 @@ export function planResume(state: ResumeState, command: ResumeCommand): ResumePl
     plan.skips.push({ task_id: taskId, task_exec_id: run.taskExecId, output: spec.output });
   }
 
-  // One request must address every failed gate (seed 004: every failed branch needs a decision).
+  // One request must address every failed gate (docs/design.md §14.4: every failed branch needs a decision).
   for (const [taskId] of failedGates) {
     if (!specs.some(([id]) => id === taskId)) plan.missing.push({ task_id: taskId, need: 'retry or skip: the task failed and its branch is paused' });
   }

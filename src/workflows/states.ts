@@ -1,5 +1,5 @@
 /**
- * Execution and task states (DESIGN §3), as const-object enums with derived union types.
+ * Execution and task states (docs/design.md §3), as const-object enums with derived union types.
  */
 
 export const ExecutionStatus = {
@@ -33,7 +33,7 @@ export const TaskStatus = {
 } as const;
 export type TaskStatus = (typeof TaskStatus)[keyof typeof TaskStatus];
 
-/** Why an execution is paused (seed 003's `paused_reason`). */
+/** Why an execution is paused (docs/design.md §14.3's `paused_reason`). */
 export const PauseReason = {
   Manual: 'manual',
   ApprovalRequired: 'approval_required',

@@ -16,7 +16,7 @@ export class TaskRun {
   error: TaskError | null = null;
   /** Why the input could not be resolved (a template error), if it could not. */
   inputError: string | null = null;
-  /** Data of the TaskResume that last woke this run (seed 000). */
+  /** Data of the TaskResume that last woke this run (docs/design.md §14.0). */
   resumeData: unknown = null;
 
   constructor(

@@ -8,7 +8,7 @@ import type { TaskLedger } from './task-ledger';
 
 /** The template variables of one execution. */
 export class TemplateScope {
-  /** Data the last resume, decision or task resume brought (seed 003's `resume_data`). */
+  /** Data the last resume, decision or task resume brought (docs/design.md §14.3's `resume_data`). */
   private resume: unknown = null;
   private readonly execution: Record<string, unknown>;
 

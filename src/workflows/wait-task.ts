@@ -1,5 +1,5 @@
 /**
- * A `wait` task (seed 000): waits for a named signal whose payload satisfies the CEL condition, or for a
+ * A `wait` task (docs/design.md §14.0): waits for a named signal whose payload satisfies the CEL condition, or for a
  * TaskResume; its output is the data that woke it. A timeout follows `on_timeout`. Also what any
  * `waiting_for_signal` gate is resumed with: the condition check and the TaskWaitingResumed event.
  */
@@ -74,7 +74,7 @@ export function meetsWaitCondition(gate: Gate, payload: unknown, scope: Record<s
   }
 }
 
-/** TaskWaitingResumed for a wait gate (seed 000), journaled when the data arrives. */
+/** TaskWaitingResumed for a wait gate (docs/design.md §14.0), journaled when the data arrives. */
 export function waitingResumedEvent(gate: Gate, data: unknown, actor: string | null, via: string): JournalEntry {
   return {
     type: EventType.TaskWaitingResumed,

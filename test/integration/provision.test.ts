@@ -1,5 +1,5 @@
 /**
- * Provisioning of the `temporal` CLI and the embedded dev server (DESIGN §7).
+ * Provisioning of the `temporal` CLI and the embedded dev server (docs/design.md §7).
  * Build routes run against a stand-in `go` script: the real build takes minutes (see .ci/run, which
  * runs it for real on a fresh machine); everything Temporal runs against the real dev server.
  */

@@ -1,5 +1,5 @@
 /**
- * The tool contract (DESIGN §2): a TypeScript module with an id, a zod input schema and `run`.
+ * The tool contract (docs/design.md §2): a TypeScript module with an id, a zod input schema and `run`.
  */
 import type { z } from 'zod';
 

@@ -1,5 +1,5 @@
 /**
- * A tool may ask its task to wait (seed 000): it returns `waitFor(...)` instead of an output. The task
+ * A tool may ask its task to wait (docs/design.md §14.0): it returns `waitFor(...)` instead of an output. The task
  * enters `waiting`; a TaskResume wakes it and the tool runs again with the data as `ctx.resume`.
  */
 

@@ -1,4 +1,4 @@
-/** The approval inbox: `GET /api/v1/approvals?status=pending` (seed 003). */
+/** The approval inbox: `GET /api/v1/approvals?status=pending` (docs/design.md §14.3). */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import type { ApprovalInbox } from '../../executions/approval-inbox';
 import { callerOf } from '../auth/authentication';

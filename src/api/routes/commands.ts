@@ -1,5 +1,5 @@
 /**
- * Commands on an execution (DESIGN §4, §5): pause, resume (and its dry run), task resume, approval
+ * Commands on an execution (docs/design.md §4, §5): pause, resume (and its dry run), task resume, approval
  * decisions and generic signals. The actor is the authenticated caller; `Idempotency-Key` makes a
  * retried command replay its first answer.
  */
@@ -97,7 +97,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
       config: { permission: Permission.ExecutionResume },
       schema: {
         tags,
-        summary: 'Wake a waiting task (TaskResume, seed 000)',
+        summary: 'Wake a waiting task (TaskResume, docs/design.md §14.0)',
         description:
           'Wakes a `wait` task or a task whose tool asked to wait. `taskId` is the task id or the `task_exec_id` of its waiting ' +
           'run. 422 resume_data_invalid (against `resume_schema`), 409 condition_not_met (the task keeps waiting), ' +

@@ -1,5 +1,5 @@
 /**
- * `GET /api/v1/executions/{id}/stream`: the execution's journal as server-sent events, live (DESIGN
+ * `GET /api/v1/executions/{id}/stream`: the execution's journal as server-sent events, live (docs/design.md
  * §4, §6). Each event is `id: <seq>`, `event: <type>`, `data: <journal event JSON>`; a reconnecting
  * client sends `Last-Event-ID` (or `?after=<seq>`) and gets what follows, so it misses nothing. The
  * loop (`../sse/journal-stream.ts`) polls the journal with backoff; polling works on any API node,

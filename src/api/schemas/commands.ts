@@ -1,4 +1,4 @@
-/** Schemas of the command endpoints: pause, resume, task resume, approvals, signals (DESIGN §4, §5). */
+/** Schemas of the command endpoints: pause, resume, task resume, approvals, signals (docs/design.md §4, §5). */
 import { z } from 'zod';
 import { TaskIdSchema } from '../../definitions/schema';
 import type { ResumePlan } from '../../workflows/commands';
@@ -76,7 +76,7 @@ export const ResumeResponseSchema = z.object({
 
 // ---- task resume ----
 
-/** A task id, or a `task_exec_id` (a UUID) naming one run of it (seed 000 addresses runs). */
+/** A task id, or a `task_exec_id` (a UUID) naming one run of it (docs/design.md §14.0 addresses runs). */
 export const TaskResumeParamsSchema = z.strictObject({
   id: ExecutionId,
   taskId: z.union([TaskIdSchema, z.uuid()]).describe('Task id, or the `task_exec_id` of its waiting run'),

@@ -108,7 +108,7 @@ const PauseSchema = z.object({
   gates: z.array(GateSchema),
 });
 
-/** `statusQuery`'s answer (seed 003's pause fields). */
+/** `statusQuery`'s answer (docs/design.md §14.3's pause fields). */
 export const StatusResponseSchema = z
   .object({
     execution_id: z.string(),
@@ -146,7 +146,7 @@ export const ExecutionResponseSchema = StatusResponseSchema.extend({
   last_seq: z.number().int(),
 }).meta({ id: 'ExecutionView' });
 
-/** `taskContextQuery`'s answer (seed 004's "view context"). */
+/** `taskContextQuery`'s answer (docs/design.md §14.4's "view context"). */
 export const TaskContextResponseSchema = TaskViewSchema.extend({
   inbound_context: z.record(z.string(), z.unknown()).describe('What the task saw when scheduled'),
   input: z.unknown().describe('Resolved input (templates evaluated), or the input a repair supplied'),

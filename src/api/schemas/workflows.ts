@@ -17,12 +17,12 @@ export const WorkflowDefinitionSchema = z
     tasks: z.array(z.looseObject({ id: z.string(), type: z.string() })),
     outputs: z.record(z.string(), z.unknown()).optional(),
   })
-  .meta({ id: 'WorkflowDefinition', description: 'A workflow definition (DESIGN §2)' });
+  .meta({ id: 'WorkflowDefinition', description: 'A workflow definition (docs/design.md §2)' });
 
 /** Body of PUT and validate: a definition in JSON, or YAML with `Content-Type: application/yaml`. */
 export const DefinitionBodySchema = z
   .record(z.string(), z.unknown())
-  .describe('A workflow definition (DESIGN §2). `id` may be omitted on PUT; `version` is optional (latest + 1)');
+  .describe('A workflow definition (docs/design.md §2). `id` may be omitted on PUT; `version` is optional (latest + 1)');
 
 export const WorkflowIdParamsSchema = z.strictObject({ id: DefinitionIdSchema });
 

@@ -63,7 +63,7 @@ function decide(id: string, body: unknown, key: string, task = 'approve') {
   return ops.post(`/api/v1/executions/${id}/approvals/${task}`, body, { key });
 }
 
-describe('seed 003: approval through REST', () => {
+describe('docs/design.md §14.3: approval through REST', () => {
   it('pauses with approval_required, lists it for the right approvers, refuses the wrong ones, and completes on approve', async () => {
     const id = await ops.trigger('order-approval', { orderId: 'A-1', amount: 5000 });
     const paused = await ops.waitForStatus(id, 'paused');

@@ -1,5 +1,5 @@
 /**
- * Authentication and authorization (DESIGN §7): the full endpoint × permission matrix, table-driven,
+ * Authentication and authorization (docs/design.md §7): the full endpoint × permission matrix, table-driven,
  * through `app.inject`; key presentation (Bearer, X-API-Key); open endpoints; and over real HTTP,
  * a server with keys and the refusal to listen on a network without them.
  */

@@ -1,5 +1,5 @@
 /**
- * Pause, resume and repair through REST (DESIGN §4, §5; seeds 003 and 004) against a real server and
+ * Pause, resume and repair through REST (docs/design.md §4, §5, §14.3, §14.4) against a real server and
  * worker: manual pause, the dry run (journal and history untouched), retry with a changed input or a
  * patched context (task context before and after), skip with a supplied output, every failed branch
  * listed in `missing`, refusals, and concurrent and idempotent resumes.

@@ -1,5 +1,5 @@
 /**
- * Waiting tasks through REST (seed 000): TaskResume on a `wait` task and on a tool's wait directive,
+ * Waiting tasks through REST (docs/design.md §14.0): TaskResume on a `wait` task and on a tool's wait directive,
  * with the seed's event order; generic signals waking a `wait` task, a false `condition` keeping it
  * waiting; every refusal as problem+json.
  */
@@ -121,7 +121,7 @@ describe('TaskResume on a wait task', () => {
   });
 });
 
-describe('TaskResume on a tool wait directive (seed 000)', () => {
+describe('TaskResume on a tool wait directive (docs/design.md §14.0)', () => {
   it('parks the task, wakes it by task_exec_id, runs the tool again with ctx.resume, in the seed’s event order', async () => {
     const id = await waitingOn('asker', 'ask');
     const status = await api.status(id);

@@ -1,5 +1,5 @@
 /**
- * Commands over NATS (DESIGN §4, §6) against a real nats-server and Temporal: seed 000 end to end
+ * Commands over NATS (docs/design.md §4, §6) against a real nats-server and Temporal: docs/design.md §14.0 end to end
  * (a waiting task woken by `<p>.commands.task.<workflow_id>.resume.<task_exec_id>`), then every
  * command valid and invalid, with API-key authentication in message headers, the REST problem
  * types in the replies, and CommandRejected in the journal for refused commands.
@@ -146,7 +146,7 @@ async function streamOf(executionId: string, until: (m: StreamMessage[]) => bool
   }, { what, timeoutMs: 20_000 });
 }
 
-it('runs seed 000: a task waits, a NATS TaskResume wakes it, and the events arrive on the seeds\' subjects in order', async () => {
+it('runs docs/design.md §14.0: a task waits, a NATS TaskResume wakes it, and the events arrive on the seeds\' subjects in order', async () => {
   const x = await trigger('seed-000');
   const waiting = await streamOf(x, (m) => m.some((e) => e.event.type === 'TaskWaitingStarted'), 'waiting_started on NATS');
   const waitingStarted = waiting.find((m) => m.event.type === 'TaskWaitingStarted')!;

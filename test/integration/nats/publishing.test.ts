@@ -1,6 +1,6 @@
 /**
- * Journal events on NATS JetStream (DESIGN §6) with a real nats-server and a real Temporal dev
- * server: seed 001's subjects and payloads, an outage of the NATS server in the middle of an
+ * Journal events on NATS JetStream (docs/design.md §6) with a real nats-server and a real Temporal dev
+ * server: docs/design.md §14.1's subjects and payloads, an outage of the NATS server in the middle of an
  * execution, and the catch-up of events a worker never published.
  */
 import type { NatsConnection } from '@nats-io/transport-node';
@@ -36,7 +36,7 @@ const seed001 = definition({
   outputs: { greeting: '{{ tasks.greet.output.greeting }}' },
 });
 
-it('publishes seed 001 (a successful task) on the seeds\' subjects, in order, with the seeds\' payload fields', async () => {
+it('publishes docs/design.md §14.1 (a successful task) on the seeds\' subjects, in order, with the seeds\' payload fields', async () => {
   const prefix = testPrefix();
   const names = natsNamesOf({ CADENZA_NATS_PREFIX: prefix, CADENZA_NATS_STREAM: undefined });
   const w = await startPublishingWorker(t, `nats-${randomUUID()}`, natsConfig(nats.url, prefix));

@@ -1,5 +1,5 @@
 /**
- * Concurrent and repeated resumes (DESIGN §5): of many concurrent resumes exactly one applies, and the
+ * Concurrent and repeated resumes (docs/design.md §5): of many concurrent resumes exactly one applies, and the
  * same update id twice is one resume with one answer.
  */
 import { WorkflowUpdateFailedError } from '@temporalio/client';

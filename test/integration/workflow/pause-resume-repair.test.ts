@@ -88,7 +88,7 @@ describe('retry', () => {
     expect(after.inbound_context).toMatchObject({ input: { ok: true, value: 'patched', keep: { me: true } }, tasks: { prepare: { output: { ready: true } } } });
     expect(after.input).toEqual({ ok: true, value: 'patched' });
     expect(after.runs).toHaveLength(2);
-    // The context the resume brought is the pause's resume_data (seed 003), kept in the journal.
+    // The context the resume brought is the pause's resume_data (docs/design.md §14.3), kept in the journal.
     expect((await journal(handle)).find((e) => e.type === 'WorkflowExecutionResumed')?.data).toMatchObject({ context: patch });
   });
 });

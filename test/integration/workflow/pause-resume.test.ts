@@ -1,5 +1,5 @@
 /**
- * WorkflowPause and WorkflowResume at the workflow level (DESIGN §4, seed 003): graceful and immediate
+ * WorkflowPause and WorkflowResume at the workflow level (docs/design.md §4, §14.3): graceful and immediate
  * pauses, `pause_before` breakpoints, and refused pauses, driven through Temporal updates and signals.
  */
 import { waitFor, useClientAndWorker } from '../harness';

@@ -30,7 +30,7 @@ const askDefinition = definition({
 /** The seed's order for the waiting task, from the wait to the result. */
 const seed000Order = ['TaskWaitingStarted', 'TaskWaitingResumed', 'TaskDispatched', 'TaskExecutionStarted', 'TaskExecutionSuccess'];
 
-describe('seed 000: a tool wait directive', () => {
+describe('docs/design.md §14.0: a tool wait directive', () => {
   it.each([
     ['update', (h: Awaited<ReturnType<typeof startExecution>>, c: TaskResumeCommand) => h.executeUpdate(taskResumeUpdate, { args: [c] })],
     ['signal', (h: Awaited<ReturnType<typeof startExecution>>, c: TaskResumeCommand) => h.signal(taskResumeSignal, c)],

@@ -1,7 +1,7 @@
 import { DefinitionError, type DefinitionIssue } from '../../../src/definitions/definition-error';
 import { parseDefinition, validateDefinitionObject } from '../../../src/definitions/parse';
 
-/** DESIGN §2's example, restricted to basic, router and parallel tasks. */
+/** The example in docs/design.md §2, restricted to basic, router and parallel tasks. */
 const ORDER_APPROVAL = `
 id: order-approval
 version: 1
@@ -78,7 +78,7 @@ function expectIssue(issues: readonly DefinitionIssue[], path: string, message: 
 }
 
 describe('parseDefinition: valid definitions', () => {
-  it('accepts the DESIGN §2 example (basic, router and parallel tasks)', () => {
+  it('accepts the docs/design.md §2 example (basic, router and parallel tasks)', () => {
     const definition = parseDefinition(ORDER_APPROVAL);
     expect(definition.id).toBe('order-approval');
     expect(definition.tasks.map((t) => t.id)).toEqual(['route', 'approve', 'charge', 'fulfil', 'refund', 'done']);

@@ -1,5 +1,5 @@
 /**
- * The resume planner (seed 004): what a resume would do, what it misses, and why it is refused, before
+ * The resume planner (docs/design.md §14.4): what a resume would do, what it misses, and why it is refused, before
  * anything changes. The update validator, the signal handler and the dry run all use it.
  */
 import type { Task } from '../../../src/definitions/schema';
