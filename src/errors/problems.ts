@@ -9,19 +9,16 @@
  * documented in docs/api-errors.md.
  */
 
+import { boundIssues, describeIssues, type ProblemIssue } from './problem-issues';
+
+export { MAX_LISTED_ISSUES, type ProblemIssue } from './problem-issues';
+
 /** Prefix of every problem `type`. */
 export const PROBLEM_TYPE_BASE = 'https://cadenza.dev/problems/';
 
 /** When a 503 suggests trying again: the worker, Temporal or a stream slot may be back by then. */
 const RETRY_AFTER_SECONDS = 5;
 
-/** A `{path, message}` pair naming what is wrong and where (`body.version`, `tasks[2].on_success.next`). */
-export interface ProblemIssue {
-  /** Where: `body.version`, `tasks[2].on_success.next`; empty for the whole input. */
-  path: string;
-  /** What is wrong there. */
-  message: string;
-}
 
 /** The JSON body of a problem response. */
 export interface ProblemDocument {
@@ -340,28 +337,4 @@ export class InternalError extends ApiProblem {
   constructor(cause?: unknown) {
     super({ status: 500, slug: 'internal_error', title: 'Internal server error', detail: 'an unexpected error occurred; see the server log', cause });
   }
-}
-
-/** Most issues a problem lists (the detail counts the others). */
-export const MAX_LISTED_ISSUES = 100;
-/** Longest path or message of a listed issue, in characters. */
-const MAX_ISSUE_TEXT = 500;
-
-/**
- * The issues as a problem lists them: at most `MAX_LISTED_ISSUES`, each path and message cut at
- * `MAX_ISSUE_TEXT` characters, so a body with 100,000 unknown keys does not come back twice as large.
- */
-function boundIssues(issues: ProblemIssue[]): ProblemIssue[] {
-  return issues.slice(0, MAX_LISTED_ISSUES).map((i) => ({ path: cut(i.path), message: cut(i.message) }));
-}
-
-function cut(text: string): string {
-  return text.length > MAX_ISSUE_TEXT ? `${text.slice(0, MAX_ISSUE_TEXT)}...` : text;
-}
-
-/** One line out of a list of issues, for `detail`. */
-function describeIssues(issues: ProblemIssue[]): string {
-  const shown = boundIssues(issues.slice(0, 3)).map((i) => (i.path ? `${i.path}: ${i.message}` : i.message));
-  const more = issues.length > 3 ? ` (and ${issues.length - 3} more)` : '';
-  return shown.join('; ') + more || 'invalid request';
 }
