@@ -4,8 +4,8 @@
  */
 import { encode } from 'eventsource-encoder';
 import fc from 'fast-check';
-import { endFrame, errorFrame, HEARTBEAT_FRAME, journalEventFrame, RETRY_FRAME } from '../../../src/api/sse/sse-frames';
-import type { JournalEvent } from '../../../src/workflows/events';
+import { endFrame, errorFrame, HEARTBEAT_FRAME, journalEventFrame, RETRY_FRAME } from '../../../../src/api/sse/sse-frames';
+import type { JournalEvent } from '../../../../src/workflows/events';
 
 interface Dispatched {
   id?: string;

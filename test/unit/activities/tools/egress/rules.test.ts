@@ -3,8 +3,8 @@
  * errors: one line naming the variable and the bad entry.
  */
 import fc from 'fast-check';
-import { EgressRuleError, parseEgressRule, parseEgressRules } from '../../../src/activities/tools/egress/rules';
-import { ConfigError, loadConfig } from '../../../src/config';
+import { EgressRuleError, parseEgressRule, parseEgressRules } from '../../../../../src/activities/tools/egress/rules';
+import { ConfigError, loadConfig } from '../../../../../src/config';
 
 describe('parseEgressRule', () => {
   it.each([

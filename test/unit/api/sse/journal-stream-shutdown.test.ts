@@ -7,10 +7,10 @@ import { createServer, type ServerResponse } from 'node:http';
 import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
-import { runJournalStream } from '../../../src/api/sse/journal-stream';
-import { StreamRegistry } from '../../../src/api/sse/stream-registry';
-import type { ExecutionService } from '../../../src/executions/execution-service';
-import type { EventsPage } from '../../../src/workflows/contracts';
+import { runJournalStream } from '../../../../src/api/sse/journal-stream';
+import { StreamRegistry } from '../../../../src/api/sse/stream-registry';
+import type { ExecutionService } from '../../../../src/executions/execution-service';
+import type { EventsPage } from '../../../../src/workflows/contracts';
 
 const big = 'x'.repeat(4 * 1024 * 1024);
 let seq = 0;

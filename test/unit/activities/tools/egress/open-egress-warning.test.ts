@@ -1,8 +1,8 @@
 /**
  * The startup warning for an API reachable from a network while the `http` tool may reach anything.
  */
-import { openEgressWarning } from '../../../src/activities/tools/egress/open-egress-warning';
-import { loadConfig } from '../../../src/config';
+import { openEgressWarning } from '../../../../../src/activities/tools/egress/open-egress-warning';
+import { loadConfig } from '../../../../../src/config';
 
 describe('openEgressWarning', () => {
   it('warns when the API listens beyond loopback and neither list is set, naming both variables', () => {

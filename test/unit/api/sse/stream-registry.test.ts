@@ -1,7 +1,7 @@
-import { problemHeaders } from '../../../src/api/error-handler';
-import { PROBLEM_TYPE_BASE, StreamLimitReached } from '../../../src/errors/problems';
-import { StreamRegistry } from '../../../src/api/sse/stream-registry';
-import { DEFAULT_SSE_MAX_STREAMS, loadConfig } from '../../../src/config';
+import { problemHeaders } from '../../../../src/api/error-handler';
+import { PROBLEM_TYPE_BASE, StreamLimitReached } from '../../../../src/errors/problems';
+import { StreamRegistry } from '../../../../src/api/sse/stream-registry';
+import { DEFAULT_SSE_MAX_STREAMS, loadConfig } from '../../../../src/config';
 
 describe('StreamRegistry', () => {
   it('counts admitted streams until released, and refuses past the cap', () => {

@@ -6,10 +6,10 @@ import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
-import { createEgressAgents } from '../../../src/activities/tools/egress/agent';
-import { EgressPolicy } from '../../../src/activities/tools/egress/policy';
-import { readBodyCapped, ResponseTooLargeError } from '../../../src/activities/tools/http-body';
-import { RedirectError, sendHttpRequest, type HttpTransport } from '../../../src/activities/tools/http-request';
+import { createEgressAgents } from '../../../../src/activities/tools/egress/agent';
+import { EgressPolicy } from '../../../../src/activities/tools/egress/policy';
+import { readBodyCapped, ResponseTooLargeError } from '../../../../src/activities/tools/http-body';
+import { RedirectError, sendHttpRequest, type HttpTransport } from '../../../../src/activities/tools/http-request';
 
 let server: Server;
 let port: number;

@@ -2,8 +2,8 @@
  * Matching of the egress policy: host, wildcard and network rules, `private`, deny beats allow.
  */
 import fc from 'fast-check';
-import { EgressList, EgressPolicy } from '../../../src/activities/tools/egress/policy';
-import { parseEgressRules } from '../../../src/activities/tools/egress/rules';
+import { EgressList, EgressPolicy } from '../../../../../src/activities/tools/egress/policy';
+import { parseEgressRules } from '../../../../../src/activities/tools/egress/rules';
 
 const policy = (allow: string, deny: string) => new EgressPolicy({ allow: parseEgressRules(allow), deny: parseEgressRules(deny) });
 

@@ -5,9 +5,9 @@
  */
 import { createServer, request, type Agent, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createEgressAgents, egressDenialOf, type ResolveHost } from '../../../src/activities/tools/egress/agent';
-import { EgressDeniedError, EgressList, EgressPolicy } from '../../../src/activities/tools/egress/policy';
-import { parseEgressRules } from '../../../src/activities/tools/egress/rules';
+import { createEgressAgents, egressDenialOf, type ResolveHost } from '../../../../../src/activities/tools/egress/agent';
+import { EgressDeniedError, EgressList, EgressPolicy } from '../../../../../src/activities/tools/egress/policy';
+import { parseEgressRules } from '../../../../../src/activities/tools/egress/rules';
 
 const policy = (allow: string, deny: string) => new EgressPolicy({ allow: parseEgressRules(allow), deny: parseEgressRules(deny) });
 
