@@ -98,23 +98,7 @@ describe.each(['approval', 'wait', 'breakpoint', 'failure'] as const)('fail_fast
 describe('after a retry, a decision reaches the live approval', () => {
   it('completes the execution and leaves nothing awaiting', async () => {
     // The failing branch fails until a resume brings `context: {ok: true}`.
-    const def = definition({
-      id: 'fail-fast-live-approval',
-      tasks: [
-        {
-          id: 'fan',
-          type: 'parallel',
-          strategy: 'fail_fast',
-          on_error: { pause: true },
-          on_success: { next: 'done' },
-          branches: [
-            { id: 'gated', tasks: [gatedTask('approval'), { id: 'after', type: 'basic', tool: 'echo', with: { after: true } }] },
-            { id: 'failing', tasks: [{ id: 'verdict', type: 'basic', tool: 'check', with: { ok: '{{ resume != null && resume.ok == true }}' } }] },
-          ],
-        },
-        { id: 'done', type: 'basic', tool: 'echo', with: { done: true } },
-      ],
-    });
+    const def = failFast('approval');
     const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await statusWhen(handle, (s) => s.pause?.gates.map((g) => g.task_id).join() === 'fan', 'fan failed, the approval released');
     // A decision now has no gate to go to.
