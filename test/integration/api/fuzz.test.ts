@@ -14,6 +14,7 @@ import { problemDefect, Tally } from '../fuzz/problem-types';
 import { brokenExecutions } from '../fuzz/broken-executions';
 import { startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
+import { shippingWait } from '../fixtures/shipping';
 import { type FuzzRequest, fuzzRequestArb, type FuzzTargets } from './fuzz-requests';
 
 jest.setTimeout(240_000);
@@ -41,21 +42,7 @@ const definitions = [
     ],
     outputs: { decision: '{{ tasks.done.output.decision }}' },
   },
-  {
-    id: 'fz-wait',
-    tasks: [
-      {
-        id: 'ship',
-        type: 'wait',
-        wait_for: 'shipped',
-        condition: 'signal.payload.carrier != ""',
-        resume_schema: { type: 'object', required: ['carrier'], properties: { carrier: { type: 'string' } } },
-        on_success: { next: 'notify' },
-      },
-      { id: 'notify', type: 'basic', tool: 'echo', with: { carrier: '{{ tasks.ship.output.carrier }}' } },
-    ],
-    outputs: { carrier: '{{ tasks.notify.output.carrier }}' },
-  },
+  shippingWait('fz-wait'),
   {
     id: 'fz-repair',
     tasks: [

@@ -7,6 +7,7 @@ import { askCalls } from '../fixtures/test-tools';
 import { waitFor } from '../harness';
 import { expectProblem, startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
+import { shippingWait } from '../fixtures/shipping';
 
 jest.setTimeout(60_000);
 
@@ -18,21 +19,7 @@ const url = (id: string, path: string) => `/api/v1/executions/${id}/${path}`;
 beforeAll(async () => {
   ctx = await startApiContext();
   api = new ExecutionDriver(ctx.app);
-  await api.register({
-    id: 'shipping',
-    tasks: [
-      {
-        id: 'ship',
-        type: 'wait',
-        wait_for: 'shipped',
-        condition: 'signal.payload.carrier != ""',
-        resume_schema: { type: 'object', required: ['carrier'], properties: { carrier: { type: 'string' } } },
-        on_success: { next: 'notify' },
-      },
-      { id: 'notify', type: 'basic', tool: 'echo', with: { carrier: '{{ tasks.ship.output.carrier }}' } },
-    ],
-    outputs: { carrier: '{{ tasks.notify.output.carrier }}' },
-  });
+  await api.register(shippingWait('shipping'));
   await api.register({
     id: 'asker',
     tasks: [

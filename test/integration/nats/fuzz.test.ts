@@ -17,6 +17,7 @@ import { problemDefect, Tally } from '../fuzz/problem-types';
 import { waitFor } from '../harness';
 import { type CommandHarness, OPERATOR_KEY, startCommandHarness } from './command-harness';
 import { type FuzzMessage, fuzzMessageArb, type NatsFuzzTargets } from './fuzz-messages';
+import { shippingWait } from '../fixtures/shipping';
 
 jest.setTimeout(240_000);
 
@@ -39,22 +40,7 @@ const definitions = [
       { id: 'done', type: 'basic', tool: 'echo', with: { decision: '{{ tasks.approve.output.decision }}' } },
     ],
   },
-  {
-    id: 'nf-wait',
-    version: 1,
-    tasks: [
-      {
-        id: 'ship',
-        type: 'wait',
-        wait_for: 'shipped',
-        condition: 'signal.payload.carrier != ""',
-        resume_schema: { type: 'object', required: ['carrier'], properties: { carrier: { type: 'string' } } },
-        on_success: { next: 'notify' },
-      },
-      { id: 'notify', type: 'basic', tool: 'echo', with: { carrier: '{{ tasks.ship.output.carrier }}' } },
-    ],
-    outputs: { carrier: '{{ tasks.notify.output.carrier }}' },
-  },
+  shippingWait('nf-wait', { version: 1 }),
   { id: 'nf-break', version: 1, tasks: [{ id: 'first', type: 'basic', tool: 'echo', pause_before: true, with: { ok: true } }] },
 ];
 
