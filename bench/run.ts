@@ -137,7 +137,12 @@ function preloadOf(value: string | undefined): string[] {
 async function main(): Promise<void> {
   const p = parameters(process.argv.slice(2));
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  Runtime.install({ logger: new DefaultLogger('WARN') });
+  // The SDK's warnings, the native core's included (forwarded; by default core prints them to stdout),
+  // go to stderr with the progress lines: stdout carries only the table (latest.md).
+  Runtime.install({
+    logger: new DefaultLogger('WARN', (entry) => log(`[temporal ${entry.level}] ${entry.message}`)),
+    telemetryOptions: { logging: { filter: { core: 'WARN', other: 'WARN' }, forward: {} } },
+  });
   const startedAt = new Date();
   const machine = await machineInfo();
   const before = await loadInfo();
