@@ -14,7 +14,7 @@ import { problemDefect, Tally } from '../fuzz/problem-types';
 import { brokenExecutions } from '../fuzz/broken-executions';
 import { startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
-import { shippingWait } from '../fixtures/shipping';
+import { financeApproval, shippingWait } from '../fixtures/edge-definitions';
 import { type FuzzRequest, fuzzRequestArb, type FuzzTargets } from './fuzz-requests';
 
 jest.setTimeout(240_000);
@@ -27,21 +27,7 @@ let ctx: ApiContext;
 let api: ExecutionDriver;
 
 const definitions = [
-  {
-    id: 'fz-approval',
-    tasks: [
-      {
-        id: 'approve',
-        type: 'approval',
-        approvers: { roles: ['finance'] },
-        decision_schema: { type: 'object', required: ['note'], properties: { note: { type: 'string' } } },
-        on_approve: { next: 'done' },
-        on_reject: { next: 'done' },
-      },
-      { id: 'done', type: 'basic', tool: 'echo', with: { decision: '{{ tasks.approve.output.decision }}' } },
-    ],
-    outputs: { decision: '{{ tasks.done.output.decision }}' },
-  },
+  financeApproval('fz-approval'),
   shippingWait('fz-wait'),
   {
     id: 'fz-repair',

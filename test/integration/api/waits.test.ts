@@ -7,7 +7,7 @@ import { askCalls } from '../fixtures/test-tools';
 import { waitFor } from '../harness';
 import { expectProblem, startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
-import { shippingWait } from '../fixtures/shipping';
+import { shippingWait } from '../fixtures/edge-definitions';
 
 jest.setTimeout(60_000);
 

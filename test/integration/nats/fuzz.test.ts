@@ -17,7 +17,7 @@ import { problemDefect, Tally } from '../fuzz/problem-types';
 import { waitFor } from '../harness';
 import { type CommandHarness, OPERATOR_KEY, startCommandHarness } from './command-harness';
 import { type FuzzMessage, fuzzMessageArb, type NatsFuzzTargets } from './fuzz-messages';
-import { shippingWait } from '../fixtures/shipping';
+import { financeApproval, shippingWait } from '../fixtures/edge-definitions';
 
 jest.setTimeout(240_000);
 
@@ -25,21 +25,7 @@ const SEED = Number(process.env.CADENZA_FUZZ_SEED ?? 20_261_202);
 const RUNS = Number(process.env.CADENZA_FUZZ_RUNS ?? 400);
 
 const definitions = [
-  {
-    id: 'nf-approval',
-    version: 1,
-    tasks: [
-      {
-        id: 'approve',
-        type: 'approval',
-        approvers: { roles: ['finance'] },
-        decision_schema: { type: 'object', required: ['note'], properties: { note: { type: 'string' } } },
-        on_approve: { next: 'done' },
-        on_reject: { next: 'done' },
-      },
-      { id: 'done', type: 'basic', tool: 'echo', with: { decision: '{{ tasks.approve.output.decision }}' } },
-    ],
-  },
+  financeApproval('nf-approval', { version: 1 }),
   shippingWait('nf-wait', { version: 1 }),
   { id: 'nf-break', version: 1, tasks: [{ id: 'first', type: 'basic', tool: 'echo', pause_before: true, with: { ok: true } }] },
 ];
