@@ -6,11 +6,17 @@
  * flow walk through `FlowHost`), operator commands through `CommandHost`, queries through
  * `viewState()`. The workflow function only wires it to Temporal.
  */
-import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
+import { allHandlersFinished, type ApplicationFailure, CancellationScope, condition, sleep, workflowInfo } from '@temporalio/workflow';
+import { msToNumber } from '@temporalio/common/lib/time';
 import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { CommandHost } from './command-host';
+import { Continuation } from './continuation';
+import { CONTINUED_STATE_FORMAT, type ContinuedState } from './continued-state';
 import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
+import { carriedRuns, restoreGates, restoreRuns } from './execution-snapshot';
+import type { FlowPosition } from './flow-positions';
+import { RejectionCounter } from './rejection-tally';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
 import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
@@ -18,6 +24,8 @@ import { closingOnError, completed, type Failure, flowFailure, outputsFailure } 
 import { ExecutionRecord } from './execution-record';
 import { deriveStatus } from './execution-status';
 import { type ExecutionState, pauseView, statusView } from './execution-views';
+import { carriedUnloaded, expressionTaskReads, loadCarriedOutputs, taskReads, templateTaskReads } from './carried-values';
+import { PauseReason } from './states';
 import { FlowActivity } from './flow-activity';
 import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
 import { type Gate, GateRegistry, type GateResolution } from './gates';
@@ -44,44 +52,83 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly identity: { executionId: string; workflowId: string };
   /** The definition's config. */
   readonly config: WorkflowConfig | undefined;
-  private readonly pause = new ManualPauseControl();
+  /** When to continue as new, where the flows are parked, the update ids applied (docs/design.md §11). */
+  readonly continuation: Continuation;
+  /** Journals refusals, counted under a flood; undefined for executions from before long life. */
+  readonly refusals: RejectionCounter | undefined;
+  private readonly pause: ManualPauseControl;
   private readonly record: ExecutionRecord;
   private readonly scope: TemplateScope;
   private timedOut = false;
+  private timeoutAt: number | null = null;
   private readonly flows = new FlowActivity();
-  private readonly signals = new SignalBuffer();
+  private readonly signals: SignalBuffer;
   /** False until `run()` starts walking the definition. */
   private started = false;
+  /** True while a continued run re-enters its flows: the carried status stands until they have. */
+  private restoring: boolean;
+  /** Some carried run's output is carried by reference (docs/design.md §11). */
+  private carriesByRef = false;
 
   constructor(
     private readonly executionId: string,
     private readonly input: ExecutionInput,
     readonly behaviour: ExecutionBehaviour = behaviourOf(true),
+    private readonly continued?: ContinuedState,
   ) {
     this.identity = { executionId, workflowId: input.definition.id };
     this.config = input.definition.config;
-    this.journal = new Journal(executionId, input.definition.id, publishToSink);
-    this.record = new ExecutionRecord(this.journal);
+    const segment = continued && { firstSeq: continued.first_seq, previousRunId: continued.previous_run_id };
+    this.journal = new Journal(executionId, input.definition.id, publishToSink, segment, behaviour.longLife ? workflowInfo().runId : '');
+    this.record = new ExecutionRecord(this.journal, continued?.record);
     this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
     this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged());
-    this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt);
+    this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt, continued?.resume ?? null);
+    this.pause = new ManualPauseControl(continued?.pause ?? null);
+    this.signals = new SignalBuffer(behaviour.longLife, continued?.signals);
+    this.continuation = new Continuation(behaviour.longLife, { afterEvents: input.limits?.continue_after_events }, continued);
+    this.refusals = behaviour.longLife ? new RejectionCounter(this.journal, continued?.rejections) : undefined;
     const tasksById = new Map<string, Task>();
     indexTasks(input.definition.tasks, tasksById);
     this.tasksById = tasksById;
-    // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
-    if (behaviour.startedFirst) this.record.journalStarted(input);
+    this.restoring = continued !== undefined;
+    if (continued !== undefined) {
+      const runs = restoreRuns(continued.runs, (tasks, resume) => this.scope.withTasks(tasks, resume));
+      this.tasks.restore(runs);
+      this.carriesByRef = runs.some((r) => r.outputByRef);
+      for (const gate of restoreGates(continued.gates, runs)) this.gates.open(gate);
+      this.timeoutAt = continued.timeout_at;
+      this.started = true;
+    } else if (behaviour.startedFirst) {
+      // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
+      this.record.journalStarted(input);
+    }
   }
 
-  /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
-  async run(): Promise<ExecutionResult> {
-    if (!this.behaviour.startedFirst) this.record.journalStarted(this.input);
+  /**
+   * Runs the execution to its end, or until it continues as new (then it answers the state to carry);
+   * throws the failure that closes the workflow when it does not complete.
+   */
+  async run(): Promise<ExecutionResult | ContinuedState> {
+    if (!this.behaviour.startedFirst && this.continued === undefined) this.record.journalStarted(this.input);
     this.started = true;
     try {
-      const outcome = await this.runWithTimeout();
+      const flows = this.runWithTimeout();
+      if (this.restoring) {
+        // Every carried flow has re-entered (synchronously) and parked again where it was.
+        this.restoring = false;
+        this.refreshStatus();
+      }
+      const outcome = this.behaviour.longLife ? await Promise.race([flows, this.continueWhenQuiet()]) : await flows;
+      if ('format' in outcome) return outcome;
       if (outcome.status === 'failed') throw this.failing(flowFailure(outcome.last));
-      const outputs = this.renderOutputs();
-      this.record.close(completed(outputs));
-      return { execution_id: this.executionId, status: this.record.status, outputs };
+      const outputs = this.input.definition.outputs;
+      if (this.carriesByRef && outputs !== undefined) {
+        await loadCarriedOutputs(this.executionId, this.tasks.latestRun.values(), templateTaskReads(outputs), (run) => this.tasks.record(run));
+      }
+      const rendered = this.renderOutputs();
+      this.record.close(completed(rendered));
+      return { execution_id: this.executionId, status: this.record.status, outputs: rendered };
     } catch (err) {
       const closing = closingOnError(err, this.record.error, this.timedOut, this.config?.timeout);
       this.tasks.cancelActive(closing.cancelReason);
@@ -100,10 +147,13 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   private async runWithTimeout(): Promise<FlowOutcome> {
     const timeout = this.config?.timeout;
     if (timeout === undefined) return this.runTopLevel();
+    if (this.continued === undefined) this.timeoutAt = Date.now() + msToNumber(timeout as Parameters<typeof msToNumber>[0]);
+    // A continued run waits for what is left of the execution's timeout.
+    const left = this.continued === undefined ? timeout : Math.max(1, (this.timeoutAt ?? Date.now()) - Date.now());
     const flowScope = new CancellationScope();
     const timerScope = new CancellationScope();
     void timerScope
-      .run(() => sleep(timeout))
+      .run(() => sleep(left))
       .then(() => {
         this.timedOut = true;
         flowScope.cancel();
@@ -118,24 +168,30 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** The definition's flow, then — under a manual pause — a hold until the resume lets it close. */
   private async runTopLevel(): Promise<FlowOutcome> {
-    const outcome = await this.runFlow(this.input.definition.tasks, null);
+    const carried = this.continuation.takeCarried(null);
+    const outcome: FlowOutcome =
+      carried?.at === 'closing_held'
+        ? { status: carried.status, last: carried.last === null ? undefined : this.tasks.findByExecId(carried.last) }
+        : await this.runFlow(this.input.definition.tasks, null, carried);
     if (this.behaviour.pauseHoldsClosing && this.pause.current !== null) {
       this.pause.holdClosing(true);
+      const unpark = this.continuation.positions.park(null, { at: 'closing_held', status: outcome.status, last: outcome.last?.taskExecId ?? null }, () => true);
       try {
         await this.flows.blockedWhile(null, () => this.pause.current !== null, () => condition(() => this.pause.current === null), () => this.refreshStatus());
       } finally {
+        unpark();
         this.pause.holdClosing(false);
       }
     }
     return outcome;
   }
 
-  /** Runs a flow from its first task until a task has nowhere to go. */
-  async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
+  /** Runs a flow from its first task (or where it was parked when the execution continued) until a task has nowhere to go. */
+  async runFlow(tasks: readonly Task[], branch: string | null, carried = this.continuation.takeCarried(branch)): Promise<FlowOutcome> {
     if (!this.behaviour.steadyStatus) return walkFlow(this, tasks, branch);
     this.flows.enter(branch);
     try {
-      return await walkFlow(this, tasks, branch);
+      return await walkFlow(this, tasks, branch, carried);
     } finally {
       this.flows.leave(branch);
       // A finished branch may leave only blocked ones behind: the execution is paused then.
@@ -147,6 +203,16 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
     const scope = this.scope.variables();
     return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
+  }
+
+  /** True when `task` reads an output this run carries only by reference: `loadCarriedValues()` first. */
+  needsCarriedValues(task: Task): boolean {
+    return this.carriesByRef && carriedUnloaded(this.tasks.latestRun.values(), taskReads(task));
+  }
+
+  /** Loads the carried outputs `task` reads (docs/design.md §11). */
+  loadCarriedValues(task: Task): Promise<void> {
+    return loadCarriedOutputs(this.executionId, this.tasks.latestRun.values(), taskReads(task), (run) => this.tasks.record(run));
   }
 
   /** Why a cancelled branch or execution ends its tasks. */
@@ -171,20 +237,47 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     this.gatesChanged();
   }
 
-  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
-  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>): Promise<T> {
-    return this.behaviour.steadyStatus ? this.flows.blockedWhile(branch, () => true, wait, () => this.refreshStatus()) : wait();
+  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it, parked at `position`. */
+  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>, position?: FlowPosition): Promise<T> {
+    if (!this.behaviour.steadyStatus) return wait();
+    return this.parkWhile(branch, position, () => true, () => this.flows.blockedWhile(branch, () => true, wait, () => this.refreshStatus()));
   }
 
-  /** Waits at a gate; while it is open, the gate's branch counts as blocked. */
-  awaitGate(gate: Gate, timeoutMs?: number): Promise<GateResolution> {
+  /** Waits at a gate; while it is open, the gate's branch counts as blocked (and parked at `position`). */
+  awaitGate(gate: Gate, timeoutMs?: number, position?: FlowPosition): Promise<GateResolution> {
     if (!this.behaviour.steadyStatus) return this.gates.wait(gate, timeoutMs);
-    return this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
+    const wait = () => this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
+    return this.parkWhile(gate.branch, position, () => gate.open, wait);
   }
 
-  /** Holds the branch before `nextTaskId` while a manual pause is in force. */
-  async holdIfPaused(nextTaskId: string, branch: string | null): Promise<void> {
-    if (this.pause.current === null) return;
+  /** Runs `wait` with the flow of `branch` parked at `position` while `parked()` holds (docs/design.md §11). */
+  async parkWhile<T>(branch: string | null, position: FlowPosition | undefined, parked: () => boolean, wait: () => Promise<T>): Promise<T> {
+    if (position === undefined || !this.behaviour.longLife) return wait();
+    const unpark = this.continuation.positions.park(branch, position, parked);
+    try {
+      return await wait();
+    } finally {
+      unpark();
+    }
+  }
+
+  /**
+   * Holds the branch before `nextTaskId` while a manual pause is in force, and — parked at `position`
+   * — while the execution is about to continue as new.
+   */
+  async holdIfPaused(nextTaskId: string, branch: string | null, position?: FlowPosition): Promise<void> {
+    const drains = this.behaviour.longLife && position !== undefined;
+    if (this.pause.current === null && !(drains && this.continuation.wanted)) return;
+    if (!drains) return this.holdWhilePaused(nextTaskId, branch);
+    await this.parkWhile(branch, position, () => true, async () => {
+      while (this.pause.current !== null || this.continuation.wanted) {
+        if (this.pause.current !== null) await this.holdWhilePaused(nextTaskId, branch);
+        else await condition(() => !this.continuation.wanted || this.pause.current !== null);
+      }
+    });
+  }
+
+  private async holdWhilePaused(nextTaskId: string, branch: string | null): Promise<void> {
     this.pause.hold(nextTaskId);
     const released = () => condition(() => this.pause.current === null);
     try {
@@ -259,6 +352,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** Derives running / pausing / paused (docs/design.md §3) and journals the transitions. */
   refreshStatus(): void {
+    if (this.restoring) return;
     const steady = this.behaviour.steadyStatus;
     const next = deriveStatus({
       closed: this.closed,
@@ -281,6 +375,49 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   private gatesChanged(): void {
     this.record.setAwaiting(awaitingOf(this.gates.openGates()));
     this.refreshStatus();
+  }
+
+  // ---- continuing as new (docs/design.md §11) ------------------------------------------------
+
+  /** Resolves with the state to carry once the run should continue and is quiet: every flow parked, no attempt or handler running. */
+  private async continueWhenQuiet(): Promise<ContinuedState> {
+    await condition(() => this.quietToContinue());
+    this.refusals?.flush();
+    return this.captureState();
+  }
+
+  private quietToContinue(): boolean {
+    if (this.closed || !this.continuation.wanted || this.pause.attemptsInFlight > 0 || !allHandlersFinished()) return false;
+    return this.continuation.positions.allParked(this.liveFlows());
+  }
+
+  private liveFlows(): string[] {
+    const live = this.flows.liveKeys;
+    return this.pause.holdsClosing && !live.includes('') ? [...live, ''] : live;
+  }
+
+  private captureState(): ContinuedState {
+    const gates = this.gates.openGates();
+    const gated = new Set(gates.flatMap((g) => (g.run === null ? [] : [g.run])));
+    const conditions = gates.flatMap((g) => (g.reason === PauseReason.WaitingForSignal && typeof g.data.condition === 'string' ? [g.data.condition] : []));
+    const { runs, dropped } = carriedRuns(this.tasks.runs, this.tasks.latestRun, gated, expressionTaskReads(conditions));
+    return {
+      format: CONTINUED_STATE_FORMAT,
+      previous_run_id: workflowInfo().runId,
+      runs_before: (this.continued?.runs_before ?? 0) + 1,
+      first_seq: this.journal.lastSeq + 1,
+      record: this.record.snapshot(),
+      pause: this.pause.current,
+      resume: this.scope.resumeData,
+      signals: this.signals.snapshot(),
+      runs,
+      dropped_runs: (this.continued?.dropped_runs ?? 0) + dropped,
+      gates: gates.map((g) => g.snapshot()),
+      flows: this.continuation.positions.snapshot(this.liveFlows()),
+      update_ids: this.continuation.rememberedUpdateIds,
+      rejections: this.refusals?.snapshot() ?? { counts: {}, total: 0, first_at: null, last_at: null },
+      timeout_at: this.timeoutAt,
+    };
   }
 
   // ---- closing -----------------------------------------------------------------------------
