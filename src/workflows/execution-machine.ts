@@ -6,105 +6,32 @@
  * flow walk through `FlowHost`), operator commands through `CommandHost`, queries through
  * `viewState()`. The workflow function only wires it to Temporal.
  */
-import { allHandlersFinished, type ApplicationFailure, CancellationScope, condition, sleep, workflowInfo } from '@temporalio/workflow';
+import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
 import { msToNumber } from '@temporalio/common/lib/time';
-import type { Task, WorkflowConfig } from '../definitions/schema';
+import type { Task } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { carriedUnloaded, loadCarriedOutputs, taskReads, templateTaskReads } from './carried-values';
 import type { CommandHost } from './command-host';
-import { Continuation } from './continuation';
-import { CONTINUED_STATE_FORMAT, type ContinuedState } from './continued-state';
-import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
-import { carriedRuns, restoreGates, restoreRuns } from './execution-snapshot';
-import type { FlowPosition } from './flow-positions';
-import { RejectionCounter } from './rejection-tally';
+import type { ContinuedState } from './continued-state';
+import type { ExecutionResult } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
-import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
 import { closingOnError, completed, type Failure, flowFailure, outputsFailure } from './execution-closing';
-import { ExecutionRecord } from './execution-record';
+import { ExecutionParts } from './execution-parts';
 import { deriveStatus } from './execution-status';
-import { type ExecutionState, pauseView, statusView } from './execution-views';
-import { carriedUnloaded, expressionTaskReads, loadCarriedOutputs, taskReads, templateTaskReads } from './carried-values';
-import { PauseReason } from './states';
-import { FlowActivity } from './flow-activity';
+import { pauseView } from './execution-views';
+import type { FlowPosition } from './flow-positions';
 import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
-import { type Gate, GateRegistry, type GateResolution } from './gates';
-import { Journal, type JournalEntry } from './journal';
-import { publishToSink } from './journal-sink';
-import { type ManualPause, ManualPauseControl } from './manual-pause';
+import type { Gate, GateResolution } from './gates';
+import type { JournalEntry } from './journal';
+import type { ManualPause } from './manual-pause';
 import { awaitingOf } from './search-attributes';
-import { SignalBuffer } from './signal-buffer';
 import type { FlowOutcome, InFlightAttempt } from './task-host';
-import { TaskLedger } from './task-ledger';
-import { TemplateScope } from './template-scope';
 import type { TaskRun } from './task-run';
 import { meetsWaitCondition, waitingResumedEvent } from './wait-task';
 
-/** The state of one execution; only its methods change it. */
-export class ExecutionMachine implements FlowHost, CommandHost {
-  readonly journal: Journal;
-  readonly gates: GateRegistry;
-  /** Every task of the definition, parallel branches included. */
-  readonly tasksById: ReadonlyMap<string, Task>;
-  /** Every task run and its transitions. */
-  readonly tasks: TaskLedger;
-  /** Ids an activity attempt carries. */
-  readonly identity: { executionId: string; workflowId: string };
-  /** The definition's config. */
-  readonly config: WorkflowConfig | undefined;
-  /** When to continue as new, where the flows are parked, the update ids applied (docs/design.md §11). */
-  readonly continuation: Continuation;
-  /** Journals refusals, counted under a flood; undefined for executions from before long life. */
-  readonly refusals: RejectionCounter | undefined;
-  private readonly pause: ManualPauseControl;
-  private readonly record: ExecutionRecord;
-  private readonly scope: TemplateScope;
-  private timedOut = false;
-  private timeoutAt: number | null = null;
-  private readonly flows = new FlowActivity();
-  private readonly signals: SignalBuffer;
-  /** False until `run()` starts walking the definition. */
-  private started = false;
-  /** True while a continued run re-enters its flows: the carried status stands until they have. */
-  private restoring: boolean;
-  /** Some carried run's output is carried by reference (docs/design.md §11). */
-  private carriesByRef = false;
-
-  constructor(
-    private readonly executionId: string,
-    private readonly input: ExecutionInput,
-    readonly behaviour: ExecutionBehaviour = behaviourOf(true),
-    private readonly continued?: ContinuedState,
-  ) {
-    this.identity = { executionId, workflowId: input.definition.id };
-    this.config = input.definition.config;
-    const segment = continued && { firstSeq: continued.first_seq, previousRunId: continued.previous_run_id };
-    this.journal = new Journal(executionId, input.definition.id, publishToSink, segment, behaviour.longLife ? workflowInfo().runId : '');
-    this.record = new ExecutionRecord(this.journal, continued?.record);
-    this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
-    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged());
-    this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt, continued?.resume ?? null);
-    this.pause = new ManualPauseControl(continued?.pause ?? null);
-    this.signals = new SignalBuffer(behaviour.longLife, continued?.signals);
-    this.continuation = new Continuation(behaviour.longLife, { afterEvents: input.limits?.continue_after_events }, continued);
-    this.refusals = behaviour.longLife ? new RejectionCounter(this.journal, continued?.rejections) : undefined;
-    const tasksById = new Map<string, Task>();
-    indexTasks(input.definition.tasks, tasksById);
-    this.tasksById = tasksById;
-    this.restoring = continued !== undefined;
-    if (continued !== undefined) {
-      const runs = restoreRuns(continued.runs, (tasks, resume) => this.scope.withTasks(tasks, resume));
-      this.tasks.restore(runs);
-      this.carriesByRef = runs.some((r) => r.outputByRef);
-      for (const gate of restoreGates(continued.gates, runs)) this.gates.open(gate);
-      this.timeoutAt = continued.timeout_at;
-      this.started = true;
-    } else if (behaviour.startedFirst) {
-      // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
-      this.record.journalStarted(input);
-    }
-  }
-
+/** Runs one execution: the behaviour over the state its parts hold (`ExecutionParts`). */
+export class ExecutionMachine extends ExecutionParts implements FlowHost, CommandHost {
   /**
    * Runs the execution to its end, or until it continues as new (then it answers the state to carry);
    * throws the failure that closes the workflow when it does not complete.
@@ -137,10 +64,6 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     }
   }
 
-  /** The execution has ended. */
-  get closed(): boolean {
-    return this.record.closed;
-  }
 
   // ---- flows -------------------------------------------------------------------------------
 
@@ -239,56 +162,22 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it, parked at `position`. */
   whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>, position?: FlowPosition): Promise<T> {
-    if (!this.behaviour.steadyStatus) return wait();
-    return this.parkWhile(branch, position, () => true, () => this.flows.blockedWhile(branch, () => true, wait, () => this.refreshStatus()));
+    return this.holds.whileWaitingOnBranches(branch, wait, position);
   }
 
   /** Waits at a gate; while it is open, the gate's branch counts as blocked (and parked at `position`). */
   awaitGate(gate: Gate, timeoutMs?: number, position?: FlowPosition): Promise<GateResolution> {
-    if (!this.behaviour.steadyStatus) return this.gates.wait(gate, timeoutMs);
-    const wait = () => this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
-    return this.parkWhile(gate.branch, position, () => gate.open, wait);
+    return this.holds.awaitGate(gate, timeoutMs, position);
   }
 
   /** Runs `wait` with the flow of `branch` parked at `position` while `parked()` holds (docs/design.md §11). */
-  async parkWhile<T>(branch: string | null, position: FlowPosition | undefined, parked: () => boolean, wait: () => Promise<T>): Promise<T> {
-    if (position === undefined || !this.behaviour.longLife) return wait();
-    const unpark = this.continuation.positions.park(branch, position, parked);
-    try {
-      return await wait();
-    } finally {
-      unpark();
-    }
+  parkWhile<T>(branch: string | null, position: FlowPosition | undefined, parked: () => boolean, wait: () => Promise<T>): Promise<T> {
+    return this.holds.parkWhile(branch, position, parked, wait);
   }
 
-  /**
-   * Holds the branch before `nextTaskId` while a manual pause is in force, and — parked at `position`
-   * — while the execution is about to continue as new.
-   */
-  async holdIfPaused(nextTaskId: string, branch: string | null, position?: FlowPosition): Promise<void> {
-    const drains = this.behaviour.longLife && position !== undefined;
-    if (this.pause.current === null && !(drains && this.continuation.wanted)) return;
-    if (!drains) return this.holdWhilePaused(nextTaskId, branch);
-    await this.parkWhile(branch, position, () => true, async () => {
-      while (this.pause.current !== null || this.continuation.wanted) {
-        if (this.pause.current !== null) await this.holdWhilePaused(nextTaskId, branch);
-        else await condition(() => !this.continuation.wanted || this.pause.current !== null);
-      }
-    });
-  }
-
-  private async holdWhilePaused(nextTaskId: string, branch: string | null): Promise<void> {
-    this.pause.hold(nextTaskId);
-    const released = () => condition(() => this.pause.current === null);
-    try {
-      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.pause.current !== null, released, () => this.refreshStatus());
-      else {
-        this.refreshStatus();
-        await released();
-      }
-    } finally {
-      this.pause.release(nextTaskId);
-    }
+  /** Holds the branch before `nextTaskId` while a manual pause is in force, or (parked at `position`) while about to continue as new. */
+  holdIfPaused(nextTaskId: string, branch: string | null, position?: FlowPosition): Promise<void> {
+    return this.holds.holdIfPaused(nextTaskId, branch, position);
   }
 
   /** Starts a manual pause; `immediate` also interrupts in-flight attempts, which re-run on resume. */
@@ -351,7 +240,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   // ---- status ------------------------------------------------------------------------------
 
   /** Derives running / pausing / paused (docs/design.md §3) and journals the transitions. */
-  refreshStatus(): void {
+  override refreshStatus(): void {
     if (this.restoring) return;
     const steady = this.behaviour.steadyStatus;
     const next = deriveStatus({
@@ -372,7 +261,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   }
 
   /** After a gate opened, was resolved or released: whom the execution awaits, then its status. */
-  private gatesChanged(): void {
+  protected override gatesChanged(): void {
     this.record.setAwaiting(awaitingOf(this.gates.openGates()));
     this.refreshStatus();
   }
@@ -381,44 +270,11 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** Resolves with the state to carry once the run should continue and is quiet: every flow parked, no attempt or handler running. */
   private async continueWhenQuiet(): Promise<ContinuedState> {
-    await condition(() => this.quietToContinue());
+    await condition(() => this.holds.quietToContinue(this.closed));
     this.refusals?.flush();
     return this.captureState();
   }
 
-  private quietToContinue(): boolean {
-    if (this.closed || !this.continuation.wanted || this.pause.attemptsInFlight > 0 || !allHandlersFinished()) return false;
-    return this.continuation.positions.allParked(this.liveFlows());
-  }
-
-  private liveFlows(): string[] {
-    const live = this.flows.liveKeys;
-    return this.pause.holdsClosing && !live.includes('') ? [...live, ''] : live;
-  }
-
-  private captureState(): ContinuedState {
-    const gates = this.gates.openGates();
-    const gated = new Set(gates.flatMap((g) => (g.run === null ? [] : [g.run])));
-    const conditions = gates.flatMap((g) => (g.reason === PauseReason.WaitingForSignal && typeof g.data.condition === 'string' ? [g.data.condition] : []));
-    const { runs, dropped } = carriedRuns(this.tasks.runs, this.tasks.latestRun, gated, expressionTaskReads(conditions));
-    return {
-      format: CONTINUED_STATE_FORMAT,
-      previous_run_id: workflowInfo().runId,
-      runs_before: (this.continued?.runs_before ?? 0) + 1,
-      first_seq: this.journal.lastSeq + 1,
-      record: this.record.snapshot(),
-      pause: this.pause.current,
-      resume: this.scope.resumeData,
-      signals: this.signals.snapshot(),
-      runs,
-      dropped_runs: (this.continued?.dropped_runs ?? 0) + dropped,
-      gates: gates.map((g) => g.snapshot()),
-      flows: this.continuation.positions.snapshot(this.liveFlows()),
-      update_ids: this.continuation.rememberedUpdateIds,
-      rejections: this.refusals?.snapshot() ?? { counts: {}, total: 0, first_at: null, last_at: null },
-      timeout_at: this.timeoutAt,
-    };
-  }
 
   // ---- closing -----------------------------------------------------------------------------
 
@@ -438,37 +294,4 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     return failure;
   }
 
-  // ---- views -------------------------------------------------------------------------------
-
-  /** The state the views read (`execution-views.ts`); the query handlers answer views of it. */
-  viewState(): ExecutionState {
-    const { definition } = this.input;
-    return {
-      ...this.record.state,
-      executionId: this.executionId,
-      workflowId: definition.id,
-      workflowVersion: definition.version,
-      input: this.input.input ?? null,
-      openGates: this.gates.openGates(),
-      manualPause: this.pause.current,
-      heldTaskIds: this.pause.heldTaskIds,
-      closingHeld: this.pause.holdsClosing,
-      resumeData: this.scope.resumeData,
-      runs: this.tasks.runs,
-      latestRun: this.tasks.latestRun,
-      lastSeq: this.journal.lastSeq,
-    };
-  }
-
-  /** Answer of the `status` query (and of every command). */
-  statusView(): StatusView {
-    return statusView(this.viewState());
-  }
-}
-
-function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
-  for (const task of tasks) {
-    into.set(task.id, task);
-    if (task.type === 'parallel') for (const branch of task.branches) indexTasks(branch.tasks, into);
-  }
 }

@@ -13,7 +13,7 @@ import { cadenzaInterpreter } from '../../../src/workflows';
 import { decideUpdate, eventsQuery, executionQuery, pauseUpdate, resumeUpdate, statusQuery, taskContextQuery, taskResumeUpdate } from '../../../src/workflows/messages';
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../../../src/workflows/search-attributes';
 import { z } from 'zod';
-import { defineTool, type Tool } from '../../../src/activities/tools/tool';
+import { defineTool } from '../../../src/activities/tools/tool';
 import { tools } from '../fixtures/test-tools';
 import { useClientAndWorker, waitFor } from '../harness';
 import { definition } from './start-execution';
