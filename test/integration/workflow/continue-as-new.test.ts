@@ -11,21 +11,12 @@ import type { ExecutionInput } from '../../../src/workflows/contracts';
 import { cadenzaInterpreter } from '../../../src/workflows';
 import { decideUpdate, executionQuery, pauseUpdate, resumeUpdate, statusQuery, taskContextQuery, taskResumeUpdate } from '../../../src/workflows/messages';
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../../../src/workflows/search-attributes';
-import { z } from 'zod';
-import { defineTool } from '../../../src/activities/tools/tool';
 import { tools } from '../fixtures/test-tools';
 import { useClientAndWorker, waitFor } from '../harness';
 import { definition } from './start-execution';
 import { expectContinuousSeq, historyLengths, sendSignals, wholeJournal } from './run-segments';
 
-/** Returns `kb` KiB of text: a task with a large output. */
-const blobTool = defineTool({
-  id: 'blob',
-  input: z.object({ kb: z.number().int().min(0).max(1024), n: z.number().int() }),
-  run: (input) => Promise.resolve({ blob: 'x'.repeat(input.kb * 1024), n: input.n }),
-});
-
-const cw = useClientAndWorker({ tools: [...tools, blobTool] });
+const cw = useClientAndWorker({ tools });
 
 async function start(client: Client, taskQueue: string, body: Record<string, unknown>, afterEvents = 150): Promise<WorkflowHandle<typeof cadenzaInterpreter>> {
   const def = definition(body);

@@ -26,7 +26,7 @@ it('has at least two recorded runs of every continued scenario', () => {
 it('replays every run without nondeterminism, rebuilding its journal segment with continuous seq', async () => {
   const journals = new Map<string, JournalEvent[]>();
   const sinks: InjectedSinks<CadenzaSinks> = {
-    journal: { appended: { fn: (info, event) => journals.set(info.workflowId, [...(journals.get(info.workflowId) ?? []), event]), callDuringReplay: true } },
+    journal: { appended: { fn: (info, event) => void journals.set(info.workflowId, [...(journals.get(info.workflowId) ?? []), event]), callDuringReplay: true } },
   };
   const histories = await Promise.all(runs.map(async (name) => ({ workflowId: name, history: await readHistory(name, continuedDir) })));
   const results: Array<[string, string | null]> = [];
