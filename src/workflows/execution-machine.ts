@@ -54,11 +54,14 @@ export class ExecutionMachine extends ExecutionParts implements FlowHost, Comman
         await loadCarriedOutputs(this.executionId, this.tasks.latestRun.values(), templateTaskReads(outputs), (run) => this.tasks.record(run));
       }
       const rendered = this.renderOutputs();
+      // Refusals still counted are journaled before the execution closes.
+      this.refusals?.flush();
       this.record.close(completed(rendered));
       return { execution_id: this.executionId, status: this.record.status, outputs: rendered };
     } catch (err) {
       const closing = closingOnError(err, this.record.error, this.timedOut, this.config?.timeout);
       this.tasks.cancelActive(closing.cancelReason);
+      this.refusals?.flush();
       this.record.close(closing);
       throw closing.thrown;
     }

@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 async function register(body: Record<string, unknown>): Promise<void> {
-  const res = await api.app.inject({ method: 'POST', url: '/api/v1/workflows', payload: body });
+  const res = await api.app.inject({ method: 'PUT', url: `/api/v1/workflows/${String(body.id)}`, payload: body });
   expect(res.statusCode).toBeLessThan(300);
 }
 
@@ -82,7 +82,9 @@ it(`a waiting execution takes ${SIGNALS} signals over REST, then a TaskResume, a
       `${rejected.length} CommandRejected entries counting ${counted} refusals\n`,
   );
   expect(Math.max(...lengths)).toBeLessThan(10_240);
-  expect(runs).toBeGreaterThan(1);
+  // Temporal suggests continuing at 4,096 events: 20,000 signals make several runs.
+  if (SIGNALS >= 5000) expect(runs).toBeGreaterThan(1);
+  expect(counted + 100).toBeGreaterThanOrEqual(SIGNALS);
 });
 
 it(`a ${TASKS}-task definition whose tasks each return 150 KB completes`, async () => {
