@@ -273,7 +273,8 @@ export class ExecutionMachine extends ExecutionParts implements FlowHost, Comman
 
   /** Resolves with the state to carry once the run should continue and is quiet: every flow parked, no attempt or handler running. */
   private async continueWhenQuiet(): Promise<ContinuedState> {
-    await condition(() => this.holds.quietToContinue(this.closed));
+    // Not cancellable: a cancellation of the execution is the flows' to handle (their tasks see it first).
+    await CancellationScope.nonCancellable(() => condition(() => this.holds.quietToContinue(this.closed)));
     this.refusals?.flush();
     return this.captureState();
   }
