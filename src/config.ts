@@ -119,6 +119,11 @@ export const ConfigSchema = z.object({
   CADENZA_TOOLS: csv,
   /** Environment variables exposed to templates as `env.NAME`, comma-separated. */
   CADENZA_TEMPLATE_ENV: csv,
+  /**
+   * Executions continue as new once a run's history holds this many events (docs/design.md §11);
+   * unset: when Temporal suggests it (4,096 events or 4 MiB by default) or at 10,000 events.
+   */
+  CADENZA_CONTINUE_AFTER_EVENTS: z.coerce.number().int().min(100).max(10_000).optional(),
   /** API keys; without any, auth is off and the API only listens on loopback. */
   CADENZA_API_KEYS: apiKeys,
   /**

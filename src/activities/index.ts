@@ -2,6 +2,7 @@
  * Activities of the Cadenza worker. Workflows import this module as types only.
  */
 import type { ToolRegistry } from './tools/registry';
+import { readJournalValue } from './read-journal-value';
 import { createRunTask } from './run-task';
 
 /** Builds the activities with their dependencies (the tool registry) injected. */
@@ -9,6 +10,8 @@ export function createActivities(tools: ToolRegistry) {
   return {
     /** Runs one attempt of a `basic` task's tool. */
     runTask: createRunTask(tools),
+    /** Reads a value a continued execution carried by reference (docs/design.md §11). */
+    readJournalValue,
   };
 }
 

@@ -92,7 +92,7 @@ export interface ListRequest extends ExecutionFilter {
 export interface ExecutionServiceOptions {
   client: Client;
   definitions: DefinitionStore;
-  config: Pick<Config, 'CADENZA_TASK_QUEUE' | 'CADENZA_TEMPLATE_ENV'>;
+  config: Pick<Config, 'CADENZA_TASK_QUEUE' | 'CADENZA_TEMPLATE_ENV'> & Partial<Pick<Config, 'CADENZA_CONTINUE_AFTER_EVENTS'>>;
   /** Bound of each query (ms); past it the call fails with `worker_unavailable`. */
   deadlineMs?: number;
   /** Where `env` values come from (tests pass their own). */
@@ -104,6 +104,7 @@ export class ExecutionService {
   private readonly definitions: DefinitionStore;
   private readonly taskQueue: string;
   private readonly templateEnv: readonly string[];
+  private readonly continueAfterEvents: number | undefined;
   private readonly deadlineMs: number;
   private readonly env: NodeJS.ProcessEnv;
 
@@ -112,6 +113,7 @@ export class ExecutionService {
     this.definitions = options.definitions;
     this.taskQueue = options.config.CADENZA_TASK_QUEUE;
     this.templateEnv = options.config.CADENZA_TEMPLATE_ENV;
+    this.continueAfterEvents = options.config.CADENZA_CONTINUE_AFTER_EVENTS;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_WORKER_DEADLINE_MS;
     this.env = options.env ?? process.env;
   }
@@ -150,6 +152,7 @@ export class ExecutionService {
         ...(request.actor === undefined ? {} : { actor: request.actor }),
         ...(idempotencyKey === undefined ? {} : { idempotency_key: idempotencyKey }),
       },
+      ...(this.continueAfterEvents !== undefined && { limits: { continue_after_events: this.continueAfterEvents } }),
     };
     const memo: RequestMemo = { fingerprint, nonce: randomUUID() };
     try {

@@ -9,6 +9,8 @@ import { EventType } from './events';
 import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
 import { PauseReason, TaskStatus } from './states';
+import { awaitCarried } from './carried-gate';
+import type { GatedTaskPosition } from './flow-positions';
 import type { TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
 
@@ -21,8 +23,13 @@ export interface ApprovalOutput {
   decided_at: string;
 }
 
-/** Runs the approval; returns the next task id, or `failed` when it timed out with `on_timeout: fail`. */
-export async function runApprovalTask(host: TaskHost, run: TaskRun, task: ApprovalTask): Promise<{ next: string | undefined; failed: boolean }> {
+/**
+ * Runs the approval; returns the next task id, or `failed` when it timed out with `on_timeout: fail`.
+ * In a continued execution (`from`), waits at the gate it carried for what is left of the timeout.
+ */
+export async function runApprovalTask(host: TaskHost, run: TaskRun, task: ApprovalTask, from?: GatedTaskPosition): Promise<{ next: string | undefined; failed: boolean }> {
+  const carried = from === undefined ? undefined : host.gates.find((g) => g.run === run);
+  if (from !== undefined && carried !== undefined) return settleApproval(host, run, task, carried, await awaitCarried(host, carried, from));
   let message: unknown;
   try {
     message = task.message === undefined ? null : renderTemplate(task.message, run.inboundContext, 'message');
@@ -46,8 +53,12 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
       on_timeout: task.on_timeout ?? 'fail',
     }),
   );
-  const resolution = await host.awaitGate(gate, timeoutMs);
+  const position = { at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner: { at: 'approval', timeout_at: timeoutMs === undefined ? null : Date.now() + timeoutMs } } as const;
+  return settleApproval(host, run, task, gate, await host.awaitGate(gate, timeoutMs, position));
+}
 
+/** Ends the approval run as its gate was resolved: the decision, or the timeout's. */
+function settleApproval(host: TaskHost, run: TaskRun, task: ApprovalTask, gate: Gate, resolution: GateResolution): { next: string | undefined; failed: boolean } {
   let output: ApprovalOutput;
   if (resolution.kind === 'decision') {
     output = { decision: resolution.decision, approver: resolution.approver, comment: resolution.comment, data: resolution.data, decided_at: resolution.decided_at };

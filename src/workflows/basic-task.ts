@@ -12,6 +12,7 @@ import { renderTemplate } from '../definitions/templates';
 import type { TaskActivityResult } from './contracts';
 import { EventType } from './events';
 import { Gate } from './gates';
+import type { BasicAttemptPosition, BasicWaitingPosition, FlowPosition, InTask } from './flow-positions';
 import type { TaskHost } from './task-host';
 import { effectiveRetryPolicy, retryDelayMs } from './retry-policy';
 import { PauseReason, TaskStatus } from './states';
@@ -39,24 +40,44 @@ export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: Inpu
   }
 }
 
-/** Runs a basic task whose input `resolveBasicInput` resolved. */
-export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask, config: WorkflowConfig | undefined): Promise<void> {
-  if (run.inputError !== null) {
-    run.attempts = 1;
-    host.tasks.fail(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
-    return;
+/**
+ * Runs a basic task whose input `resolveBasicInput` resolved; in a continued execution, goes on from
+ * where it was parked (`from`: before an attempt, or at its wait directive's gate).
+ */
+export async function runBasicTask(
+  host: TaskHost,
+  run: TaskRun,
+  task: BasicTask,
+  config: WorkflowConfig | undefined,
+  from?: BasicAttemptPosition | BasicWaitingPosition,
+): Promise<void> {
+  if (from === undefined) {
+    if (run.inputError !== null) {
+      run.attempts = 1;
+      host.tasks.fail(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
+      return;
+    }
+    host.tasks.record(run);
   }
-  host.tasks.record(run);
 
   const policy = effectiveRetryPolicy(task.retry, config?.retry);
   const timeout = task.timeout ?? config?.task_timeout ?? DEFAULT_TASK_TIMEOUT;
   const heartbeatTimeout = task.heartbeat_timeout ?? config?.heartbeat_timeout ?? DEFAULT_HEARTBEAT_TIMEOUT;
   const { executionId, workflowId } = host.identity;
-  let failures = 0;
-  let resume: unknown;
+  const parked = (inner: BasicAttemptPosition | BasicWaitingPosition): InTask<typeof inner> => ({ at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner });
+  let failures = from?.failures ?? 0;
+  let resume: unknown = from?.at === 'basic_attempt' ? from.resume : undefined;
+  let attempt = from?.attempt ?? 1;
+  if (from?.at === 'basic_waiting') {
+    resume = await waitForResume(host, run, task, undefined, parked({ at: 'basic_waiting', attempt, failures }));
+    attempt++;
+  } else if (from?.not_before !== undefined && from.not_before > Date.now()) {
+    const notBefore = from.not_before;
+    await host.parkWhile(run.branch, parked(from), () => true, () => sleep(notBefore - Date.now()));
+  }
 
-  for (let attempt = 1; ; attempt++) {
-    await host.holdIfPaused(task.id, run.branch);
+  for (; ; attempt++) {
+    await host.holdIfPaused(task.id, run.branch, parked({ at: 'basic_attempt', attempt, failures, ...(resume !== undefined && { resume }) }));
     run.attempts = attempt;
     run.status = TaskStatus.Running;
     host.tasks.record(run);
@@ -122,7 +143,8 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
       });
       run.status = TaskStatus.Scheduled;
       host.refreshStatus();
-      await sleep(delayMs);
+      const backoff = parked({ at: 'basic_attempt', attempt: attempt + 1, failures, ...(resume !== undefined && { resume }), not_before: Date.now() + delayMs });
+      await host.parkWhile(run.branch, backoff, () => true, () => sleep(delayMs));
       continue;
     } finally {
       host.untrackAttempt(inFlight);
@@ -132,29 +154,37 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
       host.tasks.succeed(run, result.output);
       return;
     }
-    resume = await waitForResume(host, run, task, result.wait);
+    resume = await waitForResume(host, run, task, result.wait, parked({ at: 'basic_waiting', attempt, failures }));
   }
 }
 
-/** Parks the task on a `waiting_for_signal` gate until a TaskResume brings data (docs/design.md §14.0). */
-async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait: NonNullable<TaskActivityResult['wait']>): Promise<unknown> {
-  run.status = TaskStatus.Waiting;
-  host.tasks.record(run);
-  host.journal.append({
-    type: EventType.TaskWaitingStarted,
-    task_id: run.taskId,
-    task_exec_id: run.taskExecId,
-    attempt: run.attempts,
-    data: { wait_reason: wait.wait_reason, resume_conditions: wait.resume_conditions ?? {} },
-  });
-  const gate = host.openGate(
-    new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
-      wait_reason: wait.wait_reason,
-      resume_conditions: wait.resume_conditions ?? {},
-      ...(wait.resume_schema !== undefined && { resume_schema: wait.resume_schema }),
-    }),
-  );
-  const resolution = await host.awaitGate(gate);
+/**
+ * Parks the task on a `waiting_for_signal` gate until a TaskResume brings data (docs/design.md §14.0);
+ * without `wait`, at the gate a continued execution carried.
+ */
+async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait: TaskActivityResult['wait'], position: FlowPosition): Promise<unknown> {
+  const carried = wait === undefined ? host.gates.find((g) => g.run === run) : undefined;
+  if (wait !== undefined) {
+    run.status = TaskStatus.Waiting;
+    host.tasks.record(run);
+    host.journal.append({
+      type: EventType.TaskWaitingStarted,
+      task_id: run.taskId,
+      task_exec_id: run.taskExecId,
+      attempt: run.attempts,
+      data: { wait_reason: wait.wait_reason, resume_conditions: wait.resume_conditions ?? {} },
+    });
+  }
+  const gate =
+    carried ??
+    host.openGate(
+      new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
+        wait_reason: wait?.wait_reason ?? 'waiting',
+        resume_conditions: wait?.resume_conditions ?? {},
+        ...(wait?.resume_schema !== undefined && { resume_schema: wait.resume_schema }),
+      }),
+    );
+  const resolution = await host.awaitGate(gate, undefined, position);
   const data = resolution.kind === 'resume_data' ? resolution.data : null;
   run.resumeData = data;
   run.status = TaskStatus.Scheduled;

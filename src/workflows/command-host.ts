@@ -8,6 +8,7 @@ import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { Journal, JournalEntry } from './journal';
 import type { ManualPause } from './manual-pause';
+import type { RejectionCounter } from './rejection-tally';
 import type { TaskLedger } from './task-ledger';
 
 /** The execution as the commands see it. */
@@ -18,6 +19,8 @@ export interface CommandHost {
   readonly closed: boolean;
   /** For the events a command journals itself (a resume, a rejection). */
   readonly journal: Pick<Journal, 'append'>;
+  /** Journals refusals, counting them under a flood; undefined for executions from before long life. */
+  readonly refusals?: Pick<RejectionCounter, 'record'>;
   /** The open gates a command may address. */
   readonly gates: Pick<GateRegistry, 'find' | 'filter' | 'openGates'>;
   /** Every task of the definition, parallel branches included. */

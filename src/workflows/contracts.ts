@@ -21,6 +21,11 @@ export interface ExecutionInput {
     actor?: string;
     idempotency_key?: string;
   };
+  /** Limits an operator chose (docs/design.md §11); absent means Cadenza's defaults. */
+  limits?: {
+    /** Continue as new once a run's history holds this many events (at most 10,000, the default). */
+    continue_after_events?: number;
+  };
 }
 
 /** Final result of an execution (the workflow's return value). */
@@ -94,6 +99,14 @@ export interface TaskView {
   finished_at: string | null;
   output: unknown;
   error: TaskError | null;
+  /** Set when `output` is null because an earlier run holds it (docs/design.md §11): read that event's `data.output`. */
+  output_ref?: ValueRef;
+}
+
+/** A value an earlier run of the execution holds: the journal event (`seq`) of run `run_id` that carries it. */
+export interface ValueRef {
+  run_id: string;
+  seq: number;
 }
 
 /** Answer of `executionQuery` (and of `GET /executions/{id}`). */
@@ -111,6 +124,8 @@ export interface TaskContextView extends TaskView {
   inbound_context: Record<string, unknown>;
   /** The task's resolved input (templates evaluated), or the input a repair supplied. */
   input: unknown;
+  /** Set when `input` is null because an earlier run holds it: read that event's `data.input`. */
+  input_ref?: ValueRef;
   /** Data of the TaskResume that last woke the task, if any. */
   resume_data: unknown;
   /** Every run of this task in this execution, oldest first (a resume may re-run a task). */
@@ -128,6 +143,13 @@ export interface EventsPage {
   last_seq: number;
   /** True when events after the returned page exist. */
   has_more: boolean;
+  /**
+   * Seq of the first event the answering run holds (docs/design.md §11); earlier events are read from
+   * `previous_run_id`. Absent in answers of runs from before long life (read as 1).
+   */
+  first_seq?: number;
+  /** The run the answering run continued from; null (or absent) for the first run. */
+  previous_run_id?: string | null;
 }
 
 /** Request to the task activity; one call per attempt. */

@@ -9,6 +9,9 @@ import { patched } from '@temporalio/workflow';
 /** Marker of the December 2026 hardening (docs/design.md §3, §4): one patch for every switch below. */
 export const TRUST_PATCH_ID = 'cadenza-trust-1';
 
+/** Marker of long life (docs/design.md §11): continue-as-new, aggregated refusals, bounded signal bytes. */
+export const LONG_LIFE_PATCH_ID = 'cadenza-long-life-1';
+
 /** Behaviour switches of one execution. */
 export interface ExecutionBehaviour {
   /** WorkflowExecutionStarted is journaled before any command is handled (always seq 1). */
@@ -25,11 +28,17 @@ export interface ExecutionBehaviour {
   strictCommands: boolean;
   /** Parallel branches all settle before a cancellation goes on. */
   settleBranches: boolean;
+  /**
+   * Long life (`LONG_LIFE_PATCH_ID`): the execution continues as new when its history grows, carrying
+   * its state; refusals beyond a few are journaled as counts; buffered signals are bounded in bytes.
+   */
+  longLife: boolean;
 }
 
 /** The behaviour of every switch on (new executions) or off (executions started before it). */
-export function behaviourOf(on: boolean): ExecutionBehaviour {
+export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
   return {
+    longLife,
     startedFirst: on,
     signalsInArrivalOrder: on,
     releaseGatesWithBranch: on,
@@ -42,5 +51,7 @@ export function behaviourOf(on: boolean): ExecutionBehaviour {
 
 /** Decides this execution's behaviour; call once, from the workflow function, before anything else. */
 export function decideBehaviour(): ExecutionBehaviour {
-  return behaviourOf(patched(TRUST_PATCH_ID));
+  const trust = patched(TRUST_PATCH_ID);
+  // An execution from before the trust patch keeps everything as it was; a newer one asks for long life.
+  return behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID));
 }

@@ -20,10 +20,11 @@ import type { StatusView } from './contracts';
 import { EventType } from './events';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
+import type { JournalEntry } from './journal';
 import { boundedText, payloadProblem, rejectedPayloadSummary } from './payload-bounds';
 import { planResume } from './resume-planner';
 import { checkAgainstSchema } from './schema-check';
-import { MAX_BUFFERED_SIGNALS } from './signal-buffer';
+import { MAX_BUFFERED_SIGNAL_BYTES, MAX_BUFFERED_SIGNALS } from './signal-buffer';
 import { PauseReason } from './states';
 import { waitingResumedEvent } from './wait-task';
 
@@ -275,7 +276,7 @@ export class ExecutionCommands {
     }
     // No task waits for it yet: keep it for the wait task that will.
     if (!m.bufferSignal(name, payload)) {
-      this.reject(name, payload, new CommandRejection(CommandErrorType.CommandInvalid, `signal "${name}" dropped: ${MAX_BUFFERED_SIGNALS} signals already wait for a task`));
+      this.reject(name, payload, new CommandRejection(CommandErrorType.CommandInvalid, `signal "${name}" dropped: the buffer of signals no task waits for yet is full (${MAX_BUFFERED_SIGNALS} signals, ${MAX_BUFFERED_SIGNAL_BYTES} bytes)`));
     }
   }
 
@@ -286,26 +287,35 @@ export class ExecutionCommands {
       this.reject('commandRejected', input, notice);
       return;
     }
-    this.host.journal.append({
-      type: EventType.CommandRejected,
-      ...(typeof notice.actor === 'string' && { actor: boundedText(notice.actor, MAX_ACTOR) }),
-      data: {
-        command: boundedText(notice.command, MAX_ACTOR),
-        type: boundedText(notice.type, MAX_ACTOR),
-        message: boundedText(notice.message),
-        payload: rejectedPayloadSummary(notice.payload),
+    const command = boundedText(notice.command, MAX_ACTOR);
+    const type = boundedText(notice.type, MAX_ACTOR);
+    this.journalRefusal(
+      {
+        type: EventType.CommandRejected,
+        ...(typeof notice.actor === 'string' && { actor: boundedText(notice.actor, MAX_ACTOR) }),
+        data: { command, type, message: boundedText(notice.message), payload: rejectedPayloadSummary(notice.payload) },
       },
-    });
+      command,
+      type,
+    );
   }
 
   /** Journals a refused signal; the execution goes on untouched. */
   reject(command: string, payload: unknown, rejection: CommandRejection, actor?: string): void {
     // Everything kept is bounded: a flood of hostile commands must leave the journal readable.
-    this.host.journal.append({
+    const name = boundedText(command, MAX_ACTOR);
+    const entry = {
       type: EventType.CommandRejected,
       ...(actor !== undefined && { actor: boundedText(actor, MAX_ACTOR) }),
-      data: { command: boundedText(command, MAX_ACTOR), type: rejection.type, message: boundedText(rejection.message), payload: rejectedPayloadSummary(payload), ...rejection.details },
-    });
+      data: { command: name, type: rejection.type, message: boundedText(rejection.message), payload: rejectedPayloadSummary(payload), ...rejection.details },
+    };
+    this.journalRefusal(entry, name, rejection.type);
+  }
+
+  /** Under a flood, refusals are counted (rejection-tally.ts); executions from before that journal each. */
+  private journalRefusal(entry: JournalEntry, command: string, type: string): void {
+    if (this.host.refusals !== undefined) this.host.refusals.record(entry, command, type);
+    else this.host.journal.append(entry);
   }
 }
 

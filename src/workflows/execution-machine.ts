@@ -7,103 +7,79 @@
  * `viewState()`. The workflow function only wires it to Temporal.
  */
 import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
-import type { Task, WorkflowConfig } from '../definitions/schema';
+import { msToNumber } from '@temporalio/common/lib/time';
+import type { Task } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { carriedUnloaded, loadCarriedOutputs, taskReads, templateTaskReads } from './carried-values';
 import type { CommandHost } from './command-host';
-import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
+import type { ContinuedState } from './continued-state';
+import type { ExecutionResult } from './contracts';
 import { deepMerge } from './deep-merge';
 import { EventType } from './events';
-import { behaviourOf, type ExecutionBehaviour } from './execution-behaviour';
 import { closingOnError, completed, type Failure, flowFailure, outputsFailure } from './execution-closing';
-import { ExecutionRecord } from './execution-record';
+import { ExecutionParts } from './execution-parts';
 import { deriveStatus } from './execution-status';
-import { type ExecutionState, pauseView, statusView } from './execution-views';
-import { FlowActivity } from './flow-activity';
+import { pauseView } from './execution-views';
+import type { FlowPosition } from './flow-positions';
 import { type FlowHost, type RerunOptions, walkFlow } from './flow-walk';
-import { type Gate, GateRegistry, type GateResolution } from './gates';
-import { Journal, type JournalEntry } from './journal';
-import { publishToSink } from './journal-sink';
-import { type ManualPause, ManualPauseControl } from './manual-pause';
+import type { Gate, GateResolution } from './gates';
+import type { JournalEntry } from './journal';
+import type { ManualPause } from './manual-pause';
 import { awaitingOf } from './search-attributes';
-import { SignalBuffer } from './signal-buffer';
 import type { FlowOutcome, InFlightAttempt } from './task-host';
-import { TaskLedger } from './task-ledger';
-import { TemplateScope } from './template-scope';
 import type { TaskRun } from './task-run';
 import { meetsWaitCondition, waitingResumedEvent } from './wait-task';
 
-/** The state of one execution; only its methods change it. */
-export class ExecutionMachine implements FlowHost, CommandHost {
-  readonly journal: Journal;
-  readonly gates: GateRegistry;
-  /** Every task of the definition, parallel branches included. */
-  readonly tasksById: ReadonlyMap<string, Task>;
-  /** Every task run and its transitions. */
-  readonly tasks: TaskLedger;
-  /** Ids an activity attempt carries. */
-  readonly identity: { executionId: string; workflowId: string };
-  /** The definition's config. */
-  readonly config: WorkflowConfig | undefined;
-  private readonly pause = new ManualPauseControl();
-  private readonly record: ExecutionRecord;
-  private readonly scope: TemplateScope;
-  private timedOut = false;
-  private readonly flows = new FlowActivity();
-  private readonly signals = new SignalBuffer();
-  /** False until `run()` starts walking the definition. */
-  private started = false;
-
-  constructor(
-    private readonly executionId: string,
-    private readonly input: ExecutionInput,
-    readonly behaviour: ExecutionBehaviour = behaviourOf(true),
-  ) {
-    this.identity = { executionId, workflowId: input.definition.id };
-    this.config = input.definition.config;
-    this.journal = new Journal(executionId, input.definition.id, publishToSink);
-    this.record = new ExecutionRecord(this.journal);
-    this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
-    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged());
-    this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt);
-    const tasksById = new Map<string, Task>();
-    indexTasks(input.definition.tasks, tasksById);
-    this.tasksById = tasksById;
-    // Commands handled before `run()` (sent before a worker picked the execution up) come after this.
-    if (behaviour.startedFirst) this.record.journalStarted(input);
-  }
-
-  /** Runs the execution to its end; throws the failure that closes the workflow when it does not complete. */
-  async run(): Promise<ExecutionResult> {
-    if (!this.behaviour.startedFirst) this.record.journalStarted(this.input);
+/** Runs one execution: the behaviour over the state its parts hold (`ExecutionParts`). */
+export class ExecutionMachine extends ExecutionParts implements FlowHost, CommandHost {
+  /**
+   * Runs the execution to its end, or until it continues as new (then it answers the state to carry);
+   * throws the failure that closes the workflow when it does not complete.
+   */
+  async run(): Promise<ExecutionResult | ContinuedState> {
+    if (!this.behaviour.startedFirst && this.continued === undefined) this.record.journalStarted(this.input);
     this.started = true;
     try {
-      const outcome = await this.runWithTimeout();
+      const flows = this.runWithTimeout();
+      if (this.restoring) {
+        // Every carried flow has re-entered (synchronously) and parked again where it was.
+        this.restoring = false;
+        this.refreshStatus();
+      }
+      const outcome = this.behaviour.longLife ? await Promise.race([flows, this.continueWhenQuiet()]) : await flows;
+      if ('format' in outcome) return outcome;
       if (outcome.status === 'failed') throw this.failing(flowFailure(outcome.last));
-      const outputs = this.renderOutputs();
-      this.record.close(completed(outputs));
-      return { execution_id: this.executionId, status: this.record.status, outputs };
+      const outputs = this.input.definition.outputs;
+      if (this.carriesByRef && outputs !== undefined) {
+        await loadCarriedOutputs(this.executionId, this.tasks.latestRun.values(), templateTaskReads(outputs), (run) => this.tasks.record(run));
+      }
+      const rendered = this.renderOutputs();
+      // Refusals still counted are journaled before the execution closes.
+      this.refusals?.flush();
+      this.record.close(completed(rendered));
+      return { execution_id: this.executionId, status: this.record.status, outputs: rendered };
     } catch (err) {
       const closing = closingOnError(err, this.record.error, this.timedOut, this.config?.timeout);
       this.tasks.cancelActive(closing.cancelReason);
+      this.refusals?.flush();
       this.record.close(closing);
       throw closing.thrown;
     }
   }
 
-  /** The execution has ended. */
-  get closed(): boolean {
-    return this.record.closed;
-  }
 
   // ---- flows -------------------------------------------------------------------------------
 
   private async runWithTimeout(): Promise<FlowOutcome> {
     const timeout = this.config?.timeout;
     if (timeout === undefined) return this.runTopLevel();
+    if (this.continued === undefined) this.timeoutAt = Date.now() + msToNumber(timeout as Parameters<typeof msToNumber>[0]);
+    // A continued run waits for what is left of the execution's timeout.
+    const left = this.continued === undefined ? timeout : Math.max(1, (this.timeoutAt ?? Date.now()) - Date.now());
     const flowScope = new CancellationScope();
     const timerScope = new CancellationScope();
     void timerScope
-      .run(() => sleep(timeout))
+      .run(() => sleep(left))
       .then(() => {
         this.timedOut = true;
         flowScope.cancel();
@@ -118,24 +94,30 @@ export class ExecutionMachine implements FlowHost, CommandHost {
 
   /** The definition's flow, then — under a manual pause — a hold until the resume lets it close. */
   private async runTopLevel(): Promise<FlowOutcome> {
-    const outcome = await this.runFlow(this.input.definition.tasks, null);
+    const carried = this.continuation.takeCarried(null);
+    const outcome: FlowOutcome =
+      carried?.at === 'closing_held'
+        ? { status: carried.status, last: carried.last === null ? undefined : this.tasks.findByExecId(carried.last) }
+        : await this.runFlow(this.input.definition.tasks, null, carried);
     if (this.behaviour.pauseHoldsClosing && this.pause.current !== null) {
       this.pause.holdClosing(true);
+      const unpark = this.continuation.positions.park(null, { at: 'closing_held', status: outcome.status, last: outcome.last?.taskExecId ?? null }, () => true);
       try {
         await this.flows.blockedWhile(null, () => this.pause.current !== null, () => condition(() => this.pause.current === null), () => this.refreshStatus());
       } finally {
+        unpark();
         this.pause.holdClosing(false);
       }
     }
     return outcome;
   }
 
-  /** Runs a flow from its first task until a task has nowhere to go. */
-  async runFlow(tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
+  /** Runs a flow from its first task (or where it was parked when the execution continued) until a task has nowhere to go. */
+  async runFlow(tasks: readonly Task[], branch: string | null, carried = this.continuation.takeCarried(branch)): Promise<FlowOutcome> {
     if (!this.behaviour.steadyStatus) return walkFlow(this, tasks, branch);
     this.flows.enter(branch);
     try {
-      return await walkFlow(this, tasks, branch);
+      return await walkFlow(this, tasks, branch, carried);
     } finally {
       this.flows.leave(branch);
       // A finished branch may leave only blocked ones behind: the execution is paused then.
@@ -147,6 +129,16 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun {
     const scope = this.scope.variables();
     return this.tasks.schedule(task, branch, rerun.context === undefined ? scope : deepMerge(scope, rerun.context), rerun.input);
+  }
+
+  /** True when `task` reads an output this run carries only by reference: `loadCarriedValues()` first. */
+  needsCarriedValues(task: Task): boolean {
+    return this.carriesByRef && carriedUnloaded(this.tasks.latestRun.values(), taskReads(task));
+  }
+
+  /** Loads the carried outputs `task` reads (docs/design.md §11). */
+  loadCarriedValues(task: Task): Promise<void> {
+    return loadCarriedOutputs(this.executionId, this.tasks.latestRun.values(), taskReads(task), (run) => this.tasks.record(run));
   }
 
   /** Why a cancelled branch or execution ends its tasks. */
@@ -171,31 +163,24 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     this.gatesChanged();
   }
 
-  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
-  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>): Promise<T> {
-    return this.behaviour.steadyStatus ? this.flows.blockedWhile(branch, () => true, wait, () => this.refreshStatus()) : wait();
+  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it, parked at `position`. */
+  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>, position?: FlowPosition): Promise<T> {
+    return this.holds.whileWaitingOnBranches(branch, wait, position);
   }
 
-  /** Waits at a gate; while it is open, the gate's branch counts as blocked. */
-  awaitGate(gate: Gate, timeoutMs?: number): Promise<GateResolution> {
-    if (!this.behaviour.steadyStatus) return this.gates.wait(gate, timeoutMs);
-    return this.flows.blockedWhile(gate.branch, () => gate.open, () => this.gates.wait(gate, timeoutMs), () => this.refreshStatus());
+  /** Waits at a gate; while it is open, the gate's branch counts as blocked (and parked at `position`). */
+  awaitGate(gate: Gate, timeoutMs?: number, position?: FlowPosition): Promise<GateResolution> {
+    return this.holds.awaitGate(gate, timeoutMs, position);
   }
 
-  /** Holds the branch before `nextTaskId` while a manual pause is in force. */
-  async holdIfPaused(nextTaskId: string, branch: string | null): Promise<void> {
-    if (this.pause.current === null) return;
-    this.pause.hold(nextTaskId);
-    const released = () => condition(() => this.pause.current === null);
-    try {
-      if (this.behaviour.steadyStatus) await this.flows.blockedWhile(branch, () => this.pause.current !== null, released, () => this.refreshStatus());
-      else {
-        this.refreshStatus();
-        await released();
-      }
-    } finally {
-      this.pause.release(nextTaskId);
-    }
+  /** Runs `wait` with the flow of `branch` parked at `position` while `parked()` holds (docs/design.md §11). */
+  parkWhile<T>(branch: string | null, position: FlowPosition | undefined, parked: () => boolean, wait: () => Promise<T>): Promise<T> {
+    return this.holds.parkWhile(branch, position, parked, wait);
+  }
+
+  /** Holds the branch before `nextTaskId` while a manual pause is in force, or (parked at `position`) while about to continue as new. */
+  holdIfPaused(nextTaskId: string, branch: string | null, position?: FlowPosition): Promise<void> {
+    return this.holds.holdIfPaused(nextTaskId, branch, position);
   }
 
   /** Starts a manual pause; `immediate` also interrupts in-flight attempts, which re-run on resume. */
@@ -258,7 +243,8 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   // ---- status ------------------------------------------------------------------------------
 
   /** Derives running / pausing / paused (docs/design.md §3) and journals the transitions. */
-  refreshStatus(): void {
+  override refreshStatus(): void {
+    if (this.restoring) return;
     const steady = this.behaviour.steadyStatus;
     const next = deriveStatus({
       closed: this.closed,
@@ -278,10 +264,21 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   }
 
   /** After a gate opened, was resolved or released: whom the execution awaits, then its status. */
-  private gatesChanged(): void {
+  protected override gatesChanged(): void {
     this.record.setAwaiting(awaitingOf(this.gates.openGates()));
     this.refreshStatus();
   }
+
+  // ---- continuing as new (docs/design.md §11) ------------------------------------------------
+
+  /** Resolves with the state to carry once the run should continue and is quiet: every flow parked, no attempt or handler running. */
+  private async continueWhenQuiet(): Promise<ContinuedState> {
+    // Not cancellable: a cancellation of the execution is the flows' to handle (their tasks see it first).
+    await CancellationScope.nonCancellable(() => condition(() => this.holds.quietToContinue(this.closed)));
+    this.refusals?.flush();
+    return this.captureState();
+  }
+
 
   // ---- closing -----------------------------------------------------------------------------
 
@@ -301,37 +298,4 @@ export class ExecutionMachine implements FlowHost, CommandHost {
     return failure;
   }
 
-  // ---- views -------------------------------------------------------------------------------
-
-  /** The state the views read (`execution-views.ts`); the query handlers answer views of it. */
-  viewState(): ExecutionState {
-    const { definition } = this.input;
-    return {
-      ...this.record.state,
-      executionId: this.executionId,
-      workflowId: definition.id,
-      workflowVersion: definition.version,
-      input: this.input.input ?? null,
-      openGates: this.gates.openGates(),
-      manualPause: this.pause.current,
-      heldTaskIds: this.pause.heldTaskIds,
-      closingHeld: this.pause.holdsClosing,
-      resumeData: this.scope.resumeData,
-      runs: this.tasks.runs,
-      latestRun: this.tasks.latestRun,
-      lastSeq: this.journal.lastSeq,
-    };
-  }
-
-  /** Answer of the `status` query (and of every command). */
-  statusView(): StatusView {
-    return statusView(this.viewState());
-  }
-}
-
-function indexTasks(tasks: readonly Task[], into: Map<string, Task>): void {
-  for (const task of tasks) {
-    into.set(task.id, task);
-    if (task.type === 'parallel') for (const branch of task.branches) indexTasks(branch.tasks, into);
-  }
 }

@@ -7,6 +7,7 @@
 import { upsertSearchAttributes } from '@temporalio/workflow';
 import type { ExecutionError, ExecutionInput } from './contracts';
 import { EventType } from './events';
+import type { RecordSnapshot } from './continued-state';
 import type { Closing } from './execution-closing';
 import { transitionEvent } from './execution-status';
 import type { RecordState } from './execution-views';
@@ -16,7 +17,7 @@ import { ExecutionStatus, terminalExecutionStatuses } from './states';
 
 /** The record of one execution; only its methods change it. */
 export class ExecutionRecord {
-  readonly startedAt = new Date().toISOString();
+  readonly startedAt: string;
   private current: ExecutionStatus = ExecutionStatus.Running;
   private finishedAt: string | null = null;
   private pausedAt: string | null = null;
@@ -26,7 +27,24 @@ export class ExecutionRecord {
   /** Set while a resume command applies, so the status change it causes is not journaled twice. */
   private resumingByCommand = false;
 
-  constructor(private readonly journal: Journal) {}
+  /** @param carried the record a continued execution carried (its search attributes came along). */
+  constructor(
+    private readonly journal: Journal,
+    carried?: RecordSnapshot,
+  ) {
+    this.startedAt = carried?.started_at ?? new Date().toISOString();
+    if (carried !== undefined) {
+      this.current = carried.status;
+      this.pausedAt = carried.paused_at;
+      this.awaiting = carried.awaiting;
+      this.failure = carried.error;
+    }
+  }
+
+  /** The record as plain data, for the next run. */
+  snapshot(): RecordSnapshot {
+    return { status: this.current, started_at: this.startedAt, paused_at: this.pausedAt, awaiting: this.awaiting, error: this.failure };
+  }
 
   /** The current status. */
   get status(): ExecutionStatus {

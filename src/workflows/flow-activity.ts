@@ -45,6 +45,11 @@ export class FlowActivity {
     }
   }
 
+  /** The keys of the live flows (`''` is the top level). */
+  get liveKeys(): string[] {
+    return [...this.live.keys()];
+  }
+
   /** True while at least one live flow is not blocked. */
   get anyMoving(): boolean {
     const blocked = new Map<string, number>();

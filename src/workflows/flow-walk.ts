@@ -13,6 +13,7 @@ import { Gate, type GateResolution } from './gates';
 import { runParallelTask } from './parallel-task';
 import { runRouterTask } from './router-task';
 import { PauseReason, TaskStatus } from './states';
+import type { FlowPosition, InTaskPosition } from './flow-positions';
 import type { FlowOutcome, TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
 import { runWaitTask } from './wait-task';
@@ -33,6 +34,10 @@ export interface FlowHost extends TaskHost {
   scheduleRun(task: Task, branch: string | null, rerun: RerunOptions): TaskRun;
   /** Resolves a wait task's gate with a signal that arrived before it waited, if one did. */
   takeBufferedSignal(gate: Gate): void;
+  /** True when `task` reads an output carried by reference that this run has not loaded (docs/design.md §11). */
+  needsCarriedValues(task: Task): boolean;
+  /** Loads the carried outputs `task` reads. */
+  loadCarriedValues(task: Task): Promise<void>;
 }
 
 interface TaskOutcome {
@@ -41,17 +46,24 @@ interface TaskOutcome {
   failed: boolean;
 }
 
-/** Runs a flow from its first task until a task has nowhere to go. */
-export async function walkFlow(host: FlowHost, tasks: readonly Task[], branch: string | null): Promise<FlowOutcome> {
+/**
+ * Runs a flow from its first task until a task has nowhere to go; a flow of a continued execution
+ * re-enters where it was parked (`from`, docs/design.md §11).
+ */
+export async function walkFlow(host: FlowHost, tasks: readonly Task[], branch: string | null, from?: FlowPosition): Promise<FlowOutcome> {
   const byId = new Map(tasks.map((t) => [t.id, t]));
-  let task: Task | undefined = tasks[0];
+  let task: Task | undefined = from !== undefined && 'task_id' in from ? byId.get(from.task_id) : tasks[0];
   let last: TaskRun | undefined;
+  let entry = from;
   while (task) {
-    await beforeTask(host, task, branch);
-    let outcome = await runTask(host, task, branch);
+    let outcome = await enterTask(host, task, branch, entry);
+    let carriedGate = entry?.at === 'failure_gate' ? host.gates.byId(entry.gate) : undefined;
+    entry = undefined;
     // A gated failure waits for a repair: retry (a new run) or skip (a supplied output).
     while (outcome.failed && task.on_error?.next === undefined && pausesOnFailure(host, task)) {
-      const repair = await host.awaitGate(host.openGate(failureGate(outcome.run, task)));
+      const gate = carriedGate ?? host.openGate(failureGate(outcome.run, task));
+      carriedGate = undefined;
+      const repair = await host.awaitGate(gate, undefined, { at: 'failure_gate', task_id: task.id, run: outcome.run.taskExecId, gate: gate.id });
       if (repair.kind === 'retry') outcome = await runTask(host, task, branch, rerunOptions(repair));
       else if (repair.kind === 'skip') outcome = skipTask(host, outcome.run, task, repair.output);
     }
@@ -71,20 +83,35 @@ function pausesOnFailure(host: FlowHost, task: Task): boolean {
   return task.on_error?.pause ?? host.config?.on_task_failure === 'pause';
 }
 
-/** A manual pause holds the branch here; a `pause_before` breakpoint opens a gate. */
-async function beforeTask(host: FlowHost, task: Task, branch: string | null): Promise<void> {
-  await host.holdIfPaused(task.id, branch);
+/** Runs `task` — or, in a continued execution, goes on from where its flow was parked at it. */
+async function enterTask(host: FlowHost, task: Task, branch: string | null, entry: FlowPosition | undefined): Promise<TaskOutcome> {
+  const carriedRun = entry !== undefined && 'run' in entry ? host.tasks.findByExecId(entry.run) : undefined;
+  if (entry?.at === 'failure_gate' && carriedRun !== undefined) return { run: carriedRun, next: undefined, failed: true };
+  if (entry?.at === 'in_task' && carriedRun !== undefined) return settled(host, carriedRun, () => runScheduled(host, carriedRun, task, entry.inner));
+  await beforeTask(host, task, branch, entry?.at === 'breakpoint' ? host.gates.byId(entry.gate) : undefined);
+  return runTask(host, task, branch);
+}
+
+/** A manual pause holds the branch here; a `pause_before` breakpoint opens a gate (or waits at the carried one). */
+async function beforeTask(host: FlowHost, task: Task, branch: string | null, carriedGate?: Gate): Promise<void> {
+  if (carriedGate === undefined) await host.holdIfPaused(task.id, branch, { at: 'before_task', task_id: task.id });
   if (task.pause_before) {
-    const gate = host.openGate(new Gate(PauseReason.Breakpoint, null, task.id, branch, task.id, { before: task.id }));
-    await host.awaitGate(gate);
+    const gate = carriedGate ?? host.openGate(new Gate(PauseReason.Breakpoint, null, task.id, branch, task.id, { before: task.id }));
+    await host.awaitGate(gate, undefined, { at: 'breakpoint', task_id: task.id, gate: gate.id });
   }
 }
 
 async function runTask(host: FlowHost, task: Task, branch: string | null, rerun: RerunOptions = {}): Promise<TaskOutcome> {
+  // Only when needed: an await more would reorder the commands of executions from before long life.
+  if (host.needsCarriedValues(task)) await host.loadCarriedValues(task);
   const run = host.scheduleRun(task, branch, rerun);
-  if (!host.behaviour.releaseGatesWithBranch) return runScheduled(host, run, task);
+  return settled(host, run, () => runScheduled(host, run, task));
+}
+
+async function settled(host: FlowHost, run: TaskRun, body: () => Promise<TaskOutcome>): Promise<TaskOutcome> {
+  if (!host.behaviour.releaseGatesWithBranch) return body();
   try {
-    return await runScheduled(host, run, task);
+    return await body();
   } catch (err) {
     // A cancelled branch ends its task too (an approval or a wait no longer waits for anyone).
     if (isCancellation(err)) host.tasks.cancel(run, host.cancelReason);
@@ -92,20 +119,20 @@ async function runTask(host: FlowHost, task: Task, branch: string | null, rerun:
   }
 }
 
-async function runScheduled(host: FlowHost, run: TaskRun, task: Task): Promise<TaskOutcome> {
+async function runScheduled(host: FlowHost, run: TaskRun, task: Task, inner?: InTaskPosition): Promise<TaskOutcome> {
   switch (task.type) {
     case 'basic':
-      await runBasicTask(host, run, task, host.config);
+      await runBasicTask(host, run, task, host.config, inner?.at === 'basic_attempt' || inner?.at === 'basic_waiting' ? inner : undefined);
       return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
     case 'router':
       return { run, ...runRouterTask(host, run, task) };
     case 'parallel':
-      await runParallelTask(host, run, task);
+      await runParallelTask(host, run, task, inner?.at === 'parallel' ? inner : undefined);
       return { run, next: task.on_success?.next, failed: run.status !== TaskStatus.Succeeded };
     case 'approval':
-      return { run, ...(await runApprovalTask(host, run, task)) };
+      return { run, ...(await runApprovalTask(host, run, task, inner?.at === 'approval' ? inner : undefined)) };
     case 'wait':
-      return { run, ...(await runWaitTask(host, run, task, (gate) => host.takeBufferedSignal(gate))) };
+      return { run, ...(await runWaitTask(host, run, task, (gate) => host.takeBufferedSignal(gate), inner?.at === 'wait' ? inner : undefined)) };
   }
 }
 

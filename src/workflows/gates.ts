@@ -17,10 +17,22 @@ export type GateResolution =
   /** Its branch ended (cancelled, failed or finished) before anyone resolved it. */
   | { kind: 'released' };
 
+/** An open gate as plain data, carried when the execution continues as new (docs/design.md §11). */
+export interface GateSnapshot {
+  id: string;
+  opened_at: string;
+  reason: PauseReason;
+  task_exec_id: string | null;
+  task_id: string | null;
+  branch: string | null;
+  next_task_id: string | null;
+  data: Record<string, unknown>;
+}
+
 /** One gate: why it is open, the task run and branch it holds, and how it was resolved. */
 export class Gate {
-  readonly id = uuid4();
-  readonly openedAt = new Date().toISOString();
+  readonly id: string;
+  readonly openedAt: string;
   resolution: GateResolution | undefined;
 
   constructor(
@@ -30,7 +42,31 @@ export class Gate {
     readonly branch: string | null,
     readonly nextTaskId: string | null,
     readonly data: Record<string, unknown> = {},
-  ) {}
+    carried?: { id: string; openedAt: string },
+  ) {
+    this.id = carried?.id ?? uuid4();
+    this.openedAt = carried?.openedAt ?? new Date().toISOString();
+  }
+
+  /** The gate `snapshot` describes, holding `run`. */
+  static restore(snapshot: GateSnapshot, run: TaskRun | null): Gate {
+    const { id, opened_at: openedAt } = snapshot;
+    return new Gate(snapshot.reason, run, snapshot.task_id, snapshot.branch, snapshot.next_task_id, snapshot.data, { id, openedAt });
+  }
+
+  /** The gate as plain data. */
+  snapshot(): GateSnapshot {
+    return {
+      id: this.id,
+      opened_at: this.openedAt,
+      reason: this.reason,
+      task_exec_id: this.run?.taskExecId ?? null,
+      task_id: this.taskId,
+      branch: this.branch,
+      next_task_id: this.nextTaskId,
+      data: this.data,
+    };
+  }
 
   get open(): boolean {
     return this.resolution === undefined;
@@ -107,6 +143,11 @@ export class GateRegistry {
 
   openGates(): Gate[] {
     return this.gates.filter((g) => g.open);
+  }
+
+  /** The open gate with this id, if any. */
+  byId(id: string): Gate | undefined {
+    return this.find((g) => g.id === id);
   }
 
   find(predicate: (g: Gate) => boolean): Gate | undefined {

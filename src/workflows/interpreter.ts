@@ -3,8 +3,9 @@
  * the state lives in `ExecutionMachine`, the commands in `ExecutionCommands`, and `handler-guard.ts`
  * makes every handler total, so no message can fail a workflow task (docs/design.md §4).
  */
-import type { UpdateDefinition } from '@temporalio/common';
-import { allHandlersFinished, condition, setDefaultSignalHandler, setHandler, workflowInfo } from '@temporalio/workflow';
+import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
+import { allHandlersFinished, condition, continueAsNew, currentUpdateInfo, setDefaultSignalHandler, setHandler, workflowInfo } from '@temporalio/workflow';
+import { type ContinuedState, isContinuedState } from './continued-state';
 import type { ExecutionInput, ExecutionResult } from './contracts';
 import { CommandRejection, ExecutionCommands } from './execution-commands';
 import { CommandErrorType } from './commands';
@@ -31,11 +32,15 @@ import {
   taskResumeUpdate,
 } from './messages';
 
-/** Runs one execution of a definition; the workflow id is the execution id. */
-export async function cadenzaInterpreter(input: ExecutionInput): Promise<ExecutionResult> {
+/**
+ * Runs one execution of a definition; the workflow id is the execution id. A run that continued from
+ * another gets the state it carried as `continued` (docs/design.md §11).
+ */
+export async function cadenzaInterpreter(input: ExecutionInput, continued?: ContinuedState): Promise<ExecutionResult> {
   const behaviour = decideBehaviour();
   assertExecutionInput(input);
-  const machine = new ExecutionMachine(workflowInfo().workflowId, input, behaviour);
+  if (continued !== undefined && !isContinuedState(continued)) throw invalidContinuedState();
+  const machine = new ExecutionMachine(workflowInfo().workflowId, input, behaviour, continued);
   const commands = new ExecutionCommands(machine);
   const refuse = (rejection: CommandRejection | undefined): void => {
     if (rejection) throw rejection.toFailure();
@@ -69,6 +74,7 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
     [commandRejectedSignal.name]: onRejected,
   };
   const onAnySignal = (name: string, ...args: unknown[]) => {
+    machine.continuation.countSignal();
     const reserved = reservedSignalName(name);
     if (reserved !== undefined) {
       signal(reserved, args[0], () => new CommandRejection(CommandErrorType.CommandInvalid, 'signal names starting with "__temporal_" are reserved by Temporal'), () => undefined);
@@ -90,14 +96,27 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   setHandler(resumePlanQuery, guarded('the resumePlan query', (command: unknown) => commands.plan(command)));
 
   /** An update with the command's validation as its validator; both guarded. */
-  function commandUpdate<R, C>(update: UpdateDefinition<R, [C]>, validate: (c: unknown) => CommandRejection | undefined, apply: (c: unknown) => R): void {
+  /**
+   * An update with the command's validation as its validator; both guarded. An update id the
+   * execution applied in an earlier run (a client retrying across a continue-as-new) is not applied
+   * again: it answers `again()`, the execution as it is now.
+   */
+  function commandUpdate<R, C>(update: UpdateDefinition<R, [C]>, validate: (c: unknown) => CommandRejection | undefined, apply: (c: unknown) => R, again: (c: unknown) => R): void {
     const what = `the ${update.name} command`;
-    setHandler(update, guarded(what, apply), { validator: guarded(what, (c: C) => refuse(validate(c))) });
+    const seen = () => behaviour.longLife && machine.continuation.seenUpdate(currentUpdateInfo()?.id);
+    const handler = (c: unknown): R => {
+      if (seen()) return again(c);
+      const result = apply(c);
+      if (behaviour.longLife) machine.continuation.rememberUpdate(currentUpdateInfo()?.id);
+      return result;
+    };
+    setHandler(update, guarded(what, handler), { validator: guarded(what, (c: C) => (seen() ? undefined : refuse(validate(c)))) });
   }
-  commandUpdate(pauseUpdate, (c) => commands.validatePause(c), (c) => commands.applyPause(c));
-  commandUpdate(resumeUpdate, (c) => commands.validateResume(c), (c) => commands.applyResume(c));
-  commandUpdate(taskResumeUpdate, (c) => commands.validateTaskResume(c), (c) => commands.applyTaskResume(c));
-  commandUpdate(decideUpdate, (c) => commands.validateDecide(c), (c) => commands.applyDecide(c));
+  const current = () => machine.statusView();
+  commandUpdate(pauseUpdate, (c) => commands.validatePause(c), (c) => commands.applyPause(c), current);
+  commandUpdate(resumeUpdate, (c) => commands.validateResume(c), (c) => commands.applyResume(c), (c) => ({ plan: commands.plan(c), status: current() }));
+  commandUpdate(taskResumeUpdate, (c) => commands.validateTaskResume(c), (c) => commands.applyTaskResume(c), current);
+  commandUpdate(decideUpdate, (c) => commands.validateDecide(c), (c) => commands.applyDecide(c), current);
 
   setHandler(pauseSignal, onPause);
   setHandler(resumeSignal, onResume);
@@ -108,7 +127,15 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
 
   const result = await machine.run();
   await condition(allHandlersFinished);
+  if ('format' in result) {
+    // Same workflow type, task queue and search attributes; the journal goes on at `first_seq`.
+    return continueAsNew<typeof cadenzaInterpreter>(input, result);
+  }
   return result;
+}
+
+function invalidContinuedState(): ApplicationFailure {
+  return ApplicationFailure.nonRetryable('the continued state of this run is not one this Cadenza can read', 'InvalidContinuedState');
 }
 
 function actorOf(command: unknown): string | undefined {

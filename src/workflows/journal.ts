@@ -3,7 +3,7 @@
  * deterministic (rebuilt identically on replay) and answerable by query after the execution closed.
  */
 import { uuid4 } from '@temporalio/workflow';
-import type { EventsPage } from './contracts';
+import type { EventsPage, ValueRef } from './contracts';
 import type { EventType, JournalEvent } from './events';
 
 export interface JournalEntry {
@@ -20,7 +20,18 @@ export interface JournalEntry {
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 1000;
 
-/** The journal of one execution. */
+/** Where a run's segment of the journal starts (docs/design.md §11): after the runs it continued. */
+export interface JournalSegment {
+  /** Seq of the first event this run holds. */
+  firstSeq: number;
+  /** The run this one continued from; null for the first run. */
+  previousRunId: string | null;
+}
+
+/**
+ * The journal of one execution, as far as this run holds it: a run that continued as new holds the
+ * events from `firstSeq` on, and the earlier segments stay readable from the closed runs.
+ */
 export class Journal {
   private readonly events: JournalEvent[] = [];
 
@@ -29,12 +40,20 @@ export class Journal {
     private readonly workflowId: string,
     /** Called with every appended event (the worker's publishing sink). */
     private readonly onAppend: (event: JournalEvent) => void = () => undefined,
+    readonly segment: JournalSegment = { firstSeq: 1, previousRunId: null },
+    /** The run appending to this segment (what a `ValueRef` names). */
+    readonly runId = '',
   ) {}
+
+  /** A reference to `event`'s data, for a later run that carries the value only by reference. */
+  refOf(event: JournalEvent): ValueRef {
+    return { run_id: this.runId, seq: event.seq };
+  }
 
   append(entry: JournalEntry): JournalEvent {
     const event: JournalEvent = {
       id: uuid4(),
-      seq: this.events.length + 1,
+      seq: this.segment.firstSeq + this.events.length,
       type: entry.type,
       time: entry.time ?? new Date().toISOString(),
       execution_id: this.executionId,
@@ -51,6 +70,11 @@ export class Journal {
   }
 
   get lastSeq(): number {
+    return this.segment.firstSeq - 1 + this.events.length;
+  }
+
+  /** Events this run holds. */
+  get length(): number {
     return this.events.length;
   }
 
@@ -59,9 +83,14 @@ export class Journal {
     const { after: rawAfter, limit: rawLimit } = (typeof args === 'object' && args !== null ? args : {}) as { after?: unknown; limit?: unknown };
     const after = Math.max(0, Math.floor(finiteOr(rawAfter, 0)));
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(finiteOr(rawLimit, DEFAULT_PAGE))));
-    // seq n lives at index n-1, so "after" is the start index.
-    const events = this.events.slice(after, after + limit);
-    return { events, last_seq: this.lastSeq, has_more: after + events.length < this.events.length };
+    const { firstSeq, previousRunId } = this.segment;
+    const segment = { first_seq: firstSeq, previous_run_id: previousRunId };
+    // Events before this segment are read from the run that holds them.
+    if (after + 1 < firstSeq) return { events: [], last_seq: this.lastSeq, has_more: true, ...segment };
+    // seq n lives at index n - firstSeq.
+    const start = after - (firstSeq - 1);
+    const events = this.events.slice(start, start + limit);
+    return { events, last_seq: this.lastSeq, has_more: start + events.length < this.events.length, ...segment };
   }
 }
 

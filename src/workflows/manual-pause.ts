@@ -24,6 +24,11 @@ export class ManualPauseControl {
   private closingHeld = false;
   private readonly inFlight = new Set<InFlightAttempt>();
 
+  /** @param carried the pause in force when a continued execution continued. */
+  constructor(carried: ManualPause | null = null) {
+    this.pause = carried;
+  }
+
   /** The pause in force, if any. */
   get current(): ManualPause | null {
     return this.pause;

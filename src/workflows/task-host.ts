@@ -6,6 +6,7 @@ import type { Task } from '../definitions/schema';
 import type { TaskError } from './contracts';
 import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
+import type { FlowPosition } from './flow-positions';
 import type { Journal } from './journal';
 import type { TaskRun } from './task-run';
 
@@ -46,20 +47,28 @@ export interface TaskHost {
   readonly identity: { executionId: string; workflowId: string };
   /** The behaviour switches of this execution (router: strict routes; parallel: settled branches). */
   readonly behaviour: ExecutionBehaviour;
-  /** The transitions of the runs. */
-  readonly tasks: RunTransitions;
+  /** The transitions of the runs, and any run by its `task_exec_id`. */
+  readonly tasks: RunTransitions & { findByExecId(taskExecId: string): TaskRun | undefined };
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
-  /** Waits at an open gate until it is resolved (or times out); a cancelled wait releases the gate. */
-  awaitGate(gate: Gate, timeoutMs?: number): Promise<GateResolution>;
-  /** Waits while a manual pause holds new dispatches; `nextTaskId` is what `branch` would run. */
-  holdIfPaused(nextTaskId: string, branch: string | null): Promise<void>;
+  /**
+   * Waits at an open gate until it is resolved (or times out); a cancelled wait releases the gate.
+   * Meanwhile the flow is parked at `position` (docs/design.md §11).
+   */
+  awaitGate(gate: Gate, timeoutMs?: number, position?: FlowPosition): Promise<GateResolution>;
+  /**
+   * Waits while a manual pause holds new dispatches, or — parked at `position` — while the execution
+   * is about to continue as new; `nextTaskId` is what `branch` would run.
+   */
+  holdIfPaused(nextTaskId: string, branch: string | null, position?: FlowPosition): Promise<void>;
+  /** Runs `wait` (a retry's backoff) with the flow of `branch` parked at `position` while `parked()` holds. */
+  parkWhile<T>(branch: string | null, position: FlowPosition | undefined, parked: () => boolean, wait: () => Promise<T>): Promise<T>;
   trackAttempt(run: TaskRun, scope: CancellationScope): InFlightAttempt;
   untrackAttempt(attempt: InFlightAttempt): void;
   /** Recomputes the execution status (running, pausing, paused) after a change. */
   refreshStatus(): void;
   /** Runs a flow (a parallel task's branch) from its first task until a task has nowhere to go. */
   runFlow(tasks: readonly Task[], branch: string): Promise<FlowOutcome>;
-  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it. */
-  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>): Promise<T>;
+  /** Runs `wait` (a parallel task's branches) while the flow of `branch` counts as blocked on it, parked at `position`. */
+  whileWaitingOnBranches<T>(branch: string | null, wait: () => Promise<T>, position?: FlowPosition): Promise<T>;
 }

@@ -67,7 +67,7 @@ export class TaskLedger implements RunTransitions {
     this.all.push(run);
     this.latest.set(task.id, run);
     this.record(run);
-    this.journal.append({
+    const scheduled = this.journal.append({
       type: EventType.TaskScheduled,
       task_id: run.taskId,
       task_exec_id: run.taskExecId,
@@ -79,6 +79,7 @@ export class TaskLedger implements RunTransitions {
         ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }),
       },
     });
+    if (task.type === 'basic') run.inputRef = this.journal.refOf(scheduled);
     return run;
   }
 
@@ -94,13 +95,14 @@ export class TaskLedger implements RunTransitions {
   succeed(run: TaskRun, output: unknown): void {
     run.finish(TaskStatus.Succeeded, { output, error: null });
     this.record(run);
-    this.journal.append({
+    const success = this.journal.append({
       type: EventType.TaskExecutionSuccess,
       task_id: run.taskId,
       task_exec_id: run.taskExecId,
       attempt: run.attempts,
       data: { output, duration_ms: durationMs(run.startedAt ?? run.scheduledAt, run.finishedAt) },
     });
+    run.outputRef = this.journal.refOf(success);
     this.onSettled();
   }
 
@@ -135,16 +137,37 @@ export class TaskLedger implements RunTransitions {
   skip(run: TaskRun, output: unknown): void {
     run.finish(TaskStatus.Skipped, { output, error: run.error });
     this.record(run);
-    this.journal.append({ type: EventType.TaskSkipped, task_id: run.taskId, task_exec_id: run.taskExecId, data: { output } });
+    const skipped = this.journal.append({ type: EventType.TaskSkipped, task_id: run.taskId, task_exec_id: run.taskExecId, data: { output } });
+    run.outputRef = this.journal.refOf(skipped);
+  }
+
+  /** The runs a continued execution carried, in schedule order (docs/design.md §11). */
+  restore(runs: readonly TaskRun[]): void {
+    for (const run of runs) {
+      this.all.push(run);
+      this.latest.set(run.taskId, run);
+      this.record(run);
+    }
+  }
+
+  /** The latest run of each task scheduled before `run`: the `tasks` its inbound context saw. */
+  scopeBefore(run: TaskRun): Record<string, TaskScopeEntry> {
+    const scope: Record<string, TaskScopeEntry> = {};
+    for (const earlier of this.all) {
+      if (earlier === run) break;
+      scope[earlier.taskId] = entryOf(earlier);
+    }
+    return scope;
   }
 
   /** Publishes a run's latest state to the `tasks` template variable. */
   record(run: TaskRun): void {
-    this.scope = {
-      ...this.scope,
-      [run.taskId]: { status: run.status, output: run.output, error: run.error, task_exec_id: run.taskExecId },
-    };
+    this.scope = { ...this.scope, [run.taskId]: entryOf(run) };
   }
+}
+
+function entryOf(run: TaskRun): TaskScopeEntry {
+  return { status: run.status, output: run.output, error: run.error, task_exec_id: run.taskExecId };
 }
 
 function durationMs(from: string, to: string | null): number {

@@ -2,7 +2,7 @@
  * One run of one task in one execution (`task_exec_id`). A resume that re-runs a task makes a new run;
  * retries are attempts of the same run.
  */
-import type { TaskContextView, TaskError, TaskView } from './contracts';
+import type { TaskContextView, TaskError, TaskView, ValueRef } from './contracts';
 import { TaskStatus } from './states';
 
 export class TaskRun {
@@ -18,6 +18,16 @@ export class TaskRun {
   inputError: string | null = null;
   /** Data of the TaskResume that last woke this run (docs/design.md §14.0). */
   resumeData: unknown = null;
+  /** The journal event that holds the output (TaskExecutionSuccess, TaskSkipped); a later run may carry only this. */
+  outputRef: ValueRef | null = null;
+  /** The journal event that holds the input (TaskScheduled). */
+  inputRef: ValueRef | null = null;
+  /** The output is carried by `outputRef` and not loaded in this run (docs/design.md §11). */
+  outputByRef = false;
+  /** The input is carried by `inputRef` and not loaded in this run. */
+  inputByRef = false;
+  /** The context patch of the repair that scheduled this run, merged into its inbound context. */
+  contextPatch: Record<string, unknown> | undefined;
 
   constructor(
     readonly taskId: string,
@@ -28,8 +38,9 @@ export class TaskRun {
     readonly inboundContext: Record<string, unknown>,
     /** 1 for the first run of this task id in the execution. */
     readonly runNumber: number,
+    scheduledAt?: string,
   ) {
-    this.scheduledAt = new Date().toISOString();
+    this.scheduledAt = scheduledAt ?? new Date().toISOString();
   }
 
   get active(): boolean {
@@ -56,10 +67,18 @@ export class TaskRun {
       finished_at: this.finishedAt,
       output: this.output,
       error: this.error,
+      ...(this.outputByRef && this.outputRef !== null && { output_ref: this.outputRef }),
     };
   }
 
   contextView(runs: TaskView[]): TaskContextView {
-    return { ...this.view(), inbound_context: this.inboundContext, input: this.input, resume_data: this.resumeData, runs };
+    return {
+      ...this.view(),
+      inbound_context: this.inboundContext,
+      input: this.input,
+      ...(this.inputByRef && this.inputRef !== null && { input_ref: this.inputRef }),
+      resume_data: this.resumeData,
+      runs,
+    };
   }
 }

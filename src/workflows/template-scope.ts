@@ -17,7 +17,9 @@ export class TemplateScope {
     private readonly tasks: Pick<TaskLedger, 'tasksScope'>,
     executionId: string,
     startedAt: string,
+    carriedResume: unknown = null,
   ) {
+    this.resume = carriedResume;
     this.execution = { id: executionId, workflow_id: input.definition.id, workflow_version: input.definition.version, started_at: startedAt };
   }
 
@@ -33,13 +35,11 @@ export class TemplateScope {
 
   /** The variables as they are now. */
   variables(): Record<string, unknown> {
-    return {
-      input: this.input.input ?? null,
-      tasks: this.tasks.tasksScope,
-      execution: this.execution,
-      env: this.input.env,
-      signal: null,
-      resume: this.resume,
-    };
+    return this.withTasks(this.tasks.tasksScope, this.resume);
+  }
+
+  /** The variables with `tasks` and `resume` as given (a carried run's inbound context). */
+  withTasks(tasks: Record<string, unknown>, resume: unknown): Record<string, unknown> {
+    return { input: this.input.input ?? null, tasks, execution: this.execution, env: this.input.env, signal: null, resume };
   }
 }

@@ -10,6 +10,9 @@ import { EventType } from './events';
 import { Gate } from './gates';
 import type { JournalEntry } from './journal';
 import { PauseReason, TaskStatus } from './states';
+import { awaitCarried } from './carried-gate';
+import type { GatedTaskPosition } from './flow-positions';
+import type { GateResolution } from './gates';
 import type { TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
 
@@ -19,7 +22,10 @@ export async function runWaitTask(
   run: TaskRun,
   task: WaitTask,
   takeBufferedSignal: (gate: Gate) => void,
+  from?: GatedTaskPosition,
 ): Promise<{ next: string | undefined; failed: boolean }> {
+  const carried = from === undefined ? undefined : host.gates.find((g) => g.run === run);
+  if (from !== undefined && carried !== undefined) return settleWait(host, run, task, await awaitCarried(host, carried, from));
   const timeoutMs = task.timeout === undefined ? undefined : msToNumber(task.timeout as Parameters<typeof msToNumber>[0]);
   const waitReason = task.description ?? `waiting for signal "${task.wait_for}"`;
   const resumeConditions = { signal: task.wait_for, condition: task.condition ?? null, resume_schema: task.resume_schema ?? null };
@@ -44,8 +50,12 @@ export async function runWaitTask(
   // opens, so the execution does not flicker through paused (and journal a pause) for data it has.
   takeBufferedSignal(gate);
   host.openGate(gate);
-  const resolution = await host.awaitGate(gate, timeoutMs);
+  const position = { at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner: { at: 'wait', timeout_at: timeoutMs === undefined ? null : Date.now() + timeoutMs } } as const;
+  return settleWait(host, run, task, await host.awaitGate(gate, timeoutMs, position));
+}
 
+/** Ends the wait run as its gate was resolved: with the data that woke it, or by its timeout. */
+function settleWait(host: TaskHost, run: TaskRun, task: WaitTask, resolution: GateResolution): { next: string | undefined; failed: boolean } {
   if (resolution.kind !== 'resume_data') {
     host.journal.append({ type: EventType.TaskWaitingTimedOut, task_id: run.taskId, task_exec_id: run.taskExecId, data: { timeout: task.timeout ?? null, next: task.on_timeout?.next ?? null } });
     const error = { message: `no signal "${task.wait_for}" within ${task.timeout ?? '?'}`, type: 'Timeout.wait', non_retryable: true };

@@ -17,6 +17,7 @@ import { decideUpdate, executionQuery, pauseUpdate, resumeUpdate, statusQuery, t
 import { requireTestEnv, TestEnv } from '../harness/test-environment';
 import { definition, journal, startExecution } from './start-execution';
 import { count, paused, statusWhen } from './pause-resume-probes';
+import { expectContinuousSeq, historyLengths, sendSignals, wholeJournal } from './run-segments';
 
 const namespace = 'default';
 
@@ -106,3 +107,39 @@ it('keeps a paused execution (approval + manual pause) across a restart of worke
   expect(count(events, 'ApprovalDecided')).toBe(1);
   expect(count(events, 'TaskDispatched', 'prepare')).toBe(1);
 });
+
+it('keeps a paused execution that continued as new across a restart of worker and server', async () => {
+  const dbFile = path.join(dir, 'temporal-continued.db');
+  const taskQueue = `durability-${randomUUID()}`;
+  const def = definition({
+    id: 'durable-continued',
+    tasks: [
+      { id: 'sign', type: 'approval', approvers: { users: ['alice'] }, message: 'sign it', on_approve: { next: 'ship' } },
+      { id: 'ship', type: 'basic', tool: 'echo', with: { by: '{{ tasks.sign.output.approver }}' } },
+    ],
+    outputs: { by: '{{ tasks.ship.output.by }}' },
+  });
+  current = await startSetup(dbFile, taskQueue);
+  const started = await startExecution(current.client, taskQueue, def, {}, {}, { continue_after_events: 120 });
+  await paused(started);
+  await started.executeUpdate(pauseUpdate, { args: [{ reason: 'night', actor: 'ops' }] });
+  await sendSignals(started, 300);
+  const client = current.client;
+  await statusWhen(client.workflow.getHandle(started.workflowId), () => true);
+  const runs = async () => (await historyLengths(client, started.workflowId)).length;
+  for (let i = 0; i < 100 && (await runs()) < 2; i++) await new Promise((r) => setTimeout(r, 200));
+  expect(await runs()).toBeGreaterThanOrEqual(2);
+  const status = await client.workflow.getHandle(started.workflowId).query(statusQuery);
+  expect(status.pause?.gates.map((g) => g.reason)).toEqual(['manual', 'approval_required']);
+
+  await current.stop();
+  current = await startSetup(dbFile, taskQueue);
+  const handle = current.client.workflow.getHandle(started.workflowId);
+  expect(await handle.query(statusQuery)).toEqual(status);
+  await handle.executeUpdate(resumeUpdate, { args: [{ mode: 'continue', actor: 'ops' }] });
+  await handle.executeUpdate(decideUpdate, { args: [{ task_id: 'sign', decision: 'approve', actor: 'alice' }] });
+  expect(await handle.result()).toMatchObject({ status: 'completed', outputs: { by: 'alice' } });
+  const { events } = await wholeJournal(current.client, started.workflowId);
+  expectContinuousSeq(events);
+  expect(count(events, 'ApprovalDecided')).toBe(1);
+}, 120_000);

@@ -21,8 +21,9 @@ export async function startExecution(
   def: VersionedDefinition,
   input: unknown = {},
   env: Record<string, string> = {},
+  limits?: ExecutionInput['limits'],
 ): Promise<WorkflowHandle<typeof cadenzaInterpreter>> {
-  const args: ExecutionInput = { definition: def, input, env, trigger: { source: 'api' } };
+  const args: ExecutionInput = { definition: def, input, env, trigger: { source: 'api' }, ...(limits && { limits }) };
   return client.workflow.start(cadenzaInterpreter, {
     args: [args],
     taskQueue,

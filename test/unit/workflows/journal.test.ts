@@ -36,7 +36,7 @@ describe('Journal', () => {
     const rest = journal.page({ after: 8 });
     expect(rest.events.map((e) => e.seq)).toEqual([9, 10]);
     expect(rest.has_more).toBe(false);
-    expect(journal.page({ after: 10 })).toEqual({ events: [], last_seq: 10, has_more: false });
+    expect(journal.page({ after: 10 })).toEqual({ events: [], last_seq: 10, has_more: false, first_seq: 1, previous_run_id: null });
     expect(journal.page({ after: 99 }).events).toEqual([]);
   });
 
@@ -47,5 +47,18 @@ describe('Journal', () => {
     expect(journal.page({ limit: 0 }).events).toHaveLength(1);
     expect(journal.page({ limit: 5000 }).events).toHaveLength(1000);
     expect(journal.page().events).toHaveLength(500);
+  });
+
+  it('holds one segment in a continued run: seq goes on from first_seq, earlier seqs point to the previous run', () => {
+    const journal = new Journal('exec-1', 'wf', () => undefined, { firstSeq: 41, previousRunId: 'run-1' }, 'run-2');
+    for (let i = 0; i < 5; i++) journal.append({ type: 'CommandRejected' });
+    expect(journal.lastSeq).toBe(45);
+    expect(journal.length).toBe(5);
+    expect(journal.page({ after: 40 }).events.map((e) => e.seq)).toEqual([41, 42, 43, 44, 45]);
+    expect(journal.page({ after: 43, limit: 1 })).toMatchObject({ last_seq: 45, has_more: true, first_seq: 41, previous_run_id: 'run-1' });
+    expect(journal.page({ after: 3 })).toEqual({ events: [], last_seq: 45, has_more: true, first_seq: 41, previous_run_id: 'run-1' });
+    const last = journal.page({ after: 44 }).events[0];
+    expect(last).toBeDefined();
+    if (last !== undefined) expect(journal.refOf(last)).toEqual({ run_id: 'run-2', seq: 45 });
   });
 });

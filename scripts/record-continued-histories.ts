@@ -1,0 +1,62 @@
+/**
+ * Records the replay fixtures of executions that continue as new: runs every scenario of
+ * `test/fixtures/histories/continued-scenarios.ts` on a dev server it starts (in memory) and writes
+ * the history and journal of each run to `test/fixtures/histories/continued/<name>.run<N>.json`.
+ * Like `record-histories.ts`: re-record only after a deliberate, compatible change.
+ *
+ *   npx tsx scripts/record-continued-histories.ts
+ */
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
+import { startDevServer } from '../src/temporal/dev-server';
+import { findFreePorts } from '../src/temporal/find-free-port';
+import { ensureTemporalCli } from '../src/temporal/provision';
+import { createCadenzaWorker } from '../src/worker/create-worker';
+import { eventsQuery } from '../src/workflows/messages';
+import { tools } from '../test/integration/fixtures/test-tools';
+import { startExecution } from '../test/integration/workflow/start-execution';
+import { continuedDir, writeFixtures } from '../test/fixtures/histories/history-file';
+import { continuedScenarios } from '../test/fixtures/histories/continued-scenarios';
+
+const namespace = 'default';
+
+async function main(): Promise<void> {
+  Runtime.install({ logger: new DefaultLogger('ERROR') });
+  const cli = await ensureTemporalCli({ onProgress: (line) => process.stderr.write(`${line}\n`) });
+  const [port, uiPort] = await findFreePorts(2);
+  const server = await startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, namespace });
+  const taskQueue = `record-continued-${randomUUID()}`;
+  const workerConnection = await NativeConnection.connect({ address: server.address });
+  const connection = await Connection.connect({ address: server.address });
+  try {
+    const worker = await createCadenzaWorker({ connection: workerConnection, namespace, taskQueue, tools });
+    const client = new Client({ connection, namespace });
+    await worker.runUntil(async () => {
+      for (const scenario of continuedScenarios) {
+        const handle = await startExecution(client, taskQueue, scenario.definition, {}, {}, { continue_after_events: scenario.continueAfterEvents });
+        await scenario.drive(handle, client);
+        const runs: string[] = [];
+        for await (const run of client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) runs.push(run.runId);
+        runs.reverse(); // oldest first
+        for (const [i, runId] of runs.entries()) {
+          const run = client.workflow.getHandle(handle.workflowId, runId);
+          const history = await run.fetchHistory();
+          const head = await run.query(eventsQuery, { after: 0, limit: 1 });
+          const segment = await run.query(eventsQuery, { after: (head.first_seq ?? 1) - 1, limit: 1000 });
+          await writeFixtures(`${scenario.name}.run${i + 1}`, history, segment.events, continuedDir);
+        }
+        process.stdout.write(`${scenario.name}: ${runs.length} runs\n`);
+      }
+    });
+  } finally {
+    await connection.close();
+    await workerConnection.close();
+    await server.stop();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exit(1);
+});

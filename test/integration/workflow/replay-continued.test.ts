@@ -1,0 +1,47 @@
+/**
+ * Replays every run of executions that continued as new (test/fixtures/histories/continued): each run
+ * on its own, the later ones starting from the state the earlier one carried (docs/design.md §11).
+ * Replay must rebuild each run's journal segment event for event, with `seq` going on from where the
+ * previous run's segment ended. Re-record with `npx tsx scripts/record-continued-histories.ts`.
+ */
+import { readdirSync } from 'node:fs';
+import { type InjectedSinks, Worker } from '@temporalio/worker';
+import type { JournalEvent } from '../../../src/workflows/events';
+import type { CadenzaSinks } from '../../../src/workflows/journal-sink';
+import { continuedDir, journalIdentity, readHistory, readJournal } from '../../fixtures/histories/history-file';
+import { continuedScenarios } from '../../fixtures/histories/continued-scenarios';
+import { requireTestEnv, TestEnv } from '../harness/test-environment';
+
+const runs = readdirSync(continuedDir)
+  .filter((f) => f.endsWith('.json') && !f.endsWith('.journal.json'))
+  .map((f) => f.slice(0, -'.json'.length))
+  .sort();
+
+it('has at least two recorded runs of every continued scenario', () => {
+  for (const { name } of continuedScenarios) {
+    expect({ name, runs: runs.filter((r) => r.startsWith(`${name}.run`)).length >= 2 }).toEqual({ name, runs: true });
+  }
+});
+
+it('replays every run without nondeterminism, rebuilding its journal segment with continuous seq', async () => {
+  const journals = new Map<string, JournalEvent[]>();
+  const sinks: InjectedSinks<CadenzaSinks> = {
+    journal: { appended: { fn: (info, event) => void journals.set(info.workflowId, [...(journals.get(info.workflowId) ?? []), event]), callDuringReplay: true } },
+  };
+  const histories = await Promise.all(runs.map(async (name) => ({ workflowId: name, history: await readHistory(name, continuedDir) })));
+  const results: Array<[string, string | null]> = [];
+  const options = { workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) }, sinks, replayName: 'cadenza-replay-continued' };
+  for await (const result of Worker.runReplayHistories(options, histories)) results.push([result.workflowId, result.error ? `${result.error.name}: ${result.error.message}` : null]);
+  expect(results).toEqual(runs.map((name) => [name, null]));
+
+  for (const { name } of continuedScenarios) {
+    const segments = runs.filter((r) => r.startsWith(`${name}.run`));
+    let next = 1;
+    for (const run of segments) {
+      const replayed = journalIdentity(journals.get(run) ?? []);
+      expect({ run, journal: replayed }).toEqual({ run, journal: await readJournal(run, continuedDir) });
+      expect(replayed[0]?.seq).toBe(next);
+      next = (replayed.at(-1)?.seq ?? next - 1) + 1;
+    }
+  }
+});
