@@ -115,6 +115,6 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions), streams });
   // The operator console (docs/design.md §10) and the caller check it signs in with.
   await app.register(sessionRoutes);
-  await app.register(consoleRoutes);
+  await app.register(consoleRoutes, { authentication: keys.enabled });
   return app;
 }

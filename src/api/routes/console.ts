@@ -33,6 +33,8 @@ const SECURITY_HEADERS = {
 
 /** Options of `consoleRoutes`. */
 export interface ConsoleRoutesOptions {
+  /** Whether API keys are configured: the page then asks for one before anything else. */
+  authentication: boolean;
   /** Folder of the console's files (default `DEFAULT_UI_ROOT`). */
   root?: string;
 }
@@ -48,6 +50,9 @@ export const consoleRoutes: FastifyPluginAsync<ConsoleRoutesOptions> = async (ap
       reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=3600').send(body),
     );
   }
+  // Whether to show the sign-in form, known before any key is sent (so the page's first call is not a 401).
+  const settings = { authentication: options.authentication ? 'on' : 'off' };
+  app.get('/ui/settings.json', { schema: { hide: true } }, (_request, reply) => reply.header('cache-control', 'no-store').send(settings));
   const root = options.root ?? DEFAULT_UI_ROOT;
   // `/ui` and `/ui/` (one route: the router ignores trailing slashes) are the page itself.
   app.get('/ui', { schema: { hide: true } }, async (_request, reply) =>
