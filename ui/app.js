@@ -117,4 +117,6 @@ function SignIn({ problem, onSignedIn }) {
   </main>`;
 }
 
-render(html`<${App} />`, document.getElementById('root'));
+const root = document.getElementById('root');
+root.textContent = '';
+render(html`<${App} />`, root);

@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
 /**
  * The browser of the console tests: Debian's chromium driven by playwright-core (one browser per test
  * file, a fresh context per test), with the checks every console page must pass — no console error or
@@ -76,8 +78,16 @@ export class ConsoleTab {
     expect(this.errors).toEqual([]);
     expect(this.foreignRequests).toEqual([]);
     expect(await unlabelledControls(this.page)).toEqual([]);
-    const overflow = await this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-    expect(overflow).toBeLessThanOrEqual(0);
+    // Nothing sticks out to the right: the page never scrolls sideways (a wide JSON block scrolls inside itself).
+    const sticksOut = await this.page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('body *')]
+        .filter((el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.json, .table-wrap'))
+        .map((el) => `${el.tagName.toLowerCase()}.${el.className}: ${el.textContent?.slice(0, 40)}`)
+        .slice(0, 5);
+    });
+    expect(sticksOut).toEqual([]);
+    expect(await this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   }
 
   /** Saves a screenshot of the viewport: `docs/img/<name>.png` when CADENZA_UPDATE_SCREENSHOTS=1, else `test-results/`. */

@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * The operator console in a real browser (Debian's chromium), against the real API, worker and
  * Temporal dev server, with API keys on: signing in (a wrong key is refused, a right one is kept for
