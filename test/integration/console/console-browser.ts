@@ -6,7 +6,7 @@
  * page error, no request to any origin but the API's, every form control labelled — and screenshots
  * (test-results/, or docs/img/ with CADENZA_UPDATE_SCREENSHOTS=1). Launch flags: DEVELOPERS.md.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type ConsoleMessage, type Page } from 'playwright-core';
 
@@ -21,6 +21,9 @@ const root = resolve(__dirname, '../../..');
 /** Viewports the console must be usable at. */
 export const DESKTOP = { width: 1280, height: 800 } as const;
 export const PHONE = { width: 375, height: 667 } as const;
+
+/** Largest picture committed for the README. */
+export const README_IMAGE_BYTES = 150 * 1024;
 
 /** Launches the file's browser. */
 export function launchBrowser(): Promise<Browser> {
@@ -90,12 +93,19 @@ export class ConsoleTab {
     expect(await this.page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth)).toBeLessThanOrEqual(0);
   }
 
-  /** Saves a screenshot of the viewport: `docs/img/<name>.png` when CADENZA_UPDATE_SCREENSHOTS=1, else `test-results/`. */
-  async screenshot(name: string): Promise<string> {
-    const dir = process.env.CADENZA_UPDATE_SCREENSHOTS === '1' ? join(root, 'docs', 'img') : join(root, 'test-results');
+  /**
+   * Saves a screenshot of the viewport's top (at most 1280×720) to `test-results/<name>.png`; a README
+   * picture (`readme: true`) goes to `docs/img/` instead when CADENZA_UPDATE_SCREENSHOTS=1, and must
+   * stay within README_IMAGE_BYTES.
+   */
+  async screenshot(name: string, { readme = false } = {}): Promise<string> {
+    const update = readme && process.env.CADENZA_UPDATE_SCREENSHOTS === '1';
+    const dir = update ? join(root, 'docs', 'img') : join(root, 'test-results');
     mkdirSync(dir, { recursive: true });
     const path = join(dir, `${name}.png`);
-    await this.page.screenshot({ path, scale: 'css' });
+    const viewport = this.page.viewportSize() ?? DESKTOP;
+    await this.page.screenshot({ path, scale: 'css', clip: { x: 0, y: 0, width: Math.min(viewport.width, 1280), height: Math.min(viewport.height, 720) } });
+    if (update) expect(statSync(path).size).toBeLessThanOrEqual(README_IMAGE_BYTES);
     return path;
   }
 

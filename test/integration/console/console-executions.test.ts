@@ -62,7 +62,7 @@ async function review(page: Page, action: string): Promise<void> {
 }
 
 it('an operator finds a failed execution, reads the task context and the plan, then repairs it with an edited input', async () => {
-  const id = await server.api.trigger('console-repair', { failures: 3 });
+  const id = await server.trigger('console-repair', { failures: 3 });
   await server.api.waitForStatus(id, 'paused', (s) => s.pause?.reason === 'task_failed');
   const tab = await ConsoleTab.open(browser, server.base);
   try {
@@ -86,7 +86,7 @@ it('an operator finds a failed execution, reads the task context and the plan, t
     expect(await context.getByRole('region', { name: 'Input of charge' }).textContent()).toContain('"failures": 3');
     expect(await context.getByRole('region', { name: 'Inbound context of charge' }).textContent()).toContain('"item": "book"');
     await page.evaluate(() => window.scrollTo(0, 0));
-    await tab.screenshot('console-execution');
+    await tab.screenshot('console-execution', { readme: true });
 
     // The repair: retry with an edited input; the plan first, nothing applied yet.
     await page.getByLabel('What to do with charge').selectOption('retry');
@@ -129,7 +129,7 @@ it('an operator finds a failed execution, reads the task context and the plan, t
 });
 
 it('a partial repair shows what is missing in the plan, and the refusal shows detail and missing', async () => {
-  const id = await server.api.trigger('console-branches');
+  const id = await server.trigger('console-branches');
   await server.api.waitForStatus(id, 'paused', (s) => (s.pause?.gates.length ?? 0) === 2);
   const tab = await ConsoleTab.open(browser, server.base);
   try {
@@ -168,7 +168,7 @@ it('a partial repair shows what is missing in the plan, and the refusal shows de
 });
 
 it('pauses immediately (the running task is cancelled), resumes and cancels from the page', async () => {
-  const id = await server.api.trigger('console-nap');
+  const id = await server.trigger('console-nap');
   await server.api.waitForStatus(id, 'running', (s) => s.active_tasks.includes('nap'));
   const tab = await ConsoleTab.open(browser, server.base);
   try {

@@ -101,7 +101,7 @@ it('signs in with a key (a wrong one shows the refusal), keeps it for the tab, a
 });
 
 it('shows the approver its approvals, live as they arrive and are decided elsewhere, and approves one with form data', async () => {
-  const first = await server.api.trigger('console-order', { orderId: 'A-1', amount: 1200 });
+  const first = await server.trigger('console-order', { orderId: 'A-1', amount: 1200 });
   await approvalOpen(first);
   const alice = await ConsoleTab.open(browser, server.base);
   const carol = await ConsoleTab.open(browser, server.base);
@@ -119,11 +119,11 @@ it('shows the approver its approvals, live as they arrive and are decided elsewh
     await alice.page.locator('.connection[data-state="live"]').waitFor();
 
     // Live: a new approval appears without a reload, and is announced.
-    const second = await server.api.trigger('console-order', { orderId: 'B-2', amount: 80 });
+    const second = await server.trigger('console-order', { orderId: 'B-2', amount: 80 });
     await card(alice.page, second).waitFor({ timeout: 15_000 });
     await waitFor(async () => /New approval: review of /.test((await alice.page.locator('#announcer').textContent()) ?? ''), { what: 'announcement' });
     await alice.expectClean();
-    await alice.screenshot('console-inbox');
+    await alice.screenshot('console-inbox', { readme: true });
 
     // Role matching: carol (sales) sees neither.
     await signIn(carol, keys.carol.key);
@@ -135,6 +135,18 @@ it('shows the approver its approvals, live as they arrive and are decided elsewh
     expect(res.statusCode).toBe(200);
     await card(alice.page, second).waitFor({ state: 'detached', timeout: 15_000 });
     await waitFor(async () => /decided elsewhere/.test((await alice.page.locator('#announcer').textContent()) ?? ''), { what: 'announcement' });
+
+    // The executions list, filtered to what awaits her, names the one left.
+    const nav = alice.page.getByRole('navigation', { name: 'Main' });
+    await nav.getByRole('link', { name: 'Executions' }).click();
+    await alice.page.getByLabel('Workflow id').fill('console-order');
+    await alice.page.getByLabel('Awaiting me').check();
+    await alice.page.getByRole('button', { name: 'Apply filters' }).click();
+    await alice.page.getByRole('link', { name: first }).waitFor();
+    expect(await alice.page.getByRole('link', { name: second }).count()).toBe(0);
+    await alice.expectClean();
+    await nav.getByRole('link', { name: 'Inbox' }).click();
+    await a1.waitFor();
 
     // Alice decides the first from the form, by keyboard where a keyboard would.
     await a1.getByLabel('Note for the ledger (required)', { exact: true }).fill('within budget');
@@ -165,5 +177,52 @@ it('shows the approver its approvals, live as they arrive and are decided elsewh
   } finally {
     await alice.close();
     await carol.close();
+  }
+});
+
+it("shows an agent's tool-call approval (data.tool_call) and approves it with edited arguments", async () => {
+  // Agents (docs/design.md §8) open approval gates with `data.tool_call`; until a definition here can
+  // run one, this test serves the inbox stream itself, in the shape GET /api/v1/approvals/stream
+  // documents, and catches the decision the card sends.
+  const item = {
+    execution_id: 'triage-1',
+    workflow_id: 'support',
+    workflow_version: 2,
+    task_id: 'classify',
+    task_exec_id: '6f0c1a52-2f7e-4d0b-9a51-1d2e3f405060',
+    branch: null,
+    requested_at: new Date().toISOString(),
+    message: null,
+    approvers: { roles: ['finance'] },
+    expires_at: null,
+    on_timeout: null,
+    next_task_id: null,
+    decision_schema: null,
+    tool_call: { name: 'refund', arguments: { order: 'A-1', amount: 30 } },
+    context: { input: { ticket_id: 'T-7' } },
+    links: { decide: '/api/v1/executions/triage-1/approvals/classify', execution: '/api/v1/executions/triage-1', context: '/api/v1/executions/triage-1/tasks/classify/context' },
+  };
+  const tab = await ConsoleTab.open(browser, server.base);
+  const decisions: unknown[] = [];
+  try {
+    await tab.page.route('**/api/v1/approvals/stream', (route) =>
+      route.fulfill({ status: 200, contentType: 'text/event-stream', body: `retry: 60000\n\nevent: inbox\ndata: ${JSON.stringify({ items: [item], unavailable: [], next_page_token: null })}\n\n` }),
+    );
+    await tab.page.route('**/api/v1/executions/triage-1/approvals/classify', async (route) => {
+      decisions.push(route.request().postDataJSON());
+      await route.fulfill({ status: 200, json: { execution_id: 'triage-1', status: 'running' } });
+    });
+    await signIn(tab, keys.alice.key);
+    const toolCard = tab.page.locator('article.approval', { hasText: 'Tool call refund' });
+    await toolCard.waitFor();
+    expect(await toolCard.getByRole('region', { name: 'Arguments of refund' }).textContent()).toContain('"amount": 30');
+    await toolCard.getByLabel(/^Arguments to run it with/).fill('{"order": "A-1", "amount": 25}');
+    await toolCard.getByLabel('Comment').fill('partial refund');
+    await toolCard.getByRole('button', { name: 'Approve' }).click();
+    await toolCard.waitFor({ state: 'detached' });
+    expect(decisions).toEqual([{ decision: 'approve', comment: 'partial refund', data: { arguments: { order: 'A-1', amount: 25 } } }]);
+    await tab.expectClean();
+  } finally {
+    await tab.close();
   }
 });
