@@ -12,6 +12,7 @@ import { problemResponses } from '../schemas/problem';
 import { INBOX_STREAM_PAGE, runInboxStream } from '../sse/inbox-stream';
 import { StreamRegistry } from '../sse/stream-registry';
 
+/** Options of `approvalRoutes`. */
 export interface ApprovalRoutesOptions {
   inbox: ApprovalInbox;
   /** The process's open streams (cap, shutdown); default: a registry of its own. */
@@ -38,6 +39,7 @@ export function presentInbox(page: ApprovalInboxPage): {
   };
 }
 
+/** Registers the inbox and its stream, and a `preClose` hook that ends every open stream. */
 export const approvalRoutes: FastifyPluginCallbackZod<ApprovalRoutesOptions> = (app, options, done) => {
   const { inbox } = options;
   const streams = options.streams ?? new StreamRegistry();

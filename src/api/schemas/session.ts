@@ -1,6 +1,7 @@
 /** Schema of `GET /api/v1/me`. */
 import { z } from 'zod';
 
+/** The caller as `GET /api/v1/me` answers it. */
 export const MeResponseSchema = z
   .object({
     name: z.string().describe('The key\'s name (`anonymous` when authentication is off): the actor of commands, the approver of decisions'),
