@@ -4,7 +4,7 @@
  * what is missing); a pause's and a cancel's are read off the execution's state (which tasks are
  * running, which gates are open). Every refusal shows the problem's `detail` and `missing`.
  */
-import { html, useState } from '/ui/vendor/preact-htm.js';
+import { html, useRef, useState } from '/ui/vendor/preact-htm.js';
 import { api, v1 } from './api.js';
 import { Problem } from './components.js';
 import { ResumeForm, ResumePlan } from './resume-form.js';
@@ -37,12 +37,15 @@ function TwoStep({ id, title, permission, me, form, plan, onReview, onApply, app
   const [error, setError] = useState(undefined);
   const [busy, setBusy] = useState(false);
   const may = allowed(me, permission);
+  const heading = useRef(null);
   const run = async (what, next) => {
     setBusy(true);
     setError(undefined);
     try {
       await what();
       setStep(next);
+      // Applied: the plan's buttons are gone; the keyboard goes on from the action's heading.
+      if (next === 'edit') setTimeout(() => heading.current?.focus(), 0);
     } catch (e) {
       setError(e);
     } finally {
@@ -50,7 +53,7 @@ function TwoStep({ id, title, permission, me, form, plan, onReview, onApply, app
     }
   };
   return html`<section class="action" aria-labelledby=${`${id}-heading`}>
-    <h3 id=${`${id}-heading`}>${title}</h3>
+    <h3 id=${`${id}-heading`} tabindex="-1" ref=${heading}>${title}</h3>
     ${!may && html`<p class="muted">Your key lacks the permission <code>${permission}</code>.</p>`}
     ${step === 'edit' &&
     html`<form aria-label=${title} onSubmit=${(e) => (e.preventDefault(), void run(onReview, 'review'))}>

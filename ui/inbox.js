@@ -49,6 +49,8 @@ export function InboxPage({ announce }) {
     decidedHere.current.add(keyOf(item));
     setInbox((current) => current && { ...current, items: current.items.filter((i) => keyOf(i) !== keyOf(item)) });
     announce(`${decision === 'approve' ? 'Approved' : 'Rejected'}: ${item.task_id} of ${item.execution_id}.`);
+    // The card and its buttons are gone: the keyboard goes on from the page's heading.
+    document.querySelector('main h1')?.focus();
   };
 
   return html`<section aria-labelledby="inbox-heading">

@@ -103,6 +103,7 @@ it('an operator finds a failed execution, reads the task context and the plan, t
 
     await plan.getByRole('button', { name: 'Apply the resume' }).click();
     await announced(page, /Resume applied: 1 re-run/);
+    await waitFor(async () => (await page.evaluate(() => document.activeElement?.id)) === 'resume-heading', { what: 'focus back on the action' });
     const charge = await waitFor(async () => {
       const c = await server.api.taskContext(id, 'charge');
       return c.status === 'succeeded' ? c : undefined;

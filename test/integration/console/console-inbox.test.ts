@@ -159,6 +159,7 @@ it('shows the approver its approvals, live as they arrive and are decided elsewh
     expect(await alice.page.evaluate(() => document.activeElement?.textContent)).toBe('Approve');
     await alice.page.keyboard.press('Enter');
     await a1.waitFor({ state: 'detached' });
+    expect(await alice.page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
     await waitFor(async () => /Approved: review of /.test((await alice.page.locator('#announcer').textContent()) ?? ''), { what: 'announcement' });
     await server.api.waitForStatus(first, 'completed');
     const review = await server.api.taskContext(first, 'review');
