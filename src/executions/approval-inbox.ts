@@ -37,7 +37,7 @@ export interface PendingApproval {
   decision_schema: unknown;
   /** An agent's tool call waiting for approval (docs/design.md §8): `{name, arguments}`; null for an approval task. */
   tool_call: unknown;
-  /** What the approver decides on: the task's inbound context (input, earlier outputs, execution); null when unreadable. */
+  /** What the approver decides on: the task's inbound context (input, earlier outputs, execution; not `env`); null when unreadable. */
   context: Record<string, unknown> | null;
 }
 
@@ -110,6 +110,16 @@ export class ApprovalInbox {
   }
 }
 
+/**
+ * The inbound context an approver sees: everything but `env`. Allow-listed environment values are for
+ * templates, and a key that may only decide approvals must not read them (`executions:read` shows
+ * them in the task context).
+ */
+function decisionContext(inbound: Record<string, unknown>): Record<string, unknown> {
+  const { env: _env, ...rest } = inbound;
+  return rest;
+}
+
 /** The same rule as the workflow's validator: listed user, a listed role, or no approvers at all. */
 function mayDecide(gate: GateView, caller: CommandCaller): boolean {
   const approvers = gate.data.approvers as Approvers | null | undefined;
@@ -136,6 +146,6 @@ function pendingApproval(executionId: string, workflowId: string, version: numbe
     next_task_id: gate.next_task_id,
     decision_schema: decisionSchema ?? null,
     tool_call: data.tool_call ?? null,
-    context: context?.inbound_context ?? null,
+    context: context === undefined ? null : decisionContext(context.inbound_context),
   };
 }

@@ -35,7 +35,7 @@ export const PendingApprovalSchema = z
     context: z
       .record(z.string(), z.unknown())
       .nullable()
-      .describe("The task's inbound context (what the approver decides on); null when it could not be read"),
+      .describe("The task's inbound context (what the approver decides on), without `env`; null when it could not be read"),
     links: z.object({ decide: z.string(), execution: z.string(), context: z.string() }),
   })
   .meta({ id: 'PendingApproval' });

@@ -94,6 +94,8 @@ it('sends the inbox, then again when an approval arrives and when it is decided 
       tool_call: null,
       links: { decide: `/api/v1/executions/${id}/approvals/review` },
     });
+    // Environment values allow-listed for templates are not for approvers' eyes.
+    expect(arrived.items.find((i) => i.execution_id === id)!.context).not.toHaveProperty('env');
     const seen = inboxEvents(alice).length;
 
     const decided = await call(app, 'POST', `/api/v1/executions/${id}/approvals/review`, { key: keys.alice.key, body: { decision: 'approve' } });
