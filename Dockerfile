@@ -14,6 +14,7 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY workflows ./workflows
+COPY ui ./ui
 USER node
 # Default: the API. The worker service overrides the command with `node dist/worker.js`.
 CMD ["node", "dist/server.js"]

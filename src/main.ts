@@ -157,6 +157,7 @@ async function main(): Promise<void> {
     say('');
     say(`  API            ${server.url}/api/v1`);
     say(`  API docs       ${server.url}/docs`);
+    say(`  Console        ${server.url}/ui`);
     say(`  Health         ${server.url}/healthz`);
     say(`  Temporal UI    ${webUi ?? '(the UI of the server at TEMPORAL_ADDRESS)'}`);
     say(`  Temporal gRPC  ${address}  (namespace ${config.TEMPORAL_NAMESPACE}, task queue ${config.CADENZA_TASK_QUEUE})`);

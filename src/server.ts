@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   }
   const server = await startServer(config, {
     registerDefinitions: true,
-    onReady: ({ url }) => console.log(`Cadenza API on ${url} (OpenAPI UI ${url}/docs)`),
+    onReady: ({ url }) => console.log(`Cadenza API on ${url} (OpenAPI UI ${url}/docs, console ${url}/ui)`),
   });
   const stop = (signal: NodeJS.Signals) => {
     server.app.log.info({ signal }, 'shutting down');

@@ -19,8 +19,10 @@ import { registerJsonBodyParser } from './json-body';
 import { StreamRegistry } from './sse/stream-registry';
 import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
+import { consoleRoutes } from './routes/console';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
+import { sessionRoutes } from './routes/session';
 import { streamRoutes } from './routes/stream';
 import { workflowRoutes } from './routes/workflows';
 import { registerYamlBodyParser } from './yaml-body';
@@ -110,6 +112,9 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   const streams = options.streams ?? new StreamRegistry({ maxStreams: config.CADENZA_SSE_MAX_STREAMS });
   await app.register(streamRoutes, { executions, client, streams });
   await app.register(commandRoutes, { commands });
-  await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions) });
+  await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions), streams });
+  // The operator console (docs/design.md §10) and the caller check it signs in with.
+  await app.register(sessionRoutes);
+  await app.register(consoleRoutes, { authentication: keys.enabled });
   return app;
 }

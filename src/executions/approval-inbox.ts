@@ -4,7 +4,7 @@
  * the open approval gates of each that the caller may decide, read from the execution query.
  */
 import type { Approvers } from '../definitions/schema';
-import type { GateView } from '../workflows/contracts';
+import type { GateView, TaskContextView } from '../workflows/contracts';
 import { PauseReason } from '../workflows/states';
 import { ApiProblem, ExecutionNotFound } from '../errors/problems';
 import type { CommandCaller } from './command-service';
@@ -33,6 +33,12 @@ export interface PendingApproval {
   on_timeout: string | null;
   /** Where the flow goes on approve. */
   next_task_id: string | null;
+  /** The JSON Schema a decision's `data` must meet (the console builds its form from it); null: any. */
+  decision_schema: unknown;
+  /** An agent's tool call waiting for approval (docs/design.md §8): `{name, arguments}`; null for an approval task. */
+  tool_call: unknown;
+  /** What the approver decides on: the task's inbound context (input, earlier outputs, execution; not `env`); null when unreadable. */
+  context: Record<string, unknown> | null;
 }
 
 /** An execution the listing named whose gates could not be read (its worker is gone, say). */
@@ -73,9 +79,10 @@ export class ApprovalInbox {
         try {
           // The execution view lists open gates even while another branch still runs (status `running`).
           const view = await this.executions.get(summary.execution_id);
-          return view.gates
-            .filter((g) => g.reason === PauseReason.ApprovalRequired && g.task_id !== null && mayDecide(g, caller))
-            .map((g) => pendingApproval(view.execution_id, view.workflow_id, view.workflow_version, g));
+          const gates = view.gates.filter((g) => g.reason === PauseReason.ApprovalRequired && g.task_id !== null && mayDecide(g, caller));
+          return Promise.all(
+            gates.map(async (g) => pendingApproval(view.execution_id, view.workflow_id, view.workflow_version, g, await this.contextOf(view.execution_id, g))),
+          );
         } catch (error) {
           // Visibility lags: it closed (or vanished) after the listing.
           if (error instanceof ExecutionNotFound) return [];
@@ -91,6 +98,26 @@ export class ApprovalInbox {
     );
     return { items: perExecution.flat(), unavailable, next_page_token: page.next_page_token };
   }
+
+  /** The gated task's context: its input holds the `decision_schema`; undefined when it cannot be read now. */
+  private async contextOf(executionId: string, gate: GateView): Promise<TaskContextView | undefined> {
+    try {
+      return await this.executions.taskContext(executionId, gate.task_id ?? '');
+    } catch (error) {
+      if (error instanceof ApiProblem) return undefined;
+      throw error;
+    }
+  }
+}
+
+/**
+ * The inbound context an approver sees: everything but `env`. Allow-listed environment values are for
+ * templates, and a key that may only decide approvals must not read them (`executions:read` shows
+ * them in the task context).
+ */
+function decisionContext(inbound: Record<string, unknown>): Record<string, unknown> {
+  const { env: _env, ...rest } = inbound;
+  return rest;
 }
 
 /** The same rule as the workflow's validator: listed user, a listed role, or no approvers at all. */
@@ -100,8 +127,10 @@ function mayDecide(gate: GateView, caller: CommandCaller): boolean {
   return (approvers.users ?? []).includes(caller.actor) || (approvers.roles ?? []).some((r) => caller.roles.includes(r));
 }
 
-function pendingApproval(executionId: string, workflowId: string, version: number, gate: GateView): PendingApproval {
+function pendingApproval(executionId: string, workflowId: string, version: number, gate: GateView, context: TaskContextView | undefined): PendingApproval {
   const data = gate.data;
+  const input = context?.input;
+  const decisionSchema = input !== null && typeof input === 'object' && 'decision_schema' in input ? input.decision_schema : null;
   return {
     execution_id: executionId,
     workflow_id: workflowId,
@@ -115,5 +144,8 @@ function pendingApproval(executionId: string, workflowId: string, version: numbe
     expires_at: typeof data.expires_at === 'string' ? data.expires_at : null,
     on_timeout: typeof data.on_timeout === 'string' ? data.on_timeout : null,
     next_task_id: gate.next_task_id,
+    decision_schema: decisionSchema ?? null,
+    tool_call: data.tool_call ?? null,
+    context: context === undefined ? null : decisionContext(context.inbound_context),
   };
 }

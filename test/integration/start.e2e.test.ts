@@ -111,6 +111,11 @@ it('starts everything, prints every URL, runs an example workflow through REST a
   const out = cadenza.output();
   expect(out).toContain(`${cadenza.apiUrl}/api/v1`);
   expect(out).toContain(`${cadenza.apiUrl}/docs`);
+  expect(out).toContain(`${cadenza.apiUrl}/ui`);
+  // The console needs no build step: `npm start` serves it, libraries included.
+  const page = await fetch(`${cadenza.apiUrl}/ui/`);
+  expect({ status: page.status, type: page.headers.get('content-type') }).toEqual({ status: 200, type: 'text/html; charset=utf-8' });
+  expect((await fetch(`${cadenza.apiUrl}/ui/vendor/preact-htm.js`)).status).toBe(200);
   expect(out).toContain(`http://127.0.0.1:${ports.ui}`);
   expect(out).toContain(`127.0.0.1:${ports.temporal}`);
   expect(out).toMatch(/Cadenza is ready \(started in [\d.]+s\)/);

@@ -30,6 +30,12 @@ export const PendingApprovalSchema = z
     expires_at: z.string().nullable(),
     on_timeout: z.string().nullable(),
     next_task_id: z.string().nullable().describe('Where the flow goes on approve'),
+    decision_schema: z.unknown().describe("The JSON Schema a decision's `data` must meet; null: any"),
+    tool_call: z.unknown().describe("An agent's tool call waiting for approval (`{name, arguments}`); null for an approval task"),
+    context: z
+      .record(z.string(), z.unknown())
+      .nullable()
+      .describe("The task's inbound context (what the approver decides on), without `env`; null when it could not be read"),
     links: z.object({ decide: z.string(), execution: z.string(), context: z.string() }),
   })
   .meta({ id: 'PendingApproval' });
@@ -47,3 +53,6 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 type Assert<T extends true> = T;
 type Item = z.output<typeof PendingApprovalSchema>;
 export type _InboxMatches = Assert<Same<Omit<Item, 'links'>, ApprovalInboxPage['items'][number]>>;
+
+/** Query string of the inbox stream: none (the stream always covers the inbox's first page). */
+export const ApprovalStreamQuerySchema = z.strictObject({});

@@ -17,6 +17,7 @@ import { CadenzaStatusKey } from '../../workflows/search-attributes';
 import type { EventsPage } from '../../workflows/contracts';
 import { endFrame, errorFrame, HEARTBEAT_FRAME, journalEventFrame, RETRY_FRAME } from './sse-frames';
 import type { OpenStream } from './stream-registry';
+import { endForShutdown, pauseFor, writeFrame } from './stream-writes';
 
 /** Journal events asked for per query. */
 export const JOURNAL_PAGE = 500;
@@ -59,28 +60,15 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
     connection: 'keep-alive',
     'x-accel-buffering': 'no',
   });
-  let wake: (() => void) | undefined;
   const onStop = (): void => {
-    wake?.();
     if (stream.reason === 'server_closing') endForShutdown(raw, timings.closeGraceMs);
   };
   stream.signal.addEventListener('abort', onStop, { once: true });
-  const pause = (ms: number): Promise<void> =>
-    new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        wake = undefined;
-        resolve();
-      }, ms);
-      wake = () => {
-        clearTimeout(timer);
-        wake = undefined;
-        resolve();
-      };
-    });
+  const pause = pauseFor(stream);
 
   let after = init.after;
   let page = init.firstPage;
-  await write(raw, RETRY_FRAME);
+  await writeFrame(raw, RETRY_FRAME);
   let lastWrite = Date.now();
   let delay = minPollMs;
   let terminalSent = false;
@@ -90,7 +78,7 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
       try {
         page ??= await executions.events(id, { after, limit: JOURNAL_PAGE });
         for (const event of page.events) {
-          await write(raw, journalEventFrame(event));
+          await writeFrame(raw, journalEventFrame(event));
           after = event.seq;
           terminalSent ||= TERMINAL.has(event.type);
         }
@@ -110,12 +98,12 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
             for (let rest = true; rest && !stream.stopped; ) {
               const tail = await executions.events(id, { after, limit: JOURNAL_PAGE });
               for (const event of tail.events) {
-                await write(raw, journalEventFrame(event));
+                await writeFrame(raw, journalEventFrame(event));
                 after = event.seq;
               }
               rest = tail.has_more;
             }
-            await write(raw, endFrame({ execution_id: id, status, last_seq: after }));
+            await writeFrame(raw, endFrame({ execution_id: id, status, last_seq: after }));
             break;
           }
         }
@@ -124,13 +112,13 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
         if (stream.stopped) break;
         // A worker restart or a Temporal hiccup: tell the client, keep trying.
         const detail = error instanceof ApiProblem ? { type: error.type, detail: error.detail } : { detail: 'reading the journal failed' };
-        await write(raw, errorFrame(detail));
+        await writeFrame(raw, errorFrame(detail));
         lastWrite = Date.now();
         delay = maxPollMs;
       }
       if (stream.stopped) break;
       if (Date.now() - lastWrite >= heartbeatMs) {
-        await write(raw, HEARTBEAT_FRAME);
+        await writeFrame(raw, HEARTBEAT_FRAME);
         lastWrite = Date.now();
       }
       await pause(Math.min(delay, Math.max(1, heartbeatMs - (Date.now() - lastWrite))));
@@ -140,29 +128,6 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
     stream.signal.removeEventListener('abort', onStop);
     if (!raw.writableEnded) raw.end();
   }
-}
-
-/** Writes, waiting for the socket to drain when its buffer is full (or for the response to end). */
-async function write(raw: ServerResponse, chunk: string): Promise<void> {
-  if (raw.destroyed || raw.writableEnded) return;
-  if (!raw.write(chunk)) {
-    await new Promise<void>((resolve) => {
-      raw.once('drain', resolve);
-      raw.once('close', resolve);
-    });
-  }
-}
-
-/**
- * Ends the response now (a client sees the stream end and reconnects with `Last-Event-ID`); if its
- * client does not take the rest within `graceMs`, the connection is cut so it cannot hold the close.
- */
-function endForShutdown(raw: ServerResponse, graceMs: number): void {
-  if (raw.destroyed) return;
-  if (!raw.writableEnded) raw.end();
-  const timer = setTimeout(() => raw.destroy(), graceMs);
-  timer.unref();
-  raw.once('close', () => clearTimeout(timer));
 }
 
 /** The Cadenza-visible status of a closed execution, or undefined while it runs. */

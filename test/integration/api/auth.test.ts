@@ -47,7 +47,12 @@ const endpoints: Endpoint[] = [
   { method: 'POST', route: '/api/v1/executions/{id}/signals/{name}', url: `/api/v1/executions/${GHOST}/signals/shipped`, permission: 'execution:signal', body: { payload: {} } },
   { method: 'GET', route: '/api/v1/approvals', url: '/api/v1/approvals?status=pending', permission: 'approvals:decide' },
   { method: 'GET', route: '/api/v1/executions/{id}/stream', url: `/api/v1/executions/${GHOST}/stream`, permission: 'executions:read' },
+  // A query it refuses (400) after authorization, so an allowed caller gets an answer instead of a live stream.
+  { method: 'GET', route: '/api/v1/approvals/stream', url: '/api/v1/approvals/stream?after=1', permission: 'approvals:decide' },
 ];
+
+/** Endpoints that need a valid key and no permission beyond it. */
+const keyOnly: Array<Omit<Endpoint, 'permission'>> = [{ method: 'GET', route: '/api/v1/me', url: '/api/v1/me' }];
 
 /** workflows:write comes with workflows:read. */
 const implies = (q: Permission, p: Permission) => q === 'workflows:write' && p === 'workflows:read';
@@ -82,7 +87,7 @@ describe('the endpoint × permission matrix', () => {
       .filter(([path]) => path.startsWith('/api/'))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    const covered = [...new Set(endpoints.map((e) => `${String(e.method)} ${e.route}`))].sort();
+    const covered = [...new Set([...endpoints, ...keyOnly].map((e) => `${String(e.method)} ${e.route}`))].sort();
     expect(covered).toEqual(documented);
   });
 
@@ -103,6 +108,14 @@ describe('the endpoint × permission matrix', () => {
       const operator = await send(endpoint, { 'x-api-key': 'operator-key-0123456789' });
       expect([401, 403]).not.toContain(operator.statusCode);
     });
+  });
+});
+
+describe.each(keyOnly)('$method $url', (endpoint) => {
+  it('needs a valid key, and any valid key may use it', async () => {
+    expectProblem(await call(ctx.app, endpoint.method, endpoint.url), 401, 'unauthenticated');
+    expectProblem(await call(ctx.app, endpoint.method, endpoint.url, { key: 'not-a-configured-key-000' }), 401, 'unauthenticated');
+    for (const p of allPermissions) expect((await call(ctx.app, endpoint.method, endpoint.url, { key: only(p) })).statusCode).toBe(200);
   });
 });
 
