@@ -57,7 +57,7 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     transport: new JetStreamEventTransport(link, names.prefix),
     bookmarks,
     gates: new KvGateIndex(() => gates),
-    journal: new TemporalJournalReader(client),
+    journal: new TemporalJournalReader(client, { log }),
     maxBuffered: config.CADENZA_NATS_MAX_BUFFERED,
     log,
   });
