@@ -159,8 +159,14 @@ async function write(raw: ServerResponse, chunk: string): Promise<void> {
   if (raw.destroyed || raw.writableEnded) return;
   if (!raw.write(chunk)) {
     await new Promise<void>((resolve) => {
-      raw.once('drain', resolve);
-      raw.once('close', resolve);
+      // Both listeners go once either fired: a long stream waits for drain many times.
+      const done = (): void => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.once('drain', done);
+      raw.once('close', done);
     });
   }
 }
