@@ -42,7 +42,7 @@ import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } fro
 import { ExecutionStatus } from '../workflows/states';
 import { idempotentExecutionId, isExecutionId, newExecutionId } from './execution-id';
 import { type JournalPage, SegmentedJournal } from './journal-segments';
-import { TaskOutputResolver } from './task-output-refs';
+import { TaskValueResolver } from './task-value-refs';
 import { TemporalSegmentSource } from './temporal-segment-source';
 import { describeExecution, describeIfExists, type ExecutionSummary, statusOf, summarize } from './execution-info';
 import { decodePageToken, encodePageToken } from './page-token';
@@ -111,7 +111,7 @@ export class ExecutionService {
   private readonly deadlineMs: number;
   private readonly env: NodeJS.ProcessEnv;
   private readonly journal: SegmentedJournal;
-  private readonly outputs: TaskOutputResolver;
+  private readonly values: TaskValueResolver;
 
   constructor(options: ExecutionServiceOptions) {
     this.client = options.client;
@@ -124,7 +124,7 @@ export class ExecutionService {
       source: new TemporalSegmentSource(this.client, this.deadlineMs),
       ...(options.journalCacheBytes === undefined ? {} : { cacheBytes: options.journalCacheBytes }),
     });
-    this.outputs = new TaskOutputResolver(this.journal);
+    this.values = new TaskValueResolver(this.journal);
   }
 
   /**
@@ -247,12 +247,13 @@ export class ExecutionService {
 
   /**
    * Seed 004's task context; `task_not_found` for a task that is unknown or not yet scheduled. An
-   * output held by `output_ref` (moved out before a continue-as-new) is read back from its closed run.
+   * output or input held by `output_ref`/`input_ref` (an earlier run journaled it) is read back from
+   * that closed run.
    */
   async taskContext(executionId: string, taskId: string): Promise<TaskContextView> {
     const context = await this.query(executionId, 'the task context query', (handle) => handle.query(taskContextQuery, taskId));
     if (!context) throw new TaskNotFound(executionId, taskId);
-    return this.outputs.resolveContext(executionId, context);
+    return this.values.resolveContext(executionId, context);
   }
 
   /**

@@ -11,17 +11,12 @@
  * REST `/events`, the SSE stream, the NATS gap fill and catch-up, output references of task views.
  */
 import { LRUCache } from 'lru-cache';
+import type { EventsPage } from '../workflows/contracts';
 import type { JournalEvent } from '../workflows/events';
 import { JournalSegmentExpired } from '../errors/problems';
 
-/** What a run answers to `eventsQuery`; runs from before continue-as-new omit the last two fields. */
-export interface SegmentAnswer {
-  events: JournalEvent[];
-  last_seq: number;
-  has_more: boolean;
-  first_seq?: number;
-  previous_run_id?: string | null;
-}
+/** What a run answers to `eventsQuery`; runs from before continue-as-new omit `first_seq` and `previous_run_id`. */
+export type SegmentAnswer = EventsPage;
 
 /** Reads one run's segment: the current run (`runId` undefined) or a closed run by id. */
 export interface SegmentSource {

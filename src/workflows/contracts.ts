@@ -92,19 +92,14 @@ export interface TaskView {
   scheduled_at: string;
   started_at: string | null;
   finished_at: string | null;
-  /** The task's output; `null` when it is held by `output_ref` instead. */
   output: unknown;
-  /**
-   * Set instead of a large `output` (then `output: null`): the journal event in an earlier, closed run
-   * whose `data.output` holds it (docs/design.md §11). The API resolves it in task context.
-   */
-  output_ref?: OutputRef;
   error: TaskError | null;
+  /** Set when `output` is null because an earlier run holds it (docs/design.md §11): read that event's `data.output`. */
+  output_ref?: ValueRef;
 }
 
-/** Where an output moved out of a task view lives: a TaskExecutionSuccess or TaskSkipped event of a closed run. */
-export interface OutputRef {
-  /** The Temporal run id of the closed run whose journal segment holds the event. */
+/** A value an earlier run of the execution holds: the journal event (`seq`) of run `run_id` that carries it. */
+export interface ValueRef {
   run_id: string;
   seq: number;
 }
@@ -124,6 +119,8 @@ export interface TaskContextView extends TaskView {
   inbound_context: Record<string, unknown>;
   /** The task's resolved input (templates evaluated), or the input a repair supplied. */
   input: unknown;
+  /** Set when `input` is null because an earlier run holds it: read that event's `data.input`. */
+  input_ref?: ValueRef;
   /** Data of the TaskResume that last woke the task, if any. */
   resume_data: unknown;
   /** Every run of this task in this execution, oldest first (a resume may re-run a task). */
@@ -136,23 +133,18 @@ export interface EventsQueryArgs {
   limit?: number;
 }
 
-/**
- * Answer of `eventsQuery`: a page of the answering run's journal segment (docs/design.md §6, §11). A
- * run holds the events from `first_seq` on; it answers events with `seq > after` and `seq >= first_seq`,
- * and when `after + 1 < first_seq` an empty page with `has_more: true` (read the earlier events from
- * `previous_run_id`). Readers outside the workflow go through `src/executions/journal-segments.ts`,
- * which joins the segments into one continuous journal.
- */
 export interface EventsPage {
   events: JournalEvent[];
-  /** The last seq of the answering run (of a closed run: the last seq of its segment). */
   last_seq: number;
   /** True when events after the returned page exist. */
   has_more: boolean;
-  /** Seq of the first event the answering run holds: 1 for a run that did not continue from another. Runs from before continue-as-new omit it (read: 1). */
-  first_seq: number;
-  /** Run id this run continued from; null for the first run. Runs from before continue-as-new omit it (read: null). */
-  previous_run_id: string | null;
+  /**
+   * Seq of the first event the answering run holds (docs/design.md §11); earlier events are read from
+   * `previous_run_id`. Absent in answers of runs from before long life (read as 1).
+   */
+  first_seq?: number;
+  /** The run the answering run continued from; null (or absent) for the first run. */
+  previous_run_id?: string | null;
 }
 
 /** Request to the task activity; one call per attempt. */

@@ -61,7 +61,7 @@ export class Journal {
     const limit = Math.min(MAX_PAGE, Math.max(1, Math.floor(finiteOr(rawLimit, DEFAULT_PAGE))));
     // seq n lives at index n-1, so "after" is the start index.
     const events = this.events.slice(after, after + limit);
-    return { events, last_seq: this.lastSeq, has_more: after + events.length < this.events.length, first_seq: 1, previous_run_id: null };
+    return { events, last_seq: this.lastSeq, has_more: after + events.length < this.events.length };
   }
 }
 

@@ -140,7 +140,7 @@ const TaskViewSchema = z.object({
     .optional()
     .describe(
       'Set (with `output: null`) when a large output stayed in an earlier run of an execution that continued as new: ' +
-        'the journal event holding it. Task context resolves it; the execution view leaves it.',
+        'the journal event holding it. Task context resolves it (the ref stays only when that run no longer exists); the execution view leaves it.',
     ),
   error: TaskErrorSchema.nullable(),
 });
@@ -158,6 +158,10 @@ export const ExecutionResponseSchema = StatusResponseSchema.extend({
 export const TaskContextResponseSchema = TaskViewSchema.extend({
   inbound_context: z.record(z.string(), z.unknown()).describe('What the task saw when scheduled'),
   input: z.unknown().describe('Resolved input (templates evaluated), or the input a repair supplied'),
+  input_ref: z
+    .object({ run_id: z.string(), seq: z.number().int() })
+    .optional()
+    .describe('Set (with `input: null`) only when the earlier run holding the input no longer exists'),
   resume_data: z.unknown().describe('Data of the TaskResume that last woke the task'),
   runs: z.array(TaskViewSchema).describe('Every run of this task, oldest first'),
 }).meta({ id: 'TaskContext' });

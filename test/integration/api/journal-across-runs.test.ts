@@ -62,13 +62,17 @@ async function runsOf(id: string): Promise<Array<{ runId: string; status: string
   return runs.sort((a, b) => a.start - b.start);
 }
 
-/** An execution of 1 + 1200 + 3 + 1500 + 10 events in five runs, the second one empty. */
-async function fiveRuns(): Promise<{ id: string; total: number }> {
+/** An execution of 1 + a + 3 + b + 10 events in five runs, the second one empty. */
+async function fiveRuns(a = 1200, b = 1500): Promise<{ id: string; total: number }> {
   const handle = await startSegmentedJournal(ctx.t, w.taskQueue);
-  await step(handle, [{ append: 1200 }, { roll: true }, { roll: true }, { append: 3 }, { roll: true }, { append: 1500, pad: 20 }, { roll: true }, { append: 10 }]);
+  await step(handle, [{ append: a }, { roll: true }, { roll: true }, { append: 3 }, { roll: true }, { append: b, pad: 20 }, { roll: true }, { append: 10 }]);
   const id = handle.workflowId;
-  await waitFor(async () => (await ctx.t.client.workflow.getHandle(id).query(eventsQuery, { after: 2713, limit: 5 })).last_seq === 2714, { what: 'the fifth run', timeoutMs: 60_000 });
-  return { id, total: 2714 };
+  const total = 1 + a + 3 + b + 10;
+  await waitFor(async () => (await ctx.t.client.workflow.getHandle(id).query(eventsQuery, { after: total - 1, limit: 5 })).last_seq === total, {
+    what: 'the fifth run',
+    timeoutMs: 60_000,
+  });
+  return { id, total };
 }
 
 let five: { id: string; total: number };
@@ -106,24 +110,25 @@ it('REST /events pages continuously across the runs for any after and limit: exa
 });
 
 it('SSE streams across the runs, resumes after Last-Event-ID in an earlier run, and ends after the last run', async () => {
-  const { id, total } = await fiveRuns();
+  // Smaller (the SSE pages are 500 events): runs of 1..601, none, 602..604, 605..1304, 1305..1314.
+  const { id, total } = await fiveRuns(600, 700);
   const live = await SseClient.open(`${base}/api/v1/executions/${id}/stream`);
-  const resumed = await SseClient.open(`${base}/api/v1/executions/${id}/stream`, { 'last-event-id': '1100' });
+  const resumed = await SseClient.open(`${base}/api/v1/executions/${id}/stream`, { 'last-event-id': '550' });
   try {
-    await waitFor(() => live.events.length >= total && resumed.events.length >= total - 1100, { what: 'every event streamed', timeoutMs: 60_000 });
+    await waitFor(() => live.frames.length >= total && resumed.frames.length >= total - 550, { what: 'every event streamed', timeoutMs: 90_000, intervalMs: 500 });
     // More after another continue-as-new, then the end.
     await step(ctx.t.client.workflow.getHandle(id), [{ roll: true }, { append: 2 }, { finish: true }]);
-    await waitFor(() => live.frames.some((f) => f.event === 'end') && resumed.frames.some((f) => f.event === 'end'), { what: 'end events', timeoutMs: 30_000 });
+    await waitFor(() => live.frames.some((f) => f.event === 'end') && resumed.frames.some((f) => f.event === 'end'), { what: 'end events', timeoutMs: 60_000 });
     expect(live.events.map((e) => e.seq)).toEqual(range(1, total + 3));
-    expect(resumed.events.map((e) => e.seq)).toEqual(range(1101, total + 3));
+    expect(resumed.events.map((e) => e.seq)).toEqual(range(551, total + 3));
     expect(JSON.parse(live.frames.find((f) => f.event === 'end')!.data!)).toMatchObject({ execution_id: id, status: 'completed', last_seq: total + 3 });
   } finally {
     live.close();
     resumed.close();
   }
-});
+}, 180_000);
 
-it('task context reads an output moved out before a continue-as-new back from its closed run', async () => {
+it('task context reads an output and input moved out before a continue-as-new back from its closed run', async () => {
   // t5 was journaled by the first run, t2000 by the fourth; t2710 by the current run (inline).
   for (const [task, seq] of [['t5', 5], ['t2000', 2000], ['t2710', 2710]] as const) {
     const res = await call(ctx.app, 'GET', `/api/v1/executions/${five.id}/tasks/${task}/context`);
@@ -131,6 +136,8 @@ it('task context reads an output moved out before a continue-as-new back from it
     const body = res.json<Record<string, unknown> & { runs: Array<Record<string, unknown>> }>();
     expect(body.output).toEqual({ seq, pad: seq >= 1205 && seq <= 2704 ? 'x'.repeat(20) : '' });
     expect(body).not.toHaveProperty('output_ref');
+    expect(body.input).toEqual({ task: seq });
+    expect(body).not.toHaveProperty('input_ref');
     expect(body.runs[0]!.output).toEqual(body.output);
   }
   expect((await call(ctx.app, 'GET', `/api/v1/executions/${five.id}/tasks/nope/context`)).statusCode).toBe(404);

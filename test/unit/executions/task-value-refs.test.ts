@@ -1,9 +1,9 @@
 /**
- * `TaskOutputResolver`: task context gets back the outputs moved out of the state before a
- * continue-as-new (`output_ref`), for the task and each of its runs; refs that cannot be resolved stay.
+ * `TaskValueResolver`: task context gets back the outputs and inputs an earlier run holds
+ * (`output_ref`, `input_ref`), for the task and each of its runs; refs that cannot be resolved stay.
  */
 import { SegmentedJournal } from '../../../src/executions/journal-segments';
-import { isOutputRef, TaskOutputResolver } from '../../../src/executions/task-output-refs';
+import { isValueRef, TaskValueResolver } from '../../../src/executions/task-value-refs';
 import type { TaskContextView, TaskView } from '../../../src/workflows/contracts';
 import { FakeSegments } from './fake-segments';
 
@@ -16,7 +16,7 @@ function contextOf(top: Partial<TaskView>, runs: Array<Partial<TaskView>>): Task
 }
 
 const source = new FakeSegments({ total: 30, boundaries: [11, 21] });
-const resolver = new TaskOutputResolver(new SegmentedJournal({ source }));
+const resolver = new TaskValueResolver(new SegmentedJournal({ source }));
 const id = source.executionId;
 
 it('puts the referenced outputs back, in the task and in its runs, and drops the refs', async () => {
@@ -42,5 +42,17 @@ it('leaves a ref it cannot resolve: a gone run, a seq outside the run, an event 
     expect(resolved.output).toBeNull();
     expect(resolved.output_ref).toEqual(ref);
   }
-  expect(refs.map(isOutputRef)).toEqual([true, true, true, false, false, false]);
+  expect(refs.map(isValueRef)).toEqual([true, true, true, false, false, false]);
+});
+
+it('puts a referenced input back from the event\'s data.input', async () => {
+  const inputs = new FakeSegments({ total: 12, boundaries: [11] });
+  inputs.read = ((read) => async (...args: Parameters<FakeSegments['read']>) => {
+    const page = await read(...args);
+    return { ...page, events: page.events.map((e) => ({ ...e, data: { ...e.data, input: { at: e.seq } } })) };
+  })(inputs.read.bind(inputs));
+  const context = { ...contextOf({}, []), input: null, input_ref: { run_id: 'run-0', seq: 4 } };
+  const resolved = await new TaskValueResolver(new SegmentedJournal({ source: inputs })).resolveContext(inputs.executionId, context);
+  expect(resolved.input).toEqual({ at: 4 });
+  expect(resolved).not.toHaveProperty('input_ref');
 });
