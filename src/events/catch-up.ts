@@ -14,6 +14,8 @@ import type { BookmarkStore, EventPublisher } from './event-publisher';
 export interface CatchUpOptions {
   client: Client;
   taskQueue: string;
+  /** The workflow type whose executions are compared (default the interpreter; tests use their own). */
+  workflowType?: string;
   publisher: EventPublisher;
   bookmarks: BookmarkStore;
   /** Ms between sweeps; 0: only the one at start. */
@@ -80,9 +82,10 @@ export class CatchUp {
     const now = Date.now();
     const window = startup ? (this.options.startupWindowMs ?? 24 * 3_600_000) : Math.max(3 * intervalMs, 60_000);
     const since = new Date(now - window).toISOString();
+    // A run that continued as new is no execution of its own: the run after it reads its segment.
     const query =
-      `WorkflowType = '${INTERPRETER_WORKFLOW_TYPE}' AND TaskQueue = '${this.options.taskQueue.replace(/'/g, "\\'")}' ` +
-      `AND (ExecutionStatus = 'Running' OR CloseTime > '${since}')`;
+      `WorkflowType = '${quoted(this.options.workflowType ?? INTERPRETER_WORKFLOW_TYPE)}' AND TaskQueue = '${quoted(this.options.taskQueue)}' ` +
+      `AND (ExecutionStatus = 'Running' OR CloseTime > '${since}') AND ExecutionStatus != 'ContinuedAsNew'`;
     const report: SweepReport = { examined: 0, filled: 0 };
     try {
       for await (const info of client.workflow.list({ query })) {
@@ -94,11 +97,11 @@ export class CatchUp {
         const bookmark = await bookmarks.get(id);
         // Its terminal event is in the stream (by a live publisher or a fill): nothing more comes.
         if (closed && (bookmark?.final || bookmark?.closed)) continue;
-        // Verified before, and nothing happened in Temporal since.
-        if (bookmark?.history_length !== undefined && bookmark.history_length === info.historyLength) continue;
+        // Verified before, and nothing happened in Temporal since (in this run: a new run's history starts small again).
+        if (bookmark?.history_length !== undefined && bookmark.history_length === info.historyLength && bookmark.run_id === info.runId) continue;
         // Another worker is publishing it right now: its own gap check covers it.
         if (!startup && !closed && bookmark !== undefined && now - Date.parse(bookmark.at) < intervalMs) continue;
-        publisher.requestFill(id, closed, info.historyLength);
+        publisher.requestFill(id, closed, { historyLength: info.historyLength, runId: info.runId });
         report.filled++;
       }
     } catch (error) {
@@ -108,4 +111,8 @@ export class CatchUp {
     if (report.filled > 0) this.options.log?.('info', `NATS catch-up: ${report.filled} of ${report.examined} executions checked against their journal`);
     return report;
   }
+}
+
+function quoted(value: string): string {
+  return value.replace(/'/g, "\\'");
 }

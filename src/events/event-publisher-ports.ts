@@ -28,6 +28,8 @@ export interface Bookmark {
    * stream: while the history does not grow, no event was journaled since, and the catch-up skips it.
    */
   history_length?: number;
+  /** The run `history_length` was seen in (an execution that continues as new has one history per run). */
+  run_id?: string;
   /** ISO time of the write. */
   at: string;
 }
@@ -49,7 +51,10 @@ export interface GateIndex {
   put(taskExecId: string, record: GateRecord): Promise<void>;
 }
 
-/** A page of an execution's journal; `undefined` when the execution does not exist (any more). */
+/**
+ * A page of an execution's journal, continuous in `seq` across its runs, never empty while `has_more`;
+ * `undefined` when the execution does not exist (any more).
+ */
 export interface JournalReader {
   read(executionId: string, after: number, limit: number): Promise<{ events: JournalEvent[]; has_more: boolean } | undefined>;
 }

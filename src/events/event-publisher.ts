@@ -29,8 +29,8 @@ interface ExecutionState {
   fill: boolean;
   /** The catch-up found the execution closed in Temporal: bookmark it as final after the fill. */
   closedInTemporal: boolean;
-  /** History length the catch-up saw before its fill (see `Bookmark.history_length`). */
-  verifiedHistoryLength: number | undefined;
+  /** History length and run the catch-up saw before its fill (see `Bookmark.history_length`). */
+  verified: { historyLength: number; runId: string } | undefined;
   /** A fill the catch-up asked for is done: bookmark it even if nothing was missing. */
   fillVerified: boolean;
   closed: boolean;
@@ -108,13 +108,13 @@ export class EventPublisher {
    * Makes sure the stream gets every journal event of the execution (catch-up): reads the journal
    * after the last published `seq` and publishes what is missing.
    */
-  requestFill(executionId: string, closedInTemporal: boolean, historyLength?: number): void {
+  requestFill(executionId: string, closedInTemporal: boolean, seen?: { historyLength: number; runId: string }): void {
     if (this.closing) return;
     const state = this.stateOf(executionId);
     state.fill = true;
     state.fillVerified = true;
     state.closedInTemporal ||= closedInTemporal;
-    if (historyLength !== undefined) state.verifiedHistoryLength = historyLength;
+    if (seen !== undefined) state.verified = seen;
     this.schedule(state);
   }
 
@@ -161,7 +161,7 @@ export class EventPublisher {
         queue: [],
         fill: false,
         closedInTemporal: false,
-        verifiedHistoryLength: undefined,
+        verified: undefined,
         fillVerified: false,
         closed: false,
         running: false,
@@ -312,7 +312,7 @@ export class EventPublisher {
       seq,
       closed: state.closed || final,
       ...(final && { final: true }),
-      ...(state.verifiedHistoryLength !== undefined && { history_length: state.verifiedHistoryLength }),
+      ...(state.verified !== undefined && { history_length: state.verified.historyLength, run_id: state.verified.runId }),
       at: new Date().toISOString(),
     });
     state.bookmarked = Math.max(state.bookmarked, seq);

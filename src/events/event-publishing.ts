@@ -22,6 +22,8 @@ export interface EventPublishingOptions {
   client: Client;
   /** The worker's task queue: the catch-up looks at its executions. */
   taskQueue: string;
+  /** The workflow type the catch-up looks at (default the interpreter; tests use their own). */
+  workflowType?: string;
   log?: EventsLog;
 }
 
@@ -57,11 +59,19 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     transport: new JetStreamEventTransport(link, names.prefix),
     bookmarks,
     gates: new KvGateIndex(() => gates),
-    journal: new TemporalJournalReader(client),
+    journal: new TemporalJournalReader(client, { log }),
     maxBuffered: config.CADENZA_NATS_MAX_BUFFERED,
     log,
   });
-  const catchUp = new CatchUp({ client, taskQueue, publisher, bookmarks, intervalMs: config.CADENZA_NATS_CATCHUP_INTERVAL_MS, log });
+  const catchUp = new CatchUp({
+    client,
+    taskQueue,
+    ...(options.workflowType === undefined ? {} : { workflowType: options.workflowType }),
+    publisher,
+    bookmarks,
+    intervalMs: config.CADENZA_NATS_CATCHUP_INTERVAL_MS,
+    log,
+  });
   catchUp.start(() => link.whenUsable(5_000));
   return {
     onJournalEvent: (event) => publisher.accept(event),

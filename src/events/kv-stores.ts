@@ -28,6 +28,7 @@ export class KvBookmarkStore implements BookmarkStore {
       closed: value.closed === true,
       ...(value.final === true && { final: true }),
       ...(typeof value.history_length === 'number' && { history_length: value.history_length }),
+      ...(typeof value.run_id === 'string' && { run_id: value.run_id }),
       at: typeof value.at === 'string' ? value.at : new Date(0).toISOString(),
     };
   }

@@ -30,7 +30,6 @@ import type { Config } from '../config';
 import { validateAgainstSchema } from '../definitions/json-schema';
 import type { DefinitionStore } from '../definitions/store';
 import {
-  type EventsPage,
   type EventsQueryArgs,
   type ExecutionInput,
   type ExecutionView,
@@ -38,10 +37,13 @@ import {
   type StatusView,
   type TaskContextView,
 } from '../workflows/contracts';
-import { eventsQuery, executionQuery, statusQuery, taskContextQuery } from '../workflows/messages';
+import { executionQuery, statusQuery, taskContextQuery } from '../workflows/messages';
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../workflows/search-attributes';
 import { ExecutionStatus } from '../workflows/states';
 import { idempotentExecutionId, isExecutionId, newExecutionId } from './execution-id';
+import { type JournalPage, SegmentedJournal } from './journal-segments';
+import { TaskValueResolver } from './task-value-refs';
+import { TemporalSegmentSource } from './temporal-segment-source';
 import { describeExecution, describeIfExists, type ExecutionSummary, statusOf, summarize } from './execution-info';
 import { decodePageToken, encodePageToken } from './page-token';
 import { fingerprintRequest } from './request-fingerprint';
@@ -97,6 +99,8 @@ export interface ExecutionServiceOptions {
   deadlineMs?: number;
   /** Where `env` values come from (tests pass their own). */
   env?: NodeJS.ProcessEnv;
+  /** Bytes of closed-run journal pages cached (default `SegmentedJournal`'s, 32 MiB). */
+  journalCacheBytes?: number;
 }
 
 export class ExecutionService {
@@ -107,6 +111,8 @@ export class ExecutionService {
   private readonly continueAfterEvents: number | undefined;
   private readonly deadlineMs: number;
   private readonly env: NodeJS.ProcessEnv;
+  private readonly journal: SegmentedJournal;
+  private readonly values: TaskValueResolver;
 
   constructor(options: ExecutionServiceOptions) {
     this.client = options.client;
@@ -116,6 +122,11 @@ export class ExecutionService {
     this.continueAfterEvents = options.config.CADENZA_CONTINUE_AFTER_EVENTS;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_WORKER_DEADLINE_MS;
     this.env = options.env ?? process.env;
+    this.journal = new SegmentedJournal({
+      source: new TemporalSegmentSource(this.client, this.deadlineMs),
+      ...(options.journalCacheBytes === undefined ? {} : { cacheBytes: options.journalCacheBytes }),
+    });
+    this.values = new TaskValueResolver(this.journal);
   }
 
   /**
@@ -228,16 +239,24 @@ export class ExecutionService {
     return this.query(executionId, 'the status query', (handle) => handle.query(statusQuery));
   }
 
-  /** A page of the journal (`eventsQuery`). */
-  async events(executionId: string, args: EventsQueryArgs): Promise<EventsPage> {
-    return this.query(executionId, 'the events query', (handle) => handle.query(eventsQuery, args));
+  /**
+   * A page of the journal, continuous across the execution's runs (`SegmentedJournal`):
+   * `journal_segment_expired` when the events asked for were in a run Temporal no longer holds.
+   */
+  async events(executionId: string, args: EventsQueryArgs): Promise<JournalPage> {
+    if (!isExecutionId(executionId)) throw new ExecutionNotFound(executionId);
+    return this.journal.page(executionId, args.after, args.limit);
   }
 
-  /** Seed 004's task context; `task_not_found` for a task that is unknown or not yet scheduled. */
+  /**
+   * Seed 004's task context; `task_not_found` for a task that is unknown or not yet scheduled. An
+   * output or input held by `output_ref`/`input_ref` (an earlier run journaled it) is read back from
+   * that closed run.
+   */
   async taskContext(executionId: string, taskId: string): Promise<TaskContextView> {
     const context = await this.query(executionId, 'the task context query', (handle) => handle.query(taskContextQuery, taskId));
     if (!context) throw new TaskNotFound(executionId, taskId);
-    return context;
+    return this.values.resolveContext(executionId, context);
   }
 
   /**

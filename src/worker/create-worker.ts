@@ -54,7 +54,8 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
   });
 }
 
-function journalSinks(onEvent: (event: JournalEvent) => void): InjectedSinks<CadenzaSinks> {
+/** The journal sink of a worker: `onEvent` gets every newly appended event (never a replayed one). */
+export function journalSinks(onEvent: (event: JournalEvent) => void): InjectedSinks<CadenzaSinks> {
   return {
     journal: {
       // Not during replay: a replayed event was handed over when it was first appended.

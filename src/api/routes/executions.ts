@@ -138,9 +138,13 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
       schema: {
         tags,
         summary: 'A page of the execution journal',
+        description:
+          'Events with `seq` greater than `after`, continuous across the runs of an execution that continued as new; a page may ' +
+          'end early at the end of a run (`has_more: true`). 410 journal_segment_expired when those events were in a run Temporal ' +
+          'no longer holds (namespace retention); its `available_after` says where the journal goes on.',
         params: ExecutionParamsSchema,
         querystring: EventsQuerySchema,
-        response: { 200: EventsResponseSchema, ...problemResponses(400, 401, 403, 404, 503) },
+        response: { 200: EventsResponseSchema, ...problemResponses(400, 401, 403, 404, 410, 503) },
       },
     },
     async (request) => {

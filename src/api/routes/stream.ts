@@ -14,6 +14,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ExecutionService } from '../../executions/execution-service';
 import { Permission } from '../../auth/permissions';
+import { JournalSegmentExpired } from '../../errors/problems';
 import { ExecutionParamsSchema } from '../schemas/executions';
 import { problemResponses } from '../schemas/problem';
 import { JOURNAL_PAGE, runJournalStream } from '../sse/journal-stream';
@@ -73,6 +74,8 @@ export const streamRoutes: FastifyPluginCallbackZod<StreamRoutesOptions> = (app,
           '(or `?after=<seq>`) to resume without missing or repeating events. Idle streams get a `: heartbeat` comment. ' +
           'After the execution closed and every event was sent, an `end` event (`{execution_id, status, last_seq}`) closes the stream. ' +
           'A stream that ends without `end` (the server is shutting down) is resumed the same way. ' +
+          'Events of an earlier run Temporal no longer holds (namespace retention) are reported once as an `error` event ' +
+          '(`type` journal_segment_expired, `available_after`); the stream goes on after them. ' +
           'Each API process serves at most `CADENZA_SSE_MAX_STREAMS` streams at once; past that, `503 stream_limit_reached`.',
         params: ExecutionParamsSchema,
         querystring: StreamQuerySchema,
@@ -90,8 +93,9 @@ export const streamRoutes: FastifyPluginCallbackZod<StreamRoutesOptions> = (app,
       raw.once('close', onGone);
       if (request.raw.socket.destroyed) onGone();
       try {
-        // Before the stream starts, failures are ordinary problem responses (404, 503).
-        const firstPage = stream.stopped ? undefined : await options.executions.events(id, { after, limit: JOURNAL_PAGE });
+        // Before the stream starts, failures are ordinary problem responses (404, 503); events lost to
+        // retention are reported in the stream (an `error` frame), which goes on after them.
+        const firstPage = stream.stopped ? undefined : await options.executions.events(id, { after, limit: JOURNAL_PAGE }).catch(unlessExpired);
         reply.hijack();
         if (stream.reason === 'client_gone') return;
         await runJournalStream({ executionId: id, after, firstPage, stream, raw, executions: options.executions, client: options.client, timings });
@@ -103,3 +107,9 @@ export const streamRoutes: FastifyPluginCallbackZod<StreamRoutesOptions> = (app,
   );
   done();
 };
+
+/** Undefined for events lost to retention (the stream loop reports them), the error otherwise. */
+function unlessExpired(error: unknown): undefined {
+  if (error instanceof JournalSegmentExpired) return undefined;
+  throw error;
+}

@@ -2,7 +2,8 @@
 import { z } from 'zod';
 import { DefinitionIdSchema, DefinitionVersionSchema, TaskIdSchema } from '../../definitions/schema';
 import { IdempotencyKeySchema } from '../../executions/idempotency-key';
-import type { EventsPage, ExecutionView, StatusView, TaskContextView } from '../../workflows/contracts';
+import type { JournalPage } from '../../executions/journal-segments';
+import type { ExecutionView, StatusView, TaskContextView } from '../../workflows/contracts';
 import { EventType } from '../../workflows/events';
 import { ExecutionStatus, PauseReason, TaskStatus } from '../../workflows/states';
 
@@ -133,7 +134,14 @@ const TaskViewSchema = z.object({
   scheduled_at: z.string(),
   started_at: z.string().nullable(),
   finished_at: z.string().nullable(),
-  output: z.unknown(),
+  output: z.unknown().describe('`null` while `output_ref` is set'),
+  output_ref: z
+    .object({ run_id: z.string(), seq: z.number().int() })
+    .optional()
+    .describe(
+      'Set (with `output: null`) when a large output stayed in an earlier run of an execution that continued as new: ' +
+        'the journal event holding it. Task context resolves it (the ref stays only when that run no longer exists); the execution view leaves it.',
+    ),
   error: TaskErrorSchema.nullable(),
 });
 
@@ -150,6 +158,10 @@ export const ExecutionResponseSchema = StatusResponseSchema.extend({
 export const TaskContextResponseSchema = TaskViewSchema.extend({
   inbound_context: z.record(z.string(), z.unknown()).describe('What the task saw when scheduled'),
   input: z.unknown().describe('Resolved input (templates evaluated), or the input a repair supplied'),
+  input_ref: z
+    .object({ run_id: z.string(), seq: z.number().int() })
+    .optional()
+    .describe('Set (with `input: null`) only when the earlier run holding the input no longer exists'),
   resume_data: z.unknown().describe('Data of the TaskResume that last woke the task'),
   runs: z.array(TaskViewSchema).describe('Every run of this task, oldest first'),
 }).meta({ id: 'TaskContext' });
@@ -168,10 +180,11 @@ const JournalEventSchema = z.object({
   data: z.record(z.string(), z.unknown()),
 });
 
+/** A page of the journal, continuous in `seq` across the runs of an execution that continued as new. */
 export const EventsResponseSchema = z.object({
   events: z.array(JournalEventSchema),
-  last_seq: z.number().int(),
-  has_more: z.boolean(),
+  last_seq: z.number().int().describe('Last seq of the journal'),
+  has_more: z.boolean().describe('Events after this page exist (a page may end early, at the end of a run)'),
 });
 
 // Drift guards: the responses mirror the workflow contracts exactly (the serializer drops unknown
@@ -181,7 +194,7 @@ type Assert<T extends true> = T;
 export type _StatusMatchesContract = Assert<Same<z.output<typeof StatusResponseSchema>, StatusView>>;
 export type _ExecutionMatchesContract = Assert<Same<z.output<typeof ExecutionResponseSchema>, ExecutionView>>;
 export type _TaskContextMatchesContract = Assert<Same<z.output<typeof TaskContextResponseSchema>, TaskContextView>>;
-export type _EventsMatchContract = Assert<Same<z.output<typeof EventsResponseSchema>, EventsPage>>;
+export type _EventsMatchContract = Assert<Same<z.output<typeof EventsResponseSchema>, JournalPage>>;
 
 export const CancelResponseSchema = z.object({
   execution_id: z.string(),

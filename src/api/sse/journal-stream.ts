@@ -10,11 +10,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { ApiProblem, ExecutionNotFound } from '../../errors/problems';
+import { ApiProblem, ExecutionNotFound, JournalSegmentExpired } from '../../errors/problems';
 import type { ExecutionService } from '../../executions/execution-service';
+import type { JournalPage } from '../../executions/journal-segments';
 import { effectiveStatus } from '../../executions/visibility';
 import { CadenzaStatusKey } from '../../workflows/search-attributes';
-import type { EventsPage } from '../../workflows/contracts';
 import { endFrame, errorFrame, HEARTBEAT_FRAME, journalEventFrame, RETRY_FRAME } from './sse-frames';
 import type { OpenStream } from './stream-registry';
 import { endForShutdown, pauseFor, writeFrame } from './stream-writes';
@@ -42,7 +42,7 @@ export interface JournalStreamInit {
   /** Send the events after this seq. */
   after: number;
   /** The first page, already read (before the response started, so failures were problem answers). */
-  firstPage: EventsPage | undefined;
+  firstPage: JournalPage | undefined;
   stream: OpenStream;
   raw: ServerResponse;
   executions: ExecutionService;
@@ -110,6 +110,13 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
       } catch (error) {
         if (error instanceof ExecutionNotFound) break;
         if (stream.stopped) break;
+        if (error instanceof JournalSegmentExpired) {
+          // Events of a run Temporal no longer holds: say so once, go on with what is left.
+          await writeFrame(raw, expiredFrame(error));
+          after = Math.max(after, Number(error.extensions.available_after));
+          page = undefined;
+          continue;
+        }
         // A worker restart or a Temporal hiccup: tell the client, keep trying.
         const detail = error instanceof ApiProblem ? { type: error.type, detail: error.detail } : { detail: 'reading the journal failed' };
         await writeFrame(raw, errorFrame(detail));
@@ -128,6 +135,11 @@ export async function runJournalStream(init: JournalStreamInit): Promise<void> {
     stream.signal.removeEventListener('abort', onStop);
     if (!raw.writableEnded) raw.end();
   }
+}
+
+/** The `error` frame of events lost to Temporal's retention, with where the stream goes on. */
+export function expiredFrame(error: JournalSegmentExpired): string {
+  return errorFrame({ type: error.type, detail: error.detail, available_after: Number(error.extensions.available_after) });
 }
 
 /** The Cadenza-visible status of a closed execution, or undefined while it runs. */

@@ -23,6 +23,6 @@ export function endFrame(end: { execution_id: string; status: string; last_seq: 
 }
 
 /** A failure while streaming (the stream keeps trying): the problem type when there is one. */
-export function errorFrame(error: { type?: string; detail: string }): string {
+export function errorFrame(error: { type?: string; detail: string; available_after?: number }): string {
   return encode({ event: 'error', data: JSON.stringify(error) });
 }

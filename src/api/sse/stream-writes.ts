@@ -11,8 +11,14 @@ export async function writeFrame(raw: ServerResponse, chunk: string): Promise<vo
   if (raw.destroyed || raw.writableEnded) return;
   if (!raw.write(chunk)) {
     await new Promise<void>((resolve) => {
-      raw.once('drain', resolve);
-      raw.once('close', resolve);
+      // Both listeners go once either fired: a long stream waits for drain many times.
+      const done = (): void => {
+        raw.off('drain', done);
+        raw.off('close', done);
+        resolve();
+      };
+      raw.once('drain', done);
+      raw.once('close', done);
     });
   }
 }

@@ -14,7 +14,7 @@ import { StreamRegistry } from '../../../src/api/sse/stream-registry';
 import { type Config, loadConfig } from '../../../src/config';
 import { DefinitionStore } from '../../../src/definitions/store';
 import { ExecutionService } from '../../../src/executions/execution-service';
-import type { EventsPage } from '../../../src/workflows/contracts';
+import type { JournalPage } from '../../../src/executions/journal-segments';
 import { connectTestClient, type TestClient, waitFor } from '../harness';
 import { type PublishingWorker, startPublishingWorker } from '../nats/nats-context';
 import { definition, startExecution } from '../workflow/start-execution';
@@ -35,7 +35,7 @@ class CountingExecutions extends ExecutionService {
     this.gate = undefined;
   }
 
-  override async events(executionId: string, args: { after?: number; limit?: number }): Promise<EventsPage> {
+  override async events(executionId: string, args: { after?: number; limit?: number }): Promise<JournalPage> {
     this.queries += 1;
     await this.gate;
     return super.events(executionId, args);

@@ -24,6 +24,7 @@ export const KNOWN_PROBLEM_SLUGS: ReadonlySet<string> = new Set([
   'definition_invalid',
   'input_invalid',
   'idempotency_key_reused',
+  'journal_segment_expired',
   ...Object.values(CommandErrorType),
 ]);
 

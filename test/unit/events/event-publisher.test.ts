@@ -139,12 +139,12 @@ it('catch-up fill: publishes what the stream lacks and marks a closed execution 
   const a = journalOf('a', 4);
   const { transport, bookmarks, publisher } = setUp({ a, gone: [] });
   bookmarks.set('a', { seq: 2, closed: false, at: new Date().toISOString() });
-  publisher.requestFill('a', true, 40);
+  publisher.requestFill('a', true, { historyLength: 40, runId: 'r1' });
   publisher.requestFill('missing', true);
   expect(await publisher.idle(2_000)).toBe(true);
   await new Promise((r) => setTimeout(r, 20));
   expect(transport.published.map((e) => e.seq)).toEqual([3, 4]);
-  expect(bookmarks.get('a')).toMatchObject({ seq: 4, closed: true, final: true, history_length: 40 });
+  expect(bookmarks.get('a')).toMatchObject({ seq: 4, closed: true, final: true, history_length: 40, run_id: 'r1' });
   await publisher.close(100);
 });
 
@@ -160,11 +160,11 @@ it('bookmarks what a catch-up verified even when nothing was missing', async () 
   const a = journalOf('a', 3, EventType.TaskWaitingStarted);
   const { transport, bookmarks, publisher } = setUp({ a });
   bookmarks.set('a', { seq: 3, closed: false, at: new Date(0).toISOString() });
-  publisher.requestFill('a', false, 17);
+  publisher.requestFill('a', false, { historyLength: 17, runId: 'r2' });
   expect(await publisher.idle(2_000)).toBe(true);
   await new Promise((r) => setTimeout(r, 20));
   expect(transport.published).toEqual([]);
-  expect(bookmarks.get('a')).toMatchObject({ seq: 3, closed: false, history_length: 17 });
+  expect(bookmarks.get('a')).toMatchObject({ seq: 3, closed: false, history_length: 17, run_id: 'r2' });
   expect(publisher.isUpToDate('a')).toBe(true);
   await publisher.close(100);
 });

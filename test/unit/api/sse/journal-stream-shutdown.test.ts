@@ -10,12 +10,12 @@ import type { Client } from '@temporalio/client';
 import { runJournalStream } from '../../../../src/api/sse/journal-stream';
 import { StreamRegistry } from '../../../../src/api/sse/stream-registry';
 import type { ExecutionService } from '../../../../src/executions/execution-service';
-import type { EventsPage } from '../../../../src/workflows/contracts';
+import type { JournalPage } from '../../../../src/executions/journal-segments';
 
 const big = 'x'.repeat(4 * 1024 * 1024);
 let seq = 0;
 const journal = {
-  events: (): Promise<EventsPage> => {
+  events: (): Promise<JournalPage> => {
     seq += 1;
     const event = { id: `e${seq}`, seq, type: 'TaskExecutionStarted' as const, time: '', execution_id: 'x', workflow_id: 'w', data: { big } };
     return Promise.resolve({ events: [event], last_seq: seq, has_more: false });
