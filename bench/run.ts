@@ -19,6 +19,7 @@ import { runOverhead, type Side } from './scenarios/overhead';
 import { runResumeLatency } from './scenarios/resume-latency';
 import { runScale } from './scenarios/scale';
 import { runStartup } from './scenarios/startup';
+import { workflowPreloadModules } from '../src/worker/create-worker';
 
 const Scenario = { Latency: 'latency', Overhead: 'overhead', Scale: 'scale', Startup: 'startup' } as const;
 type Scenario = (typeof Scenario)[keyof typeof Scenario];
@@ -57,7 +58,8 @@ const preloadSets: Record<string, string[]> = {
   // The third-party libraries workflow code uses; both are stateless per call.
   libraries,
   // Plus Cadenza's expression layer: its CEL environment and compiled-expression cache are pure.
-  expressions: [...libraries, resolve(__dirname, '../src/definitions/expressions.ts'), resolve(__dirname, '../src/definitions/templates.ts')],
+  // What createCadenzaWorker ships (workflowPreloadModules).
+  expressions: [...workflowPreloadModules],
 };
 
 function parameters(argv: string[]): Parameters {

@@ -14,6 +14,9 @@ export const cadenzaDynamicConfig: Readonly<Record<string, boolean>> = {
   'frontend.enableExecuteMultiOperation': true,
   // Lower trigger→first-task latency.
   'system.enableEagerWorkflowStart': true,
+  // The next task's activity comes back with the workflow task completion instead of through a poll:
+  // resume → next activity p50 50 → 27 ms (bench/README.md). A production namespace wants it too.
+  'system.enableActivityEagerExecution': true,
   // Lets workers opt into worker versioning without a server restart.
   'frontend.workerVersioningDataAPIs': true,
   'frontend.workerVersioningWorkflowAPIs': true,
