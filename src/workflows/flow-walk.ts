@@ -12,6 +12,7 @@ import { type InputOverride, runBasicTask } from './basic-task';
 import { Gate, type GateResolution } from './gates';
 import { runParallelTask } from './parallel-task';
 import { runRouterTask } from './router-task';
+import { runSetTask } from './set-task';
 import { PauseReason, TaskStatus } from './states';
 import type { FlowOutcome, TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
@@ -106,6 +107,8 @@ async function runScheduled(host: FlowHost, run: TaskRun, task: Task): Promise<T
       return { run, ...(await runApprovalTask(host, run, task)) };
     case 'wait':
       return { run, ...(await runWaitTask(host, run, task, (gate) => host.takeBufferedSignal(gate))) };
+    case 'set':
+      return { run, ...runSetTask(host, run, task) };
   }
 }
 
