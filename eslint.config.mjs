@@ -12,10 +12,11 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  * Every module that runs in Temporal's workflow sandbox: src/workflows, and what it imports at run time
  * (type-only imports are erased). Outside src/workflows that is, traced from src/workflows/*.ts:
  * src/definitions/templates.ts (from approval-task, basic-task, execution-machine) -> expressions.ts,
- * value-path.ts; expressions.ts (also from execution-machine) -> cel-values.ts, expression-references.ts.
+ * value-path.ts; expressions.ts (also from execution-machine) -> cel-values.ts, expression-references.ts;
+ * local-tasks.ts (from task-activity, docs/design.md §13).
  * test/unit/lint/architecture-rules.test.ts traces it again and fails when a file is missing here.
  */
-const sandboxed = ['src/workflows/**/*.ts', 'src/definitions/{templates,expressions,cel-values,expression-references,value-path}.ts'];
+const sandboxed = ['src/workflows/**/*.ts', 'src/definitions/{templates,expressions,cel-values,expression-references,value-path,local-tasks}.ts'];
 
 /** Files that may import the HTTP edge (src/api): itself and the two entry points that start it. */
 const httpEdge = ['src/api/**', 'src/server.ts', 'src/main.ts'];

@@ -31,15 +31,45 @@ export const waitDefinition: Definition = {
   ],
 };
 
-/** Three `echo` tasks in a line, each reading the previous output: the overhead bench's workload. */
+/**
+ * Three `echo` tasks in a line, each reading the previous output: the overhead bench's workload. As
+ * ordinary activities (`local: false`), the same as the raw baseline's.
+ */
 export const linearDefinition: Definition = {
   id: 'bench-linear',
   version: 1,
   tasks: [
-    { id: 'one', type: 'basic', tool: 'echo', with: { value: '{{ input.value }}' }, on_success: { next: 'two' } },
-    { id: 'two', type: 'basic', tool: 'echo', with: { value: '{{ tasks.one.output.value }}' }, on_success: { next: 'three' } },
-    { id: 'three', type: 'basic', tool: 'echo', with: { value: '{{ tasks.two.output.value }}' } },
+    { id: 'one', type: 'basic', tool: 'echo', local: false, with: { value: '{{ input.value }}' }, on_success: { next: 'two' } },
+    { id: 'two', type: 'basic', tool: 'echo', local: false, with: { value: '{{ tasks.one.output.value }}' }, on_success: { next: 'three' } },
+    { id: 'three', type: 'basic', tool: 'echo', local: false, with: { value: '{{ tasks.two.output.value }}' } },
   ],
 };
 
-export const benchDefinitions: readonly Definition[] = [breakpointDefinition, approvalDefinition, waitDefinition, linearDefinition];
+/** How a chain's tasks run: ordinary activities, local activities, or `set` tasks (no activity). */
+export type ChainKind = 'plain' | 'local' | 'set';
+
+/** Chain lengths of the chain bench. */
+export const CHAIN_LENGTHS: readonly number[] = [3, 10, 40];
+
+/** Id of the chain definition of `kind` with `tasks` tasks. */
+export function chainId(kind: ChainKind, tasks: number): string {
+  return `bench-chain-${kind}-${tasks}`;
+}
+
+/** `tasks` tasks in a line, each reading the previous one's output, run as `kind`. */
+export function chainDefinition(kind: ChainKind, tasks: number): Definition {
+  const ids = Array.from({ length: tasks }, (_, i) => `t${i + 1}`);
+  return {
+    id: chainId(kind, tasks),
+    version: 1,
+    tasks: ids.map((id, i) => {
+      const value = i === 0 ? '{{ input.value }}' : `{{ tasks.${ids[i - 1]}.output.value }}`;
+      const next = ids[i + 1] === undefined ? {} : { on_success: { next: ids[i + 1]! } };
+      return kind === 'set' ? { id, type: 'set', values: { value }, ...next } : { id, type: 'basic', tool: 'echo', local: kind === 'local', with: { value }, ...next };
+    }),
+  };
+}
+
+const chainDefinitions = CHAIN_LENGTHS.flatMap((n) => (['plain', 'local', 'set'] as const).map((kind) => chainDefinition(kind, n)));
+
+export const benchDefinitions: readonly Definition[] = [breakpointDefinition, approvalDefinition, waitDefinition, linearDefinition, ...chainDefinitions];

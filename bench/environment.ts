@@ -4,7 +4,7 @@
  * same options for the raw-Temporal baseline, a Temporal client, and the bench definitions registered
  * through the API.
  */
-import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
@@ -27,8 +27,10 @@ export type WorkerTuning = NonNullable<CadenzaWorkerOptions['tuning']>;
 export interface EnvironmentOptions {
   /** Worker options passed through `createCadenzaWorker`'s `tuning`. */
   tuning: WorkerTuning;
-  /** Server-side eager activity dispatch (`system.enableActivityEagerExecution`). */
+  /** Server-side eager activity dispatch (`system.enableActivityEagerExecution`, on in Cadenza's dev server flags). */
   eagerActivities: boolean;
+  /** More dynamic config values for the dev server (`--dynamic-config key=value`), for experiments. */
+  dynamicConfig?: Readonly<Record<string, unknown>>;
   /**
    * Modules the Cadenza bundle preloads once per reusable V8 context instead of once per workflow
    * (the bundler's `preloadModules`); empty is what `createCadenzaWorker` does today.
@@ -77,11 +79,10 @@ export class BenchEnvironment {
 
       const cli = await ensureTemporalCli({ onProgress: (line) => options.log(`[temporal] ${line}`) });
       if (cli.path === undefined) throw new Error('the bench needs a temporal CLI binary (npm run provision)');
-      const extraDynamicConfig = options.eagerActivities ? { 'system.enableActivityEagerExecution': true } : {};
-      const cliPath = await withExtraDynamicConfig(cli.path, extraDynamicConfig, scratch);
+      const extraDynamicConfig = { ...(!options.eagerActivities && { 'system.enableActivityEagerExecution': false }), ...options.dynamicConfig };
       const [port, uiPort] = await findFreePorts(2);
       const [devServer, cadenzaBundle, rawBundle] = await Promise.all([
-        startDevServer({ cliPath, port: port!, uiPort: uiPort!, logFile: join(scratch, 'temporal.log') }),
+        startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, logFile: join(scratch, 'temporal.log'), dynamicConfig: extraDynamicConfig }),
         bundle(workflowsPath, scratch, 'cadenza-bundle.js', options.preloadModules, workflowInterceptorModules),
         bundle(require.resolve('./raw-workflow'), scratch, 'raw-bundle.js', [], []),
       ]);
@@ -148,20 +149,6 @@ async function bundle(workflowsPath: string, dir: string, name: string, preloadM
   const path = join(dir, name);
   await writeFile(path, code);
   return path;
-}
-
-/**
- * `startDevServer` passes Cadenza's own dynamic config; a bench-only setting goes through a wrapper
- * that appends its flags, so the server under test is otherwise started exactly as `npm start` does.
- */
-async function withExtraDynamicConfig(cliPath: string, values: Record<string, unknown>, dir: string): Promise<string> {
-  const entries = Object.entries(values);
-  if (entries.length === 0) return cliPath;
-  const flags = entries.map(([key, value]) => `--dynamic-config-value '${key}=${JSON.stringify(value)}'`).join(' ');
-  const wrapper = join(dir, 'temporal');
-  await writeFile(wrapper, `#!/bin/sh\nexec '${cliPath}' "$@" ${flags}\n`);
-  await chmod(wrapper, 0o755);
-  return wrapper;
 }
 
 /** The worker options that matter for the figures, as the SDK resolved them. */

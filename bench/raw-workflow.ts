@@ -4,7 +4,7 @@
  * plain Temporal workflow. No journal, gates, templates or search attributes: what Cadenza adds is the
  * difference. It is bundled on its own, so it pays none of Cadenza's per-workflow module setup.
  */
-import { ActivityCancellationType, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
 import type { CadenzaActivities } from '../src/activities';
 
 /** Workflow type name the bench starts. */
@@ -22,11 +22,37 @@ const { runTask } = proxyActivities<CadenzaActivities>({
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
 
+// What task-activity.ts uses for a local task without its own timeout.
+const local = proxyLocalActivities<CadenzaActivities>({
+  startToCloseTimeout: '10s',
+  retry: { maximumAttempts: 1 },
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+}).runTask;
+
 export async function rawThreeTasks(args: RawWorkflowInput): Promise<unknown> {
+  return chain(['one', 'two', 'three'], args.input, runTask);
+}
+
+/** Workflow type of the chain bench's baseline. */
+export const RAW_CHAIN_TYPE = 'rawChain';
+
+export interface RawChainInput {
+  tasks: number;
+  local: boolean;
+  input: unknown;
+}
+
+/** N `echo` tasks in a line, as activities or as local activities (the chain bench's baseline). */
+export async function rawChain(args: RawChainInput): Promise<unknown> {
+  const ids = Array.from({ length: args.tasks }, (_, i) => `t${i + 1}`);
+  return chain(ids, args.input, args.local ? local : runTask);
+}
+
+async function chain(taskIds: readonly string[], input: unknown, run: typeof runTask): Promise<unknown> {
   const executionId = workflowInfo().workflowId;
-  let value: unknown = args.input;
-  for (const taskId of ['one', 'two', 'three']) {
-    const result = await runTask({
+  let value: unknown = input;
+  for (const taskId of taskIds) {
+    const result = await run({
       tool: 'echo',
       input: { value },
       execution_id: executionId,

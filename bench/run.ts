@@ -15,12 +15,14 @@ import { DefaultLogger, Runtime } from '@temporalio/worker';
 import { BenchEnvironment, type WorkerTuning } from './environment';
 import { type LoadInfo, loadInfo, machineInfo } from './machine';
 import { type BenchResults, checkTargets, RESULTS_SCHEMA, renderMarkdown } from './report';
+import { runChain } from './scenarios/chain';
 import { runOverhead, type Side } from './scenarios/overhead';
 import { runResumeLatency } from './scenarios/resume-latency';
 import { runScale } from './scenarios/scale';
 import { runStartup } from './scenarios/startup';
+import { workflowPreloadModules } from '../src/worker/create-worker';
 
-const Scenario = { Latency: 'latency', Overhead: 'overhead', Scale: 'scale', Startup: 'startup' } as const;
+const Scenario = { Latency: 'latency', Overhead: 'overhead', Chain: 'chain', Scale: 'scale', Startup: 'startup' } as const;
 type Scenario = (typeof Scenario)[keyof typeof Scenario];
 const allScenarios = Object.values(Scenario);
 
@@ -41,6 +43,11 @@ interface Parameters {
   eagerActivities: boolean;
   preloadModules: string[];
   tuning: WorkerTuning;
+  chainExecutions: number;
+  chainRounds: number;
+  chainLengths: number[] | undefined;
+  /** `--dynamic-config key=value` (repeatable): more dev server settings, values parsed as JSON. */
+  dynamicConfig: Record<string, unknown>;
 }
 
 /**
@@ -57,7 +64,8 @@ const preloadSets: Record<string, string[]> = {
   // The third-party libraries workflow code uses; both are stateless per call.
   libraries,
   // Plus Cadenza's expression layer: its CEL environment and compiled-expression cache are pure.
-  expressions: [...libraries, resolve(__dirname, '../src/definitions/expressions.ts'), resolve(__dirname, '../src/definitions/templates.ts')],
+  // What createCadenzaWorker ships (workflowPreloadModules).
+  expressions: [...workflowPreloadModules],
 };
 
 function parameters(argv: string[]): Parameters {
@@ -81,6 +89,10 @@ function parameters(argv: string[]): Parameters {
       'reuse-v8-context': { type: 'string' },
       'wft-slots': { type: 'string' },
       'activity-slots': { type: 'string' },
+      'chain-executions': { type: 'string' },
+      'chain-rounds': { type: 'string' },
+      'chain-lengths': { type: 'string' },
+      'dynamic-config': { type: 'string', multiple: true },
     },
   });
   const smoke = values.smoke ?? false;
@@ -124,7 +136,22 @@ function parameters(argv: string[]): Parameters {
     eagerActivities: flag('eager-activities', values['eager-activities'], RECOMMENDED.eagerActivities),
     preloadModules: preloadOf(values.preload ?? RECOMMENDED.preload),
     tuning,
+    chainExecutions: int('chain-executions', values['chain-executions'], smoke ? 2 : 10),
+    chainRounds: int('chain-rounds', values['chain-rounds'], smoke ? 1 : 5),
+    chainLengths: values['chain-lengths']?.split(',').map((n) => int('chain-lengths', n.trim(), 0)),
+    dynamicConfig: Object.fromEntries((values['dynamic-config'] ?? []).map(dynamicConfigEntry)),
   };
+}
+
+function dynamicConfigEntry(text: string): [string, unknown] {
+  const at = text.indexOf('=');
+  if (at < 1) throw new Error(`--dynamic-config must be key=value, got "${text}"`);
+  const raw = text.slice(at + 1);
+  try {
+    return [text.slice(0, at), JSON.parse(raw) as unknown];
+  } catch {
+    return [text.slice(0, at), raw];
+  }
 }
 
 function preloadOf(value: string | undefined): string[] {
@@ -168,6 +195,7 @@ async function main(): Promise<void> {
     parameters: { ...p },
     resume_latency: null,
     overhead: null,
+    chain: null,
     scale: null,
     startup: null,
   };
@@ -181,7 +209,7 @@ async function main(): Promise<void> {
   const needsEnvironment = p.only.some((s) => s !== Scenario.Startup);
   const during: LoadInfo[] = [];
   if (needsEnvironment) {
-    const env = await BenchEnvironment.start({ tuning: p.tuning, eagerActivities: p.eagerActivities, preloadModules: p.preloadModules, httpSockets: Math.max(p.concurrency, p.scaleConcurrency) * 2, log });
+    const env = await BenchEnvironment.start({ tuning: p.tuning, eagerActivities: p.eagerActivities, dynamicConfig: p.dynamicConfig, preloadModules: p.preloadModules, httpSockets: Math.max(p.concurrency, p.scaleConcurrency) * 2, log });
     const census = async (): Promise<void> => void during.push(await loadInfo(new Set(env.serverPid === undefined ? [] : [env.serverPid])));
     try {
       results.settings = env.settings;
@@ -195,6 +223,11 @@ async function main(): Promise<void> {
         await census();
         log(`overhead: ${p.overheadExecutions} executions × ${p.overheadRounds} rounds per side, concurrency ${p.concurrency} …`);
         results.overhead = await attempt(Scenario.Overhead, () => runOverhead(env, { executions: p.overheadExecutions, concurrency: p.concurrency, rounds: p.overheadRounds, warmup: p.smoke ? 4 : 40, sides: p.overheadSides, log }));
+      }
+      if (p.only.includes(Scenario.Chain)) {
+        await census();
+        log(`chain: N = ${(p.chainLengths ?? [3, 10, 40]).join(', ')}, ${p.chainExecutions} executions × ${p.chainRounds} rounds per side, one at a time …`);
+        results.chain = await attempt(Scenario.Chain, () => runChain(env, { executions: p.chainExecutions, rounds: p.chainRounds, ...(p.chainLengths && { lengths: p.chainLengths }), log }));
       }
       if (p.only.includes(Scenario.Scale)) {
         await census();

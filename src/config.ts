@@ -146,6 +146,8 @@ export const ConfigSchema = z.object({
    * `503 stream_limit_reached`.
    */
   CADENZA_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SSE_MAX_STREAMS),
+  /** Workflows the worker keeps in its cache (default 1000, see `DEFAULT_MAX_CACHED_WORKFLOWS`); beyond it they replay on their next task. */
+  CADENZA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(1_000_000).optional(),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),

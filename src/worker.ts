@@ -32,7 +32,7 @@ export async function runWorker(
     taskQueue: config.CADENZA_TASK_QUEUE,
     tools,
     http: httpToolOptionsFrom(config),
-    ...(options.tuning && { tuning: options.tuning }),
+    tuning: { ...(config.CADENZA_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: config.CADENZA_MAX_CACHED_WORKFLOWS }), ...options.tuning },
     ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
   });
   const running = worker.run();

@@ -88,7 +88,7 @@ async function runSide(env: BenchEnvironment, side: Side, count: number, concurr
   const started = performance.now();
   const latencies = await mapConcurrent(Array.from({ length: count }), concurrency, async (_, i) => {
     const t0 = performance.now();
-    const id = side === 'cadenza' ? await trigger(env.http, linearDefinition.id, { value: i }) : await startRaw(env, i);
+    const id = side === 'cadenza' ? await trigger(env.http, linearDefinition.id, { value: i }, 1) : await startRaw(env, i);
     await env.client.workflow.getHandle(id).result();
     return performance.now() - t0;
   });

@@ -95,7 +95,8 @@ async function sample(env: BenchEnvironment, spec: KindSpec, count: number, batc
   const toResponse: number[] = [];
   const traced: TracedSample[] = [];
   while (toStart.length < count) {
-    const ids = await triggerMany(env.http, spec.definitionId, Math.min(batch, count - toStart.length), 8);
+    // Version 1 pinned: a "latest" lookup can answer 503 behind a busy worker (bench/README.md, trigger bursts).
+    const ids = await triggerMany(env.http, spec.definitionId, Math.min(batch, count - toStart.length), 8, { version: 1 });
     await mapConcurrent(ids, 8, (id) => waitPaused(env.http, id));
     for (const id of ids) {
       const sentAt = Date.now();

@@ -38,7 +38,8 @@ export function createRunTask(tools: ToolRegistry) {
           idempotency_key: request.idempotency_key,
           resume: request.resume ?? null,
           signal: ctx.cancellationSignal,
-          heartbeat: (details?: unknown) => ctx.heartbeat(details),
+          // A local activity has no server-side heartbeat (docs/design.md §13).
+          heartbeat: ctx.info.isLocal ? () => undefined : (details?: unknown) => ctx.heartbeat(details),
         }),
         // Report a cancellation at once, even when the tool ignores its abort signal.
         ctx.cancelled,

@@ -13,8 +13,13 @@ import { Optional } from '@marcbachmann/cel-js';
 /** A plain JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
 
-/** Converts a JSON-like value to the value cel-js expects (integers as BigInt, objects without prototype). */
-export function toCelValue(value: unknown): unknown {
+/**
+ * Converts a JSON-like value to the value cel-js expects (integers as BigInt, objects without
+ * prototype). With `memo`, an object or array converted before is not converted again: pass one only
+ * for values that are never mutated (the workflow's scope, whose task entries are replaced, never
+ * changed), so a chain of N tasks converts each output once instead of N times.
+ */
+export function toCelValue(value: unknown, memo?: WeakMap<object, unknown>): unknown {
   switch (typeof value) {
     case 'number':
       return Number.isSafeInteger(value) ? BigInt(value) : value;
@@ -29,13 +34,20 @@ export function toCelValue(value: unknown): unknown {
       return null;
   }
   if (value === null || value instanceof Uint8Array || value instanceof Date) return value;
-  if (Array.isArray(value)) return value.map(toCelValue);
-  // A prototype-less map: a key such as "__proto__" stays an ordinary key.
-  const map = Object.create(null) as Record<string, unknown>;
-  for (const [key, item] of Object.entries(value)) {
-    if (item !== undefined) map[key] = toCelValue(item);
+  if (memo?.has(value)) return memo.get(value);
+  let converted: unknown;
+  if (Array.isArray(value)) {
+    converted = value.map((item) => toCelValue(item, memo));
+  } else {
+    // A prototype-less map: a key such as "__proto__" stays an ordinary key.
+    const map = Object.create(null) as Record<string, unknown>;
+    for (const [key, item] of Object.entries(value)) {
+      if (item !== undefined) map[key] = toCelValue(item, memo);
+    }
+    converted = map;
   }
-  return map;
+  memo?.set(value, converted);
+  return converted;
 }
 
 /** Converts a cel-js result to plain JSON. Throws when the value has no JSON form (NaN, Infinity, ...). */

@@ -18,14 +18,23 @@ export type ExpressionRoot = (typeof EXPRESSION_ROOTS)[number];
 /** Values of the expression variables, as plain JSON. A root that is absent reads as `null`. */
 export type ExpressionScope = { readonly [K in ExpressionRoot]?: unknown };
 
+/**
+ * CEL forms of the scope values converted so far, by identity. Scope values are never mutated once
+ * evaluated against (the workflow replaces a task's entry, it never changes one), so an output read
+ * by every later task of a chain is converted once, not once per task (bench/README.md: the
+ * conversion was the largest cost of a long chain). Weak: it holds nothing alive.
+ */
+const celForms = new WeakMap<object, unknown>();
+
 /** A scope already converted to CEL values, to evaluate many expressions against one scope cheaply. */
 export class PreparedScope {
   /** @internal */
   readonly context: Readonly<Record<ExpressionRoot, unknown>>;
 
+  /** `scope`'s values must not be mutated afterwards (their CEL forms are kept, see `celForms`). */
   constructor(scope: ExpressionScope) {
     const context = {} as Record<ExpressionRoot, unknown>;
-    for (const root of EXPRESSION_ROOTS) context[root] = toCelValue(scope[root]);
+    for (const root of EXPRESSION_ROOTS) context[root] = toCelValue(scope[root], celForms);
     this.context = context;
   }
 }

@@ -82,8 +82,26 @@ export const BasicTaskSchema = z.strictObject({
   with: z.unknown().optional(),
   /** JSON Schema of the output (used to check outputs supplied by a repair). */
   output_schema: JsonSchemaSchema.optional(),
+  /**
+   * Run the tool as a Temporal local activity, inside the workflow task, instead of through the task
+   * queue (docs/design.md §13): milliseconds instead of a dispatch round trip. No heartbeats across
+   * workflow tasks and at most `MAX_LOCAL_TASK_TIMEOUT` per attempt (refused at registration).
+   * Omitted: local when the tool declares itself local (`echo`) and the task fits; `false` opts out.
+   */
+  local: z.boolean().optional(),
 });
 export type BasicTask = z.infer<typeof BasicTaskSchema>;
+
+/**
+ * A `set` task (docs/design.md §13): computes `values` — strings may hold `{{ cel }}` templates — in
+ * the workflow, with no activity; its output is the computed values.
+ */
+export const SetTaskSchema = z.strictObject({
+  ...taskCommon,
+  type: z.literal('set'),
+  values: z.record(z.string(), z.unknown()).refine((v) => Object.keys(v).length > 0, 'needs at least one value'),
+});
+export type SetTask = z.infer<typeof SetTaskSchema>;
 
 export const RouterTaskSchema = z.strictObject({
   ...taskCommon,
@@ -164,7 +182,7 @@ export const BranchSchema = z.strictObject({
 });
 export type Branch = z.infer<typeof BranchSchema>;
 
-export const TaskSchema = z.discriminatedUnion('type', [BasicTaskSchema, RouterTaskSchema, ParallelTaskSchema, ApprovalTaskSchema, WaitTaskSchema]);
+export const TaskSchema = z.discriminatedUnion('type', [BasicTaskSchema, RouterTaskSchema, ParallelTaskSchema, ApprovalTaskSchema, WaitTaskSchema, SetTaskSchema]);
 export type Task = z.infer<typeof TaskSchema>;
 export type TaskType = Task['type'];
 

@@ -11,6 +11,7 @@ import { closestMatch } from './closest-match';
 import type { DefinitionIssue } from './definition-error';
 import { compileExpression, EXPRESSION_ROOTS, ExpressionError, type CompiledExpression } from './expressions';
 import { compileJsonSchema, JsonSchemaError } from './json-schema';
+import { shortTaskIssues } from './local-tasks';
 import type { Definition, Task } from './schema';
 import { findTemplateExpressions, TemplateError } from './templates';
 import { appendPath } from './value-path';
@@ -191,6 +192,8 @@ class GraphValidator {
     if (task.type === 'router') this.checkExpression(task.condition, `${path}.condition`);
     if (task.type === 'basic') this.checkTemplates(task.with, `${path}.with`);
     if (task.type === 'basic' && task.output_schema) this.checkSchema(task.output_schema, `${path}.output_schema`);
+    if (task.type === 'set') this.checkTemplates(task.values, `${path}.values`);
+    this.issues.push(...shortTaskIssues(task, path));
     if (task.type === 'wait') {
       if (task.condition !== undefined) this.checkExpression(task.condition, `${path}.condition`);
       this.checkSchema(task.resume_schema, `${path}.resume_schema`);

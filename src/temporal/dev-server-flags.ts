@@ -6,7 +6,7 @@
 import { cadenzaSearchAttributes } from '../workflows/search-attributes';
 
 /** Dynamic config values passed with `--dynamic-config-value`. */
-export const cadenzaDynamicConfig: Readonly<Record<string, boolean>> = {
+export const cadenzaDynamicConfig: Readonly<Record<string, boolean | number>> = {
   // The REST API drives pause/resume/approve through updates with validators (docs/design.md §1).
   'frontend.enableUpdateWorkflowExecution': true,
   'frontend.enableUpdateWorkflowExecutionAsyncAccepted': true,
@@ -14,6 +14,14 @@ export const cadenzaDynamicConfig: Readonly<Record<string, boolean>> = {
   'frontend.enableExecuteMultiOperation': true,
   // Lower trigger→first-task latency.
   'system.enableEagerWorkflowStart': true,
+  // The next task's activity comes back with the workflow task completion instead of through a poll:
+  // resume → next activity p50 50 → 27 ms (bench/README.md). A production namespace wants it too.
+  'system.enableActivityEagerExecution': true,
+  // The history service reads its transfer queue (where a scheduled workflow task waits to be handed
+  // to matching) at most 20 times a second per shard by default: once its burst is spent, every
+  // workflow task waits up to 50 ms (the "~45 ms per dispatch" of docs/decisions.md). A read takes a
+  // batch, so the limit only protects a shared database; the dev server has one shard and no neighbours.
+  'history.transferProcessorMaxPollRPS': 1000,
   // Lets workers opt into worker versioning without a server restart.
   'frontend.workerVersioningDataAPIs': true,
   'frontend.workerVersioningWorkflowAPIs': true,
@@ -25,10 +33,10 @@ export interface SearchAttributeSpec {
   type: string;
 }
 
-/** `--search-attribute` and `--dynamic-config-value` flags for the dev server. */
-export function devServerFlags(searchAttributes: ReadonlyArray<SearchAttributeSpec> = cadenzaSearchAttributes): string[] {
+/** `--search-attribute` and `--dynamic-config-value` flags for the dev server; `overrides` replace or add dynamic config values. */
+export function devServerFlags(searchAttributes: ReadonlyArray<SearchAttributeSpec> = cadenzaSearchAttributes, overrides: Readonly<Record<string, unknown>> = {}): string[] {
   const flags: string[] = [];
   for (const { name, type } of searchAttributes) flags.push('--search-attribute', `${name}=${type}`);
-  for (const [key, value] of Object.entries(cadenzaDynamicConfig)) flags.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries({ ...cadenzaDynamicConfig, ...overrides })) flags.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return flags;
 }

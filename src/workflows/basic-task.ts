@@ -4,9 +4,7 @@
  * honours a manual pause; an immediate pause interrupts the attempt, which runs again on resume; a
  * tool's wait directive parks the task until a TaskResume brings data (docs/design.md §14.0).
  */
-import { ActivityCancellationType, CancellationScope, isCancellation, proxyActivities, sleep } from '@temporalio/workflow';
-import { msToNumber } from '@temporalio/common/lib/time';
-import type { CadenzaActivities } from '../activities';
+import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { BasicTask, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { TaskActivityResult } from './contracts';
@@ -16,11 +14,9 @@ import type { BasicAttemptPosition, BasicWaitingPosition, FlowPosition, InTask }
 import type { TaskHost } from './task-host';
 import { effectiveRetryPolicy, retryDelayMs } from './retry-policy';
 import { PauseReason, TaskStatus } from './states';
+import { runsLocally, type TaskAttempt, taskAttempt } from './task-activity';
 import { toTaskError } from './task-error';
 import type { TaskRun } from './task-run';
-
-const DEFAULT_TASK_TIMEOUT = '5m';
-const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
 
 /** An input that replaces the resolved one (a `retry` repair with `tasks.<id>.input`). */
 export interface InputOverride {
@@ -61,8 +57,6 @@ export async function runBasicTask(
   }
 
   const policy = effectiveRetryPolicy(task.retry, config?.retry);
-  const timeout = task.timeout ?? config?.task_timeout ?? DEFAULT_TASK_TIMEOUT;
-  const heartbeatTimeout = task.heartbeat_timeout ?? config?.heartbeat_timeout ?? DEFAULT_HEARTBEAT_TIMEOUT;
   const { executionId, workflowId } = host.identity;
   const parked = (inner: BasicAttemptPosition | BasicWaitingPosition): InTask<typeof inner> => ({ at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner });
   let failures = from?.failures ?? 0;
@@ -75,25 +69,18 @@ export async function runBasicTask(
     const notBefore = from.not_before;
     await host.parkWhile(run.branch, parked(from), () => true, () => sleep(notBefore - Date.now()));
   }
+  let local: boolean | undefined;
 
   for (; ; attempt++) {
     await host.holdIfPaused(task.id, run.branch, parked({ at: 'basic_attempt', attempt, failures, ...(resume !== undefined && { resume }) }));
     run.attempts = attempt;
     run.status = TaskStatus.Running;
     host.tasks.record(run);
-    host.journal.append({ type: EventType.TaskDispatched, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, data: { tool: task.tool } });
+    // Decided once per run, right before its first dispatch (a tool's own declaration is patched in).
+    local ??= runsLocally(task);
+    host.journal.append({ type: EventType.TaskDispatched, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, data: { tool: task.tool, ...(local && { local }) } });
     host.refreshStatus();
-    const { runTask } = proxyActivities<CadenzaActivities>({
-      activityId: activityId(run.taskId, run.runNumber, attempt),
-      summary: `${task.tool} · ${run.taskId}`,
-      startToCloseTimeout: timeout,
-      // Never longer than the attempt itself: a shorter heartbeat timeout detects a lost worker sooner.
-      heartbeatTimeout: msToNumber(heartbeatTimeout) < msToNumber(timeout) ? heartbeatTimeout : undefined,
-      // Attempts are driven by the interpreter (see retry-policy.ts), not by the server.
-      retry: { maximumAttempts: 1 },
-      // A cancelled task has really stopped before the journal says so.
-      cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-    });
+    const runTask: TaskAttempt = taskAttempt(task, config, local, activityId(run.taskId, run.runNumber, attempt), `${task.tool} · ${run.taskId}`);
     const attemptScope = new CancellationScope();
     const inFlight = host.trackAttempt(run, attemptScope);
     let result: TaskActivityResult;

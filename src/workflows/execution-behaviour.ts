@@ -49,6 +49,18 @@ export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
   };
 }
 
+/** Marker of tools that declare themselves local (`echo`, docs/design.md §13). */
+export const LOCAL_TOOLS_PATCH_ID = 'cadenza-local-tools-1';
+
+/**
+ * True when a task whose tool declares itself local may run as a local activity. Unlike the switches
+ * above it is decided where it matters — when such a task is first dispatched — so executions that
+ * never run one record no marker; an execution recorded before it replays the task as an activity.
+ */
+export function localToolsApply(): boolean {
+  return patched(LOCAL_TOOLS_PATCH_ID);
+}
+
 /** Decides this execution's behaviour; call once, from the workflow function, before anything else. */
 export function decideBehaviour(): ExecutionBehaviour {
   const trust = patched(TRUST_PATCH_ID);

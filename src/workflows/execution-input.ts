@@ -11,7 +11,7 @@ import type { ExecutionInput } from './contracts';
 /** `ApplicationFailure` type of an execution started with an input that is not a Cadenza execution input. */
 export const INVALID_EXECUTION_INPUT = 'InvalidExecutionInput';
 
-const taskTypes: readonly string[] = ['basic', 'router', 'parallel', 'approval', 'wait'];
+const taskTypes: readonly string[] = ['basic', 'router', 'parallel', 'approval', 'wait', 'set'];
 
 /** Throws a non-retryable `InvalidExecutionInput` failure naming the first problem of `input`. */
 export function assertExecutionInput(input: unknown): asserts input is ExecutionInput {
@@ -43,6 +43,7 @@ function tasksProblem(tasks: unknown, path: string): string | undefined {
     if (task.type === 'router' && (typeof task.condition !== 'string' || !isObject(task.routes))) return `${at} needs a condition string and a routes object`;
     if (task.type === 'basic' && typeof task.tool !== 'string') return `${at}.tool must be a string`;
     if (task.type === 'wait' && typeof task.wait_for !== 'string') return `${at}.wait_for must be a string`;
+    if (task.type === 'set' && !isObject(task.values)) return `${at}.values must be an object`;
     if (task.type === 'parallel') {
       if (!Array.isArray(task.branches) || task.branches.length === 0) return `${at}.branches must be a non-empty array`;
       for (const [j, branch] of task.branches.entries()) {

@@ -12,6 +12,7 @@ import { type InputOverride, runBasicTask } from './basic-task';
 import { Gate, type GateResolution } from './gates';
 import { runParallelTask } from './parallel-task';
 import { runRouterTask } from './router-task';
+import { runSetTask } from './set-task';
 import { PauseReason, TaskStatus } from './states';
 import type { FlowPosition, InTaskPosition } from './flow-positions';
 import type { FlowOutcome, TaskHost } from './task-host';
@@ -133,6 +134,8 @@ async function runScheduled(host: FlowHost, run: TaskRun, task: Task, inner?: In
       return { run, ...(await runApprovalTask(host, run, task, inner?.at === 'approval' ? inner : undefined)) };
     case 'wait':
       return { run, ...(await runWaitTask(host, run, task, (gate) => host.takeBufferedSignal(gate), inner?.at === 'wait' ? inner : undefined)) };
+    case 'set':
+      return { run, ...runSetTask(host, run, task) };
   }
 }
 

@@ -71,9 +71,22 @@ test('latest.json holds every scenario with the agreed shape', async () => {
   expect(scale.peak_rss_mib).toBeGreaterThan(0);
   expect(scale.resume_all_s).toBeGreaterThan(0);
 
+  const chain = results.chain!;
+  expect(chain.lengths).toEqual([3, 10, 40]);
+  expect(Object.keys(chain.cells).sort()).toEqual(['cadenza_local', 'cadenza_plain', 'cadenza_set', 'raw_local', 'raw_plain']);
+  for (const cells of Object.values(chain.cells)) {
+    for (const cell of Object.values(cells)) expect(finite(cell.ms_per_task) && cell.ms_per_task > 0).toBe(true);
+  }
+  // Ordinary activities go through the task queue; local and set tasks do not.
+  expect(chain.cells.cadenza_plain['10']!.activity_wait_ms.n).toBeGreaterThanOrEqual(10);
+  expect(chain.cells.cadenza_local['10']!.activity_wait_ms.n).toBe(0);
+  expect(chain.cells.cadenza_local['10']!.local_activities_per_execution).toBe(10);
+  expect(chain.cells.cadenza_set['10']!.local_activities_per_execution).toBe(0);
+
   expect(results.startup!.ready_s).toBeGreaterThan(0);
 
-  expect(results.targets.map((t) => t.figure)).toHaveLength(7);
+  // 7 figures, and 3 per chain length.
+  expect(results.targets.map((t) => t.figure)).toHaveLength(16);
   for (const target of results.targets) expect(typeof target.met).toBe('boolean');
 });
 
@@ -82,6 +95,7 @@ test('latest.md is the table the run printed', async () => {
   expect(markdown).toBe(run.stdout);
   expect(markdown).toMatch(/### Resume latency/);
   expect(markdown).toMatch(/### Overhead/);
+  expect(markdown).toMatch(/### Chains of N tasks/);
   expect(markdown).toMatch(/### Scale: 50 executions paused at once/);
   expect(markdown).toMatch(/### Startup/);
 });

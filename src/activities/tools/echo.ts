@@ -8,5 +8,7 @@ export const echoTool = defineTool({
   id: 'echo',
   description: 'Returns its input unchanged.',
   input: z.unknown(),
+  // Returns at once: a local activity saves the task queue round trip (docs/design.md §13).
+  local: true,
   run: (input) => Promise.resolve(input),
 });

@@ -14,11 +14,16 @@ export class ToolRegistry {
    */
   static withBuiltins(extra: readonly Tool[] = [], options: { http?: HttpToolOptions } = {}): ToolRegistry {
     const registry = new ToolRegistry();
-    for (const tool of [echoTool, createHttpTool(options.http), ...extra]) registry.register(tool);
+    for (const tool of [echoTool, createHttpTool(options.http)]) registry.register(tool, true);
+    for (const tool of extra) registry.register(tool);
     return registry;
   }
 
-  register(tool: Tool): void {
+  /** Adds a tool; only a built-in may declare itself local (workflow code knows those by id, `LOCAL_BUILTIN_TOOLS`). */
+  register(tool: Tool, builtin = false): void {
+    if (tool.local === true && !builtin) {
+      throw new Error(`tool "${tool.id}" declares local: true, which only built-in tools may; set local: true on the tasks that use it`);
+    }
     if (this.tools.has(tool.id)) throw new Error(`duplicate tool id "${tool.id}"`);
     this.tools.set(tool.id, tool);
   }

@@ -26,6 +26,12 @@ export interface Tool<Input = unknown, Output = unknown> {
   id: string;
   description?: string;
   input: z.ZodType<Input>;
+  /**
+   * Runs as a Temporal local activity unless the task says `local: false` (docs/design.md §13).
+   * Built-ins only (`LOCAL_BUILTIN_TOOLS`, which workflow code reads): a user tool is made local by
+   * its tasks' `local: true`.
+   */
+  local?: boolean;
   run(input: Input, ctx: ToolContext): Promise<Output>;
 }
 
@@ -34,6 +40,7 @@ export function defineTool<S extends z.ZodType, Output>(tool: {
   id: string;
   description?: string;
   input: S;
+  local?: boolean;
   run(input: z.infer<S>, ctx: ToolContext): Promise<Output>;
 }): Tool<z.infer<S>, Output> {
   return tool as Tool<z.infer<S>, Output>;

@@ -151,6 +151,7 @@ describe('the workflow sandbox: no Node built-ins (no-restricted-imports)', () =
       'src/definitions/cel-values.ts',
       'src/definitions/expression-references.ts',
       'src/definitions/expressions.ts',
+      'src/definitions/local-tasks.ts',
       'src/definitions/templates.ts',
       'src/definitions/value-path.ts',
     ]);
