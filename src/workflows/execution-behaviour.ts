@@ -9,6 +9,12 @@ import { patched } from '@temporalio/workflow';
 /** Marker of the December 2026 hardening (docs/design.md §3, §4): one patch for every switch below. */
 export const TRUST_PATCH_ID = 'cadenza-trust-1';
 
+/**
+ * Marker of the size bounds (docs/design.md §11): task inputs and command payloads measured in the
+ * workflow. Its own patch: an execution started before it may hold a bigger input or payload.
+ */
+export const SIZE_LIMITS_PATCH_ID = 'cadenza-size-limits-1';
+
 /** Behaviour switches of one execution. */
 export interface ExecutionBehaviour {
   /** WorkflowExecutionStarted is journaled before any command is handled (always seq 1). */
@@ -25,6 +31,12 @@ export interface ExecutionBehaviour {
   strictCommands: boolean;
   /** Parallel branches all settle before a cancellation goes on. */
   settleBranches: boolean;
+  /**
+   * Task inputs over `WORKFLOW_MAX_TASK_INPUT_BYTES` fail their task (`input_too_large`) instead of
+   * being scheduled, and command payloads over `WORKFLOW_MAX_COMMAND_PAYLOAD_BYTES` are refused
+   * (`command_data_too_large`). Patch `SIZE_LIMITS_PATCH_ID`.
+   */
+  boundedPayloads: boolean;
 }
 
 /** The behaviour of every switch on (new executions) or off (executions started before it). */
@@ -37,10 +49,11 @@ export function behaviourOf(on: boolean): ExecutionBehaviour {
     pauseHoldsClosing: on,
     strictCommands: on,
     settleBranches: on,
+    boundedPayloads: on,
   };
 }
 
 /** Decides this execution's behaviour; call once, from the workflow function, before anything else. */
 export function decideBehaviour(): ExecutionBehaviour {
-  return behaviourOf(patched(TRUST_PATCH_ID));
+  return { ...behaviourOf(patched(TRUST_PATCH_ID)), boundedPayloads: patched(SIZE_LIMITS_PATCH_ID) };
 }
