@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cadenzaSearchAttributes } from '../workflows/search-attributes';
-import { devServerFlags, type SearchAttributeSpec } from './dev-server-flags';
+import { devServerFlags, type DynamicConfigValues, type SearchAttributeSpec } from './dev-server-flags';
 import { executableProblem, findOnPath } from './executable';
 import { isListening, isPortFree } from './find-free-port';
 import { probeTemporal } from './temporal-probe';
@@ -26,6 +26,8 @@ export interface DevServerOptions {
   ip?: string;
   namespace?: string;
   searchAttributes?: ReadonlyArray<SearchAttributeSpec>;
+  /** Dynamic config values besides Cadenza's (e.g. `history.maximumSignalsPerExecution` lowered for a test). */
+  dynamicConfig?: DynamicConfigValues;
   /** Where the server's own output goes; otherwise only its last lines are kept (for error messages). */
   logFile?: string;
   /** How long to wait for the server to serve. */
@@ -81,7 +83,7 @@ export async function startDevServer(options: DevServerOptions): Promise<DevServ
     '--log-level',
     'warn',
     ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
-    ...devServerFlags(searchAttributes),
+    ...devServerFlags(searchAttributes, options.dynamicConfig),
   ];
   const problem = await executableProblem(options.cliPath);
   if (problem) throw new DevServerError(`cannot run the temporal CLI: ${options.cliPath} ${problem}`);
@@ -180,7 +182,7 @@ async function startSdkDevServer(
         namespace: resolved.namespace,
         ...(options.dbFile ? { dbFilename: options.dbFile } : {}),
         log: { format: 'pretty', level: 'warn' },
-        extraArgs: devServerFlags(resolved.searchAttributes),
+        extraArgs: devServerFlags(resolved.searchAttributes, options.dynamicConfig),
       },
     });
   } catch (error) {

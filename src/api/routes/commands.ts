@@ -50,7 +50,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         params: ExecutionParamsSchema,
         headers: CommandHeadersSchema,
         body: PauseBodySchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 429, 503) },
       },
     },
     async (request) => {
@@ -76,7 +76,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         querystring: ResumeQuerySchema,
         headers: CommandHeadersSchema,
         body: ResumeBodySchema,
-        response: { 200: ResumeResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: ResumeResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429, 503) },
       },
     },
     async (request) => {
@@ -105,7 +105,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         params: TaskResumeParamsSchema,
         headers: CommandHeadersSchema,
         body: TaskResumeBodySchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429, 503) },
       },
     },
     async (request) => {
@@ -129,7 +129,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         params: DecisionParamsSchema,
         headers: CommandHeadersSchema,
         body: DecisionBodySchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429, 503) },
       },
     },
     async (request) => {
@@ -155,10 +155,11 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         description:
           'Delivered as a Temporal signal of that name (202). A waiting task whose condition the payload meets wakes with it; ' +
           'otherwise the task keeps waiting and the journal records CommandRejected. A signal no task waits for yet is kept ' +
-          'for the wait task that will. Command names (pause, resume, taskResume, decide) are refused: use their endpoints.',
+          'for the wait task that will. Command names (pause, resume, taskResume, decide) are refused: use their endpoints. ' +
+          '413 command_data_too_large (payload over CADENZA_MAX_COMMAND_DATA_BYTES), 409 signal_limit_reached (Temporal\'s signals per execution).',
         params: SignalParamsSchema,
         body: SignalBodySchema,
-        response: { 202: SignalResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
+        response: { 202: SignalResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 429, 503) },
       },
     },
     async (request, reply) => {
