@@ -95,6 +95,10 @@ export class ExecutionCommands {
   }
 
   validateResume(input: unknown): CommandRejection | undefined {
+    const parsed = parseResume(input, this.strict);
+    // A size refusal keeps its details (path, sizes), which the plan's error has no room for.
+    const tooLarge = parsed instanceof CommandRejection ? undefined : this.tooLarge(resumePayloads(parsed));
+    if (tooLarge) return tooLarge;
     const plan = this.plan(input);
     if (plan.ok || plan.error === null) return undefined;
     return new CommandRejection(plan.error.type, plan.error.message, { missing: plan.missing, still_open: plan.still_open });
