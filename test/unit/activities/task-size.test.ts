@@ -112,7 +112,14 @@ describe('failure details', () => {
       run: () => Promise.reject(ApplicationFailure.create({ message: 'm'.repeat(20_000), type: 'HttpError', nonRetryable: true, details: [{ body: 'x'.repeat(3_000_000) }] })),
     });
     const run = createRunTask(ToolRegistry.withBuiltins([loud]));
-    const failure = await environment().run(run, { ...request({}), tool: 'loud' }).catch((e: unknown) => e as ApplicationFailure);
+    const failure: ApplicationFailure = await environment()
+      .run(run, { ...request({}), tool: 'loud' })
+      .then(
+        () => {
+          throw new Error('the attempt succeeded');
+        },
+        (e: unknown) => e as ApplicationFailure,
+      );
     expect(failure).toMatchObject({ type: 'HttpError', nonRetryable: true, cause: undefined });
     expect(failure.details?.[0]).toMatchObject({ details: { omitted: true, size_bytes: bytes({ body: 'x'.repeat(3_000_000) }) } });
     expect(failure.message.length).toBeLessThan(8300);
