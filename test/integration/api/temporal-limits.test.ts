@@ -1,7 +1,8 @@
 /**
  * Temporal's own limits reached anyway (docs/design.md §11), on a dev server of this file's own whose
  * dynamic config lowers them: 20 signals per execution, 12 updates per execution, 1 update in flight.
- * Each answers a problem with a stable type over REST and NATS, never a 500; what still works after a
+ * Each answers a problem with a stable type over REST and NATS (where command data over the size limit
+ * is refused with 413 too), never a 500; what still works after a
  * limit is reached (an update after the signal cap, a signal after the update cap) still completes
  * the execution.
  */
@@ -101,6 +102,15 @@ describe('updates per execution', () => {
       const reply = await nats.command(`commands.workflow.ship-limits.pause.${exhausted}`, { reason: 'maintenance' });
       expect(reply.status).toBe(409);
       expect(reply.reply).toMatchObject({ ok: false, command: 'pause', problem: { type: 'https://cadenza.dev/problems/update_limit_reached', status: 409 } });
+    });
+
+    it('command data over CADENZA_MAX_COMMAND_DATA_BYTES is refused with 413 before it is sent', async () => {
+      const reply = await nats.command(`commands.workflow.ship-limits.resume.${exhausted}`, { mode: 'skip', tasks: { ship: { output: 'x'.repeat(300_000) } } });
+      expect(reply.status).toBe(413);
+      expect(reply.reply).toMatchObject({
+        ok: false,
+        problem: { type: 'https://cadenza.dev/problems/command_data_too_large', path: 'body.tasks.ship.output', size_bytes: 300_002, limit_bytes: 262_144 },
+      });
     });
   });
 
