@@ -43,7 +43,8 @@ beforeAll(async () => {
   // The harness connects to the address in the environment: this file's server.
   sharedAddress = process.env[TestEnv.Address];
   process.env[TestEnv.Address] = server.address;
-  ctx = await startApiContext();
+  // A long deadline: the in-flight case needs the first update to stay in flight while the second is refused.
+  ctx = await startApiContext({ deadlineMs: 15_000 });
   api = new ExecutionDriver(ctx.app);
   await api.register(shippingWait('ship-limits'));
 });
