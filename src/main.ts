@@ -17,7 +17,6 @@ import { TemporalCliRoute } from './temporal/cli-route';
 import { type DevServer, startDevServer } from './temporal/dev-server';
 import { ensureTemporalCli } from './temporal/provision';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
-import { temporalClientInterceptors } from './temporal/temporal-limits';
 import { runWorker } from './worker';
 
 /** Something started that must be stopped on the way out, last started first stopped. */
@@ -132,7 +131,7 @@ async function main(): Promise<void> {
     }
 
     const effective: Config = { ...config, TEMPORAL_ADDRESS: address };
-    const connection = await Connection.connect({ address, interceptors: temporalClientInterceptors() });
+    const connection = await Connection.connect({ address });
     running.push({ name: 'Temporal client', stop: () => connection.close() });
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     if (devServer === undefined) {

@@ -14,7 +14,6 @@ import { assertCommandsSafe } from './events/command-auth';
 import { type CommandIntake, startCommandIntake } from './events/command-intake';
 import { logToPino } from './events/events-log';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
-import { temporalClientInterceptors } from './temporal/temporal-limits';
 
 export interface StartServerOptions {
   /** A connected client to use (left open by `close()`); otherwise one is connected and owned. */
@@ -57,7 +56,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let client = options.client;
   const temporalAddress = options.temporalAddress ?? temporalAddressOf(config);
   if (!client) {
-    connection = await Connection.connect({ address: temporalAddress, interceptors: temporalClientInterceptors() });
+    connection = await Connection.connect({ address: temporalAddress });
     client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   }
   const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });

@@ -5,26 +5,23 @@
  * with a stable slug (409, 429 with `Retry-After`, or 413) instead of a 500. The services map the
  * errors of their calls; both edges map what reaches them unmapped the same way.
  *
- * The SDK client retries RESOURCE_EXHAUSTED by itself (ten times, backing off from one second), which
- * would turn "too many updates in flight" into a `503 worker_unavailable` at the services' 5 s
- * deadline: `temporalClientInterceptors()` keeps the SDK's retries for everything else, and retries
- * that refusal on a short schedule of its own before letting it reach the caller.
+ * The SDK client retries RESOURCE_EXHAUSTED by itself (ten times, backing off from one second), so a
+ * burst of commands on one execution (fifty concurrent resumes) takes its turns; only a refusal that
+ * outlasts those retries reaches the mapping here (`429 too_many_updates_in_flight`), one that
+ * outlasts the services' 5 s deadline is `503 worker_unavailable` (docs/decisions.md).
  */
-import { type ConnectionOptions, defaultGrpcRetryOptions, isGrpcServiceError, makeGrpcRetryInterceptor, ServiceError } from '@temporalio/client';
+import { isGrpcServiceError, ServiceError } from '@temporalio/client';
 import { TemporalLimit, TemporalLimitReached } from '../errors/limit-problems';
 
 /** gRPC status codes Temporal uses for its limits. */
 const GrpcStatus = { InvalidArgument: 3, FailedPrecondition: 9, ResourceExhausted: 8 } as const;
-
-/** Temporal's messages for updates in flight: the one RESOURCE_EXHAUSTED retried on a schedule of its own. */
-const IN_FLIGHT_UPDATES = /in-flight updates|concurrent in-flight|updates in flight/i;
 
 /** Temporal's messages, per status, and the limit each one means (Temporal Server 1.29). */
 const LIMIT_MESSAGES: ReadonlyArray<{ code: number; pattern: RegExp; limit: TemporalLimit }> = [
   { code: GrpcStatus.InvalidArgument, pattern: /exceeded workflow execution limit for signal events/i, limit: TemporalLimit.SignalsPerExecution },
   { code: GrpcStatus.InvalidArgument, pattern: /blob data size exceeds limit/i, limit: TemporalLimit.BlobSize },
   { code: GrpcStatus.FailedPrecondition, pattern: /limit on the total number of distinct updates/i, limit: TemporalLimit.UpdatesPerExecution },
-  { code: GrpcStatus.ResourceExhausted, pattern: IN_FLIGHT_UPDATES, limit: TemporalLimit.UpdatesInFlight },
+  { code: GrpcStatus.ResourceExhausted, pattern: /in-flight updates|concurrent in-flight|updates in flight/i, limit: TemporalLimit.UpdatesInFlight },
   { code: GrpcStatus.ResourceExhausted, pattern: /message larger than max|received message larger/i, limit: TemporalLimit.BlobSize },
   { code: GrpcStatus.ResourceExhausted, pattern: /./, limit: TemporalLimit.Busy },
 ];
@@ -52,31 +49,4 @@ export function temporalLimitOf(error: unknown): { limit: TemporalLimit; message
 export function temporalLimitProblem(error: unknown, extensions: Record<string, unknown> = {}): TemporalLimitReached | undefined {
   const found = temporalLimitOf(error);
   return found === undefined ? undefined : new TemporalLimitReached(found.limit, found.message, extensions, error);
-}
-
-/**
- * Retries of a call refused for updates in flight: every 200 ms (±20 %) for about 3.4 s, so a burst of
- * commands (fifty concurrent resumes) takes its turns as slots free up, and a refusal that lasts still
- * reaches the caller within the services' 5 s deadline.
- */
-const IN_FLIGHT_RETRIES = 17;
-const IN_FLIGHT_DELAY_MS = 200;
-
-function isInFlightRefusal(status: { code: number; details: string }): boolean {
-  return status.code === GrpcStatus.ResourceExhausted && IN_FLIGHT_UPDATES.test(status.details);
-}
-
-/**
- * gRPC interceptors of Cadenza's Temporal client connections: the SDK's retries, except that a call
- * refused for updates in flight is retried often for a few seconds and then fails, so the caller learns
- * why (`429 too_many_updates_in_flight`) instead of a deadline (`503 worker_unavailable`).
- */
-export function temporalClientInterceptors(): NonNullable<ConnectionOptions['interceptors']> {
-  const defaults = defaultGrpcRetryOptions();
-  return [
-    makeGrpcRetryInterceptor({
-      delayFunction: (attempt, status) => (isInFlightRefusal(status) ? IN_FLIGHT_DELAY_MS * (0.8 + Math.random() * 0.4) : defaults.delayFunction(attempt, status)),
-      retryableDecider: (attempt, status) => (isInFlightRefusal(status) ? attempt <= IN_FLIGHT_RETRIES : defaults.retryableDecider(attempt, status)),
-    }),
-  ];
 }

@@ -1,9 +1,7 @@
 /**
- * A Temporal client on the test server, with the interceptors of the API's own client
- * (`temporalClientInterceptors()`: Temporal's limits reach the caller instead of being retried away).
+ * A Temporal client on the test server.
  */
 import { Client, Connection } from '@temporalio/client';
-import { temporalClientInterceptors } from '../../../src/temporal/temporal-limits';
 import { requireTestEnv, TestEnv, testNamespace } from './test-environment';
 
 export interface TestClient {
@@ -18,7 +16,7 @@ export interface TestClient {
 export async function connectTestClient(): Promise<TestClient> {
   const address = requireTestEnv(TestEnv.Address);
   const namespace = testNamespace();
-  const connection = await Connection.connect({ address, interceptors: temporalClientInterceptors() });
+  const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace });
   return { client, connection, namespace, address, close: () => connection.close() };
 }
