@@ -5,10 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { EgressRuleError, parseEgressRules } from './activities/tools/egress/rules';
-import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 import { redactNatsUrl } from './events/nats-credentials';
+import { sizeLimitsShape } from './limits/size-limits';
 
 const csv = z
   .string()
@@ -138,8 +138,13 @@ export const ConfigSchema = z.object({
    */
   CADENZA_HTTP_ALLOW: egressRules,
   CADENZA_HTTP_DENY: egressRules,
-  /** Largest response body (decoded) the `http` tool reads; a bigger one fails the attempt. */
-  CADENZA_HTTP_MAX_RESPONSE_BYTES: z.coerce.number().int('must be a whole number of bytes').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER).default(DEFAULT_MAX_RESPONSE_BYTES),
+  /**
+   * Largest response body (decoded) the `http` tool reads; a bigger one fails the attempt. Default: the
+   * task output limit, which it may not exceed (a bigger body could never be the task's output).
+   */
+  CADENZA_HTTP_MAX_RESPONSE_BYTES: z.coerce.number().int('must be a whole number of bytes').min(1, 'must be at least 1').max(Number.MAX_SAFE_INTEGER).optional(),
+  /** CADENZA_MAX_TASK_OUTPUT_BYTES, CADENZA_MAX_TASK_INPUT_BYTES, CADENZA_MAX_INPUT_BYTES, CADENZA_MAX_COMMAND_DATA_BYTES (src/limits/size-limits.ts). */
+  ...sizeLimitsShape,
   /**
    * Most server-sent event streams (`GET /api/v1/executions/{id}/stream`) this API process keeps open
    * at once; each polls its execution's journal. Past it a new stream is refused with
@@ -151,6 +156,18 @@ export const ConfigSchema = z.object({
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+}).transform((config, ctx) => {
+  // The response cap follows the task output limit (docs/decisions.md "Size limits").
+  const outputLimit = config.CADENZA_MAX_TASK_OUTPUT_BYTES;
+  const cap = config.CADENZA_HTTP_MAX_RESPONSE_BYTES ?? outputLimit;
+  if (cap > outputLimit) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['CADENZA_HTTP_MAX_RESPONSE_BYTES'],
+      message: `must not exceed CADENZA_MAX_TASK_OUTPUT_BYTES (${outputLimit}): a bigger response could never be a task output`,
+    });
+  }
+  return { ...config, CADENZA_HTTP_MAX_RESPONSE_BYTES: cap };
 });
 
 export type Config = z.infer<typeof ConfigSchema>;

@@ -9,6 +9,7 @@ import { loadUserTools } from './activities/tools/load-user-tools';
 import { type Config, ConfigError, loadConfig } from './config';
 import { type EventPublishing, startEventPublishing } from './events/event-publishing';
 import { type EventsLog, logToConsole } from './events/events-log';
+import { taskSizeLimitsFrom } from './limits/size-limits';
 import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
 
 export interface RunningWorker {
@@ -32,6 +33,7 @@ export async function runWorker(
     taskQueue: config.CADENZA_TASK_QUEUE,
     tools,
     http: httpToolOptionsFrom(config),
+    limits: taskSizeLimitsFrom(config),
     tuning: { ...(config.CADENZA_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: config.CADENZA_MAX_CACHED_WORKFLOWS }), ...options.tuning },
     ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
   });

@@ -1,18 +1,23 @@
 /**
  * The task activity: one attempt of one task's tool. Validates the input with the tool's schema,
  * heartbeats while the tool runs (so a lost worker is noticed and cancellation is delivered), and
- * reports every failure with the attempt's start time.
+ * reports every failure with the attempt's start time. It measures what it sends back to Temporal
+ * (docs/design.md §11): an input over `CADENZA_MAX_TASK_INPUT_BYTES` fails before the tool runs, an
+ * output over `CADENZA_MAX_TASK_OUTPUT_BYTES` fails instead of being returned (`task-size.ts`).
  */
 import { CancelledFailure, Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import type { TaskActivityRequest, TaskActivityResult } from '../workflows/contracts';
 import type { AttemptFailureDetails } from '../workflows/task-error';
+import { defaultTaskSizeLimits, type TaskSizeLimits } from '../limits/size-limits';
+import { boundedFailureDetails, inputTooLarge, outputTooLarge } from './task-size';
 import type { ToolRegistry } from './tools/registry';
 import { asWaitDirective } from './tools/wait-directive';
 
 const HEARTBEAT_EVERY_MS = 1000;
 
-export function createRunTask(tools: ToolRegistry) {
+/** The `runTask` activity over `tools`, with the worker's size limits. */
+export function createRunTask(tools: ToolRegistry, limits: TaskSizeLimits = defaultTaskSizeLimits) {
   return async function runTask(request: TaskActivityRequest): Promise<TaskActivityResult> {
     const ctx = Context.current();
     const startedAt = new Date().toISOString();
@@ -20,6 +25,8 @@ export function createRunTask(tools: ToolRegistry) {
     if (tool === undefined) {
       throw failure(ApplicationFailure.create({ message: `unknown tool "${request.tool}" (known: ${tools.ids().join(', ')})`, type: 'ToolNotFound', nonRetryable: true }), startedAt);
     }
+    const oversizeInput = inputTooLarge(tool.id, request.input, limits.maxInputBytes);
+    if (oversizeInput) throw failure(oversizeInput, startedAt);
     const parsed = tool.input.safeParse(request.input);
     if (!parsed.success) {
       const issues = parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message }));
@@ -45,8 +52,10 @@ export function createRunTask(tools: ToolRegistry) {
         ctx.cancelled,
       ]);
       const wait = asWaitDirective(output);
-      if (wait !== undefined) return { output: null, wait, started_at: startedAt };
-      return { output: output === undefined ? null : output, started_at: startedAt };
+      const result: TaskActivityResult = wait !== undefined ? { output: null, wait, started_at: startedAt } : { output: output === undefined ? null : output, started_at: startedAt };
+      const oversizeOutput = outputTooLarge(tool.id, result, limits.maxOutputBytes);
+      if (oversizeOutput) throw oversizeOutput;
+      return result;
     } catch (err) {
       if (err instanceof CancelledFailure) throw err;
       // A tool that rejects because its abort signal fired was cancelled, not failed.
@@ -61,12 +70,25 @@ export function createRunTask(tools: ToolRegistry) {
 /** Wraps any error as an ApplicationFailure that keeps its type and retryability and carries the start time. */
 function failure(err: unknown, startedAt: string): ApplicationFailure {
   const original = err instanceof ApplicationFailure ? err : undefined;
-  const details: AttemptFailureDetails = { started_at: startedAt, ...(original?.details?.[0] !== undefined && { details: original.details[0] }) };
+  const originalDetails: unknown = original?.details?.[0];
+  const kept = originalDetails === undefined ? undefined : boundedFailureDetails(originalDetails);
+  const details: AttemptFailureDetails = { started_at: startedAt, ...(kept !== undefined && { details: kept }) };
+  const fullMessage = err instanceof Error ? err.message : String(err);
+  const message = boundedMessage(fullMessage);
+  // The cause travels with all its details and its message: not when they were too big to keep.
+  const keepCause = err instanceof Error && kept === originalDetails && message === fullMessage;
   return ApplicationFailure.create({
-    message: err instanceof Error ? err.message : String(err),
+    message,
     type: original?.type ?? (err instanceof Error ? err.name : 'Error'),
     nonRetryable: original?.nonRetryable ?? false,
     details: [details],
-    cause: err instanceof Error ? err : undefined,
+    cause: keepCause ? err : undefined,
   });
+}
+
+/** Longest failure message sent to Temporal as it is (a tool may put a whole response body in one). */
+const MAX_FAILURE_MESSAGE = 8192;
+
+function boundedMessage(message: string): string {
+  return message.length <= MAX_FAILURE_MESSAGE ? message : `${message.slice(0, MAX_FAILURE_MESSAGE)}… (${message.length} characters)`;
 }

@@ -104,7 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
 
   const executions =
     options.executions ?? new ExecutionService({ client, definitions, config });
-  const commands = options.commands ?? new ExecutionCommandService({ client });
+  const commands = options.commands ?? new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES });
 
   await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
   await app.register(workflowRoutes, { definitions });

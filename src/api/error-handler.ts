@@ -19,6 +19,7 @@ import {
   UnsupportedMediaType,
   ValidationFailed,
 } from '../errors/problems';
+import { temporalLimitProblem } from '../temporal/temporal-limits';
 import { isTemporalUnreachable } from '../temporal/unreachable';
 
 /** Media type of every error response (RFC 9457). */
@@ -99,6 +100,8 @@ export function toProblem(error: unknown, request: FastifyRequest, bodyLimit: nu
     return new ValidationFailed(error.validation.map((v) => ({ path: joinPath(location, v.instancePath), message: v.message ?? 'is invalid' })));
   }
   if (isTemporalUnreachable(error)) return new TemporalUnavailable('the Temporal server cannot be reached', error);
+  const limit = temporalLimitProblem(error);
+  if (limit) return limit;
   const fastifyError = error as Partial<FastifyError> | undefined;
   switch (fastifyError?.code) {
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':

@@ -10,6 +10,7 @@ import type { Msg, NatsConnection, Subscription } from '@nats-io/transport-node'
 import { headers as natsHeaders } from '@nats-io/transport-node';
 import type { Client } from '@temporalio/client';
 import type { ApiKeyRegistry, Principal } from '../auth/api-key-registry';
+import { temporalLimitProblem } from '../temporal/temporal-limits';
 import { isTemporalUnreachable } from '../temporal/unreachable';
 import { ApiProblem, CommandRefused, InternalError, NotFound, TemporalUnavailable, ValidationFailed } from '../errors/problems';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
@@ -221,6 +222,8 @@ export class NatsCommandConsumer {
   private toProblem(error: unknown): ApiProblem {
     if (error instanceof ApiProblem) return error;
     if (isTemporalUnreachable(error)) return new TemporalUnavailable('the Temporal server cannot be reached', error);
+    const limit = temporalLimitProblem(error);
+    if (limit) return limit;
     this.options.log?.('error', 'NATS commands: unexpected error', error);
     return new InternalError(error);
   }

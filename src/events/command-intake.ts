@@ -28,6 +28,8 @@ export interface CommandIntakeOptions {
     | 'CADENZA_ALLOW_UNAUTHENTICATED'
     | 'CADENZA_TASK_QUEUE'
     | 'CADENZA_TEMPLATE_ENV'
+    | 'CADENZA_MAX_INPUT_BYTES'
+    | 'CADENZA_MAX_COMMAND_DATA_BYTES'
   >;
   client: Client;
   definitions: DefinitionStore;
@@ -54,7 +56,7 @@ export function startCommandIntake(options: CommandIntakeOptions): CommandIntake
     names,
     client,
     executions: options.executions ?? new ExecutionService({ client, definitions, config }),
-    commands: options.commands ?? new ExecutionCommandService({ client }),
+    commands: options.commands ?? new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES }),
     keys: new ApiKeyRegistry(config.CADENZA_API_KEYS),
     locator: new TaskExecutionLocator(client, new KvGateIndex(() => gates)),
     log,

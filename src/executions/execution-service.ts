@@ -1,7 +1,9 @@
 /**
  * Client side of executions: trigger (start the interpreter), list (visibility), read (queries) and
  * cancel. Shared by the REST API and, later, the NATS command consumer, so every entry point applies
- * the same checks. Failures are `ApiProblem`s (src/errors/problems.ts).
+ * the same checks. Failures are `ApiProblem`s (src/errors/problems.ts); a trigger input over
+ * `CADENZA_MAX_INPUT_BYTES` is `413 input_too_large`, Temporal's own limits are mapped by
+ * `src/temporal/temporal-limits.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -24,6 +26,9 @@ import {
   ValidationFailed,
   WorkflowNotFound,
 } from '../errors/problems';
+import { InputTooLarge } from '../errors/limit-problems';
+import { DEFAULT_MAX_INPUT_BYTES } from '../limits/size-limits';
+import { temporalLimitProblem } from '../temporal/temporal-limits';
 import { isTemporalUnreachable } from '../temporal/unreachable';
 import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { Config } from '../config';
@@ -38,6 +43,7 @@ import {
   type TaskContextView,
 } from '../workflows/contracts';
 import { executionQuery, statusQuery, taskContextQuery } from '../workflows/messages';
+import { firstOversize } from '../workflows/payload-size';
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../workflows/search-attributes';
 import { ExecutionStatus } from '../workflows/states';
 import { idempotentExecutionId, isExecutionId, newExecutionId } from './execution-id';
@@ -94,7 +100,7 @@ export interface ListRequest extends ExecutionFilter {
 export interface ExecutionServiceOptions {
   client: Client;
   definitions: DefinitionStore;
-  config: Pick<Config, 'CADENZA_TASK_QUEUE' | 'CADENZA_TEMPLATE_ENV'> & Partial<Pick<Config, 'CADENZA_CONTINUE_AFTER_EVENTS'>>;
+  config: Pick<Config, 'CADENZA_TASK_QUEUE' | 'CADENZA_TEMPLATE_ENV'> & Partial<Pick<Config, 'CADENZA_CONTINUE_AFTER_EVENTS' | 'CADENZA_MAX_INPUT_BYTES'>>;
   /** Bound of each query (ms); past it the call fails with `worker_unavailable`. */
   deadlineMs?: number;
   /** Where `env` values come from (tests pass their own). */
@@ -113,6 +119,7 @@ export class ExecutionService {
   private readonly env: NodeJS.ProcessEnv;
   private readonly journal: SegmentedJournal;
   private readonly values: TaskValueResolver;
+  private readonly maxInputBytes: number;
 
   constructor(options: ExecutionServiceOptions) {
     this.client = options.client;
@@ -127,6 +134,7 @@ export class ExecutionService {
       ...(options.journalCacheBytes === undefined ? {} : { cacheBytes: options.journalCacheBytes }),
     });
     this.values = new TaskValueResolver(this.journal);
+    this.maxInputBytes = options.config.CADENZA_MAX_INPUT_BYTES ?? DEFAULT_MAX_INPUT_BYTES;
   }
 
   /**
@@ -145,6 +153,9 @@ export class ExecutionService {
       const existing = await this.describeIfExists(executionId);
       if (existing) return this.replayOf(existing, executionId, idempotencyKey, fingerprint);
     }
+
+    const oversize = firstOversize([['body.input', input]], this.maxInputBytes);
+    if (oversize) throw new InputTooLarge({ ...oversize, limit: 'CADENZA_MAX_INPUT_BYTES' }, request.workflowId);
 
     const stored = await this.definitions.get(request.workflowId, request.version);
     if (!stored) throw new WorkflowNotFound(request.workflowId, request.version);
@@ -186,7 +197,7 @@ export class ExecutionService {
       if (idempotencyKey && error instanceof WorkflowExecutionAlreadyStartedError) {
         return this.replayOf(await this.describe(executionId), executionId, idempotencyKey, fingerprint);
       }
-      throw error;
+      throw temporalLimitProblem(error, { workflow_id: definition.id }) ?? error;
     }
     if (idempotencyKey) {
       // USE_EXISTING returns silently when a concurrent request won the race: the nonce tells.
@@ -272,7 +283,7 @@ export class ExecutionService {
     } catch (error) {
       // It closed between describe and cancel.
       if (error instanceof WorkflowNotFoundError) throw new ExecutionClosed(executionId, statusOf(await this.describe(executionId)));
-      throw error;
+      throw temporalLimitProblem(error, { execution_id: executionId, command: 'cancel' }) ?? error;
     }
     return status;
   }

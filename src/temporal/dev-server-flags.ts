@@ -33,10 +33,13 @@ export interface SearchAttributeSpec {
   type: string;
 }
 
-/** `--search-attribute` and `--dynamic-config-value` flags for the dev server; `overrides` replace or add dynamic config values. */
-export function devServerFlags(searchAttributes: ReadonlyArray<SearchAttributeSpec> = cadenzaSearchAttributes, overrides: Readonly<Record<string, unknown>> = {}): string[] {
+/** Dynamic config values on top of Cadenza's (tests lower Temporal's limits with them). */
+export type DynamicConfigValues = Readonly<Record<string, string | number | boolean>>;
+
+/** `--search-attribute` and `--dynamic-config-value` flags for the dev server; `extra` values win. */
+export function devServerFlags(searchAttributes: ReadonlyArray<SearchAttributeSpec> = cadenzaSearchAttributes, extra: DynamicConfigValues = {}): string[] {
   const flags: string[] = [];
   for (const { name, type } of searchAttributes) flags.push('--search-attribute', `${name}=${type}`);
-  for (const [key, value] of Object.entries({ ...cadenzaDynamicConfig, ...overrides })) flags.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  for (const [key, value] of Object.entries({ ...cadenzaDynamicConfig, ...extra })) flags.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
   return flags;
 }

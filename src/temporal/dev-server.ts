@@ -8,7 +8,7 @@ import { createInterface } from 'node:readline';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { cadenzaSearchAttributes } from '../workflows/search-attributes';
-import { devServerFlags, type SearchAttributeSpec } from './dev-server-flags';
+import { devServerFlags, type DynamicConfigValues, type SearchAttributeSpec } from './dev-server-flags';
 import { executableProblem, findOnPath } from './executable';
 import { isListening, isPortFree } from './find-free-port';
 import { probeTemporal } from './temporal-probe';
@@ -26,8 +26,8 @@ export interface DevServerOptions {
   ip?: string;
   namespace?: string;
   searchAttributes?: ReadonlyArray<SearchAttributeSpec>;
-  /** Dynamic config values over Cadenza's own (`cadenzaDynamicConfig`): the bench's experiments. */
-  dynamicConfig?: Readonly<Record<string, unknown>>;
+  /** Dynamic config values besides Cadenza's (e.g. `history.maximumSignalsPerExecution` lowered for a test). */
+  dynamicConfig?: DynamicConfigValues;
   /** Where the server's own output goes; otherwise only its last lines are kept (for error messages). */
   logFile?: string;
   /** How long to wait for the server to serve. */

@@ -7,6 +7,7 @@ import { createActivities } from '../activities';
 import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
+import type { TaskSizeLimits } from '../limits/size-limits';
 import type { JournalEvent } from '../workflows/events';
 import type { CadenzaSinks } from '../workflows/journal-sink';
 
@@ -16,8 +17,10 @@ export interface CadenzaWorkerOptions {
   taskQueue: string;
   /** Extra tools besides the built-ins. */
   tools?: Tool[];
-  /** Egress policy and response cap of the built-in `http` tool; default: everything allowed, 1 MiB. */
+  /** Egress policy and response cap of the built-in `http` tool; default: everything allowed, 512 KiB. */
   http?: HttpToolOptions;
+  /** Task input and output size limits (`CADENZA_MAX_TASK_*_BYTES`); default: 512 KiB each. */
+  limits?: TaskSizeLimits;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
@@ -68,7 +71,7 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     ...(options.workflowBundle
       ? { workflowBundle: options.workflowBundle }
       : { workflowsPath, interceptors: { workflowModules: [...workflowInterceptorModules] }, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
-    activities: createActivities(registry),
+    activities: createActivities(registry, options.limits),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
     maxHeartbeatThrottleInterval: '1s',

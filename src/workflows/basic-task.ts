@@ -8,6 +8,7 @@ import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { BasicTask, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { TaskActivityResult } from './contracts';
+import { firstOversize, WORKFLOW_MAX_TASK_INPUT_BYTES } from './payload-size';
 import { EventType } from './events';
 import { Gate } from './gates';
 import type { BasicAttemptPosition, BasicWaitingPosition, FlowPosition, InTask } from './flow-positions';
@@ -51,6 +52,18 @@ export async function runBasicTask(
     if (run.inputError !== null) {
       run.attempts = 1;
       host.tasks.fail(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
+      return;
+    }
+    const oversize = host.behaviour.boundedPayloads ? firstOversize([['input', run.input]], WORKFLOW_MAX_TASK_INPUT_BYTES) : undefined;
+    if (oversize) {
+      // Scheduling it would make Temporal refuse the workflow task: the task fails instead, repairable.
+      run.attempts = 1;
+      host.tasks.fail(run, {
+        message: `the resolved input of task "${run.taskId}" is ${oversize.size_bytes} bytes of JSON, more than the ${oversize.limit_bytes} an activity input may have (Temporal's blob limit is 2 MiB); retry it with a smaller input or skip it`,
+        type: 'input_too_large',
+        non_retryable: true,
+        details: { ...oversize, limit: 'WORKFLOW_MAX_TASK_INPUT_BYTES' },
+      });
       return;
     }
     host.tasks.record(run);

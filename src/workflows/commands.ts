@@ -74,6 +74,7 @@ export const CommandErrorType = {
   OutputInvalid: 'output_invalid',
   ConditionNotMet: 'condition_not_met',
   CommandInvalid: 'command_invalid',
+  CommandDataTooLarge: 'command_data_too_large',
 } as const;
 export type CommandErrorType = (typeof CommandErrorType)[keyof typeof CommandErrorType];
 

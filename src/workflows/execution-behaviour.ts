@@ -12,6 +12,12 @@ export const TRUST_PATCH_ID = 'cadenza-trust-1';
 /** Marker of long life (docs/design.md §11): continue-as-new, aggregated refusals, bounded signal bytes. */
 export const LONG_LIFE_PATCH_ID = 'cadenza-long-life-1';
 
+/**
+ * Marker of the size bounds (docs/design.md §11): task inputs and command payloads measured in the
+ * workflow. Its own patch: an execution started before it may hold a bigger input or payload.
+ */
+export const SIZE_LIMITS_PATCH_ID = 'cadenza-size-limits-1';
+
 /** Behaviour switches of one execution. */
 export interface ExecutionBehaviour {
   /** WorkflowExecutionStarted is journaled before any command is handled (always seq 1). */
@@ -33,6 +39,12 @@ export interface ExecutionBehaviour {
    * its state; refusals beyond a few are journaled as counts; buffered signals are bounded in bytes.
    */
   longLife: boolean;
+  /**
+   * Task inputs over `WORKFLOW_MAX_TASK_INPUT_BYTES` fail their task (`input_too_large`) instead of
+   * being scheduled, and command payloads over `WORKFLOW_MAX_COMMAND_PAYLOAD_BYTES` are refused
+   * (`command_data_too_large`). Patch `SIZE_LIMITS_PATCH_ID`.
+   */
+  boundedPayloads: boolean;
 }
 
 /** The behaviour of every switch on (new executions) or off (executions started before it). */
@@ -46,6 +58,7 @@ export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
     pauseHoldsClosing: on,
     strictCommands: on,
     settleBranches: on,
+    boundedPayloads: on,
   };
 }
 
@@ -65,5 +78,5 @@ export function localToolsApply(): boolean {
 export function decideBehaviour(): ExecutionBehaviour {
   const trust = patched(TRUST_PATCH_ID);
   // An execution from before the trust patch keeps everything as it was; a newer one asks for long life.
-  return behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID));
+  return { ...behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID)), boundedPayloads: patched(SIZE_LIMITS_PATCH_ID) };
 }

@@ -21,7 +21,7 @@ import { EventType } from './events';
 import { approvalDecidedEvent } from './approval-task';
 import type { Gate } from './gates';
 import type { JournalEntry } from './journal';
-import { boundedText, payloadProblem, rejectedPayloadSummary } from './payload-bounds';
+import { boundedText, commandPayloadTooLarge, payloadProblem, rejectedPayloadSummary } from './payload-bounds';
 import { planResume } from './resume-planner';
 import { checkAgainstSchema } from './schema-check';
 import { MAX_BUFFERED_SIGNAL_BYTES, MAX_BUFFERED_SIGNALS } from './signal-buffer';
@@ -78,7 +78,8 @@ export class ExecutionCommands {
 
   /** What `input` would do as a resume, or why it would be refused (the dry run). */
   plan(input: unknown): ResumePlan {
-    const command = parseResume(input, this.strict);
+    const parsed = parseResume(input, this.strict);
+    const command = parsed instanceof CommandRejection ? parsed : (this.tooLarge(resumePayloads(parsed)) ?? parsed);
     if (command instanceof CommandRejection) {
       return { ok: false, error: { type: command.type, message: command.message }, missing: [], continues: [], retries: [], skips: [], still_open: [] };
     }
@@ -95,6 +96,10 @@ export class ExecutionCommands {
   }
 
   validateResume(input: unknown): CommandRejection | undefined {
+    const parsed = parseResume(input, this.strict);
+    // A size refusal keeps its details (path, sizes), which the plan's error has no room for.
+    const tooLarge = parsed instanceof CommandRejection ? undefined : this.tooLarge(resumePayloads(parsed));
+    if (tooLarge) return tooLarge;
     const plan = this.plan(input);
     if (plan.ok || plan.error === null) return undefined;
     return new CommandRejection(plan.error.type, plan.error.message, { missing: plan.missing, still_open: plan.still_open });
@@ -136,6 +141,11 @@ export class ExecutionCommands {
     return { plan, status: m.statusView() };
   }
 
+  /** The size refusal of `values`, when this execution bounds payloads (`ExecutionBehaviour.boundedPayloads`). */
+  private tooLarge(values: Iterable<readonly [string, unknown]>): CommandRejection | undefined {
+    return this.host.behaviour.boundedPayloads ? commandPayloadTooLarge(values) : undefined;
+  }
+
   private failedGate(taskId: string): Gate | undefined {
     return this.host.gates.find((g) => g.reason === PauseReason.TaskFailed && g.taskId === taskId);
   }
@@ -145,6 +155,8 @@ export class ExecutionCommands {
   validateTaskResume(input: unknown): CommandRejection | undefined {
     const command = parseTaskResume(input, this.strict);
     if (command instanceof CommandRejection) return command;
+    const tooLarge = this.tooLarge([['resume_data', command.resume_data]]);
+    if (tooLarge) return tooLarge;
     if (this.host.closed) return closed();
     const found = this.waitingGate(command);
     if (found instanceof CommandRejection) return found;
@@ -207,6 +219,8 @@ export class ExecutionCommands {
   validateDecide(input: unknown): CommandRejection | undefined {
     const command = parseDecide(input, this.strict);
     if (command instanceof CommandRejection) return command;
+    const tooLarge = this.tooLarge([['data', command.data]]);
+    if (tooLarge) return tooLarge;
     if (this.host.closed) return closed();
     const gate = this.approvalGate(command);
     if (gate instanceof CommandRejection) return gate;
@@ -260,7 +274,7 @@ export class ExecutionCommands {
     const m = this.host;
     if (m.closed) return;
     if (this.strict) {
-      const refused = signalProblem(name, payload);
+      const refused = signalProblem(name, payload) ?? this.tooLarge([['payload', payload]]);
       if (refused) return this.reject(name, payload, refused);
     }
     const gates = m.gates.openGates().filter((g) => g.reason === PauseReason.WaitingForSignal && g.data.wait_for === name);
@@ -332,4 +346,13 @@ function closed(): CommandRejection {
 
 function describeApprovers(approvers: { roles?: string[]; users?: string[] }): string {
   return [...(approvers.roles ?? []).map((r) => `role ${r}`), ...(approvers.users ?? []).map((u) => `user ${u}`)].join(', ');
+}
+
+/** What a resume carries into the execution, by path. */
+function* resumePayloads(command: ResumeCommand): Generator<readonly [string, unknown]> {
+  for (const [taskId, spec] of Object.entries(command.tasks ?? {})) {
+    yield [`tasks.${taskId}.input`, spec.input];
+    yield [`tasks.${taskId}.output`, spec.output];
+  }
+  yield ['context', command.context];
 }

@@ -3,8 +3,12 @@
  * come from anywhere — the Temporal CLI, the Web UI, NATS — so the workflow checks them itself: a value
  * nested deeper than the JSON tools downstream can walk (structured clone, `JSON.stringify`, deep
  * merge) would break every later query of the journal. The walk is iterative, so measuring a hostile
- * value never overflows the stack itself.
+ * value never overflows the stack itself. Sizes are bounded too (`commandPayloadTooLarge()`, with
+ * `ExecutionBehaviour.boundedPayloads`): a payload carried on would end up in a task's input.
  */
+import { CommandRejection } from './command-rejection';
+import { CommandErrorType } from './commands';
+import { firstOversize, WORKFLOW_MAX_COMMAND_PAYLOAD_BYTES } from './payload-size';
 
 /** Deepest nesting of arrays and objects a command payload may have. */
 export const MAX_PAYLOAD_DEPTH = 64;
@@ -66,4 +70,18 @@ export function rejectedPayloadSummary(value: unknown): unknown {
 /** `text` as a CommandRejected entry keeps it: cut at `max` characters, saying how long it was. */
 export function boundedText(text: string, max = MAX_REJECTED_TEXT): string {
   return text.length <= max ? text : `${text.slice(0, max)}… (${text.length} characters)`;
+}
+
+/**
+ * The `command_data_too_large` refusal for the first of `values` (path → value) over
+ * `WORKFLOW_MAX_COMMAND_PAYLOAD_BYTES` as JSON, or undefined when every one fits.
+ */
+export function commandPayloadTooLarge(values: Iterable<readonly [string, unknown]>): CommandRejection | undefined {
+  const oversize = firstOversize(values, WORKFLOW_MAX_COMMAND_PAYLOAD_BYTES);
+  if (oversize === undefined) return undefined;
+  return new CommandRejection(
+    CommandErrorType.CommandDataTooLarge,
+    `${oversize.path} is ${oversize.size_bytes} bytes of JSON, more than the ${oversize.limit_bytes} a command may carry into an execution`,
+    { ...oversize, limit: 'WORKFLOW_MAX_COMMAND_PAYLOAD_BYTES' },
+  );
 }

@@ -95,7 +95,7 @@ it(`a ${TASKS}-task definition whose tasks each return 150 KB completes`, async 
     tasks: Array.from({ length: TASKS }, (_, i) => ({
       id: `t${i}`,
       type: 'basic',
-      tool: 'blob',
+      tool: 'kilobytes',
       with: { kb: 150, n: i },
       ...(i < last && { on_success: { next: `t${i + 1}` } }),
     })),

@@ -7,6 +7,7 @@
 import type { IncomingMessage } from 'node:http';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { DEFAULT_MAX_TASK_PAYLOAD_BYTES } from '../../limits/size-limits';
 
 /** The body passed `limit` bytes; `size` is the declared length when it was known up front. */
 export class ResponseTooLargeError extends Error {
@@ -20,8 +21,11 @@ export class ResponseTooLargeError extends Error {
   }
 }
 
-/** The default of `CADENZA_HTTP_MAX_RESPONSE_BYTES`: 1 MiB. */
-export const DEFAULT_MAX_RESPONSE_BYTES = 1024 * 1024;
+/**
+ * The default of `CADENZA_HTTP_MAX_RESPONSE_BYTES`: the default task output limit (512 KiB), since a
+ * bigger body could never be the task's output (docs/decisions.md "Size limits").
+ */
+export const DEFAULT_MAX_RESPONSE_BYTES = DEFAULT_MAX_TASK_PAYLOAD_BYTES;
 
 /** What the tool asks servers for; fetch sent the same. */
 export const ACCEPTED_ENCODINGS = 'gzip, deflate, br';

@@ -30,6 +30,8 @@ export interface CommandRoutesOptions {
 
 const BASE = '/api/v1/executions';
 const tags = ['commands'];
+/** What a command with data can be refused with (422: the workflow checks the data; 413, 429: the size and Temporal limits). */
+const refusals = problemResponses(400, 401, 403, 404, 409, 413, 422, 429, 503);
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function idempotency(key: string | undefined): { idempotencyKey?: string } {
@@ -50,7 +52,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         params: ExecutionParamsSchema,
         headers: CommandHeadersSchema,
         body: PauseBodySchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
+        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 429, 503) },
       },
     },
     async (request) => {
@@ -76,7 +78,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         querystring: ResumeQuerySchema,
         headers: CommandHeadersSchema,
         body: ResumeBodySchema,
-        response: { 200: ResumeResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: ResumeResponseSchema, ...refusals },
       },
     },
     async (request) => {
@@ -105,7 +107,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         params: TaskResumeParamsSchema,
         headers: CommandHeadersSchema,
         body: TaskResumeBodySchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: StatusResponseSchema, ...refusals },
       },
     },
     async (request) => {
@@ -129,7 +131,7 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         params: DecisionParamsSchema,
         headers: CommandHeadersSchema,
         body: DecisionBodySchema,
-        response: { 200: StatusResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 422, 503) },
+        response: { 200: StatusResponseSchema, ...refusals },
       },
     },
     async (request) => {
@@ -155,10 +157,11 @@ export const commandRoutes: FastifyPluginCallbackZod<CommandRoutesOptions> = (ap
         description:
           'Delivered as a Temporal signal of that name (202). A waiting task whose condition the payload meets wakes with it; ' +
           'otherwise the task keeps waiting and the journal records CommandRejected. A signal no task waits for yet is kept ' +
-          'for the wait task that will. Command names (pause, resume, taskResume, decide) are refused: use their endpoints.',
+          'for the wait task that will. Command names (pause, resume, taskResume, decide) are refused: use their endpoints. ' +
+          '413 command_data_too_large (payload over CADENZA_MAX_COMMAND_DATA_BYTES), 409 signal_limit_reached (Temporal\'s signals per execution).',
         params: SignalParamsSchema,
         body: SignalBodySchema,
-        response: { 202: SignalResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 503) },
+        response: { 202: SignalResponseSchema, ...problemResponses(400, 401, 403, 404, 409, 413, 429, 503) },
       },
     },
     async (request, reply) => {

@@ -48,11 +48,11 @@ export const executionRoutes: FastifyPluginCallbackZod<ExecutionRoutesOptions> =
         description:
           'Validates `input` against the definition\'s input schema and starts the execution. With an `Idempotency-Key` ' +
           'header a replay (even after the execution finished) returns the same execution with `Idempotent-Replayed: true`; ' +
-          'the same key with a different body is 422 idempotency_key_reused.',
+          'the same key with a different body is 422 idempotency_key_reused; an input over CADENZA_MAX_INPUT_BYTES is 413 input_too_large.',
         params: TriggerParamsSchema,
         headers: TriggerHeadersSchema,
         body: TriggerBodySchema,
-        response: { 202: TriggerResponseSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 422, 503) },
+        response: { 202: TriggerResponseSchema, ...problemResponses(400, 401, 403, 404, 413, 415, 422, 429, 503) },
       },
     },
     async (request, reply) => {

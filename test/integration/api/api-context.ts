@@ -24,6 +24,8 @@ export interface ApiContextOptions {
   env?: Record<string, string>;
   /** `CADENZA_API_KEYS` entries; auth is off without them. */
   apiKeys?: ReadonlyArray<{ key: string; name: string; permissions: string[]; roles?: string[] }>;
+  /** Further configuration variables (e.g. lowered size limits). */
+  configEnv?: Record<string, string>;
 }
 
 export interface ApiContext {
@@ -48,6 +50,7 @@ export async function startApiContext(options: ApiContextOptions = {}): Promise<
     LOG_LEVEL: 'silent',
     CADENZA_TEMPLATE_ENV: Object.keys(options.env ?? {}).join(','),
     ...(options.apiKeys ? { CADENZA_API_KEYS: JSON.stringify(options.apiKeys) } : {}),
+    ...options.configEnv,
   });
   const store = new DefinitionStore({
     client: t.client,
@@ -65,7 +68,11 @@ export async function startApiContext(options: ApiContextOptions = {}): Promise<
   });
   let app: CadenzaApp;
   try {
-    const commands = new ExecutionCommandService({ client: t.client, ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }) });
+    const commands = new ExecutionCommandService({
+      client: t.client,
+      maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES,
+      ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
+    });
     app = await buildApp({ config, client: t.client, definitions: store, executions, commands });
     await app.ready();
   } catch (error) {

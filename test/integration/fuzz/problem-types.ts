@@ -2,6 +2,7 @@
  * The problem types a client may see (docs/api-errors.md), and a check that a problem document is
  * well formed: for the REST and NATS fuzz tests.
  */
+import { TemporalLimit } from '../../../src/errors/limit-problems';
 import { PROBLEM_TYPE_BASE } from '../../../src/errors/problems';
 import { CommandErrorType } from '../../../src/workflows/commands';
 
@@ -25,6 +26,8 @@ export const KNOWN_PROBLEM_SLUGS: ReadonlySet<string> = new Set([
   'input_invalid',
   'idempotency_key_reused',
   'journal_segment_expired',
+  'input_too_large',
+  ...Object.values(TemporalLimit),
   ...Object.values(CommandErrorType),
 ]);
 

@@ -5,14 +5,17 @@ import { randomUUID } from 'node:crypto';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { HttpToolOptions } from '../../../src/activities/tools/http';
 import type { Tool } from '../../../src/activities/tools/tool';
+import type { TaskSizeLimits } from '../../../src/limits/size-limits';
 import { type CadenzaWorkerOptions, createCadenzaWorker } from '../../../src/worker/create-worker';
 import { requireTestEnv, TestEnv, testNamespace } from './test-environment';
 
 export interface TestWorkerOptions {
   /** Tools besides the built-ins. */
   tools?: Tool[];
-  /** Egress policy and response cap of the built-in `http` tool (default: everything allowed, 1 MiB). */
+  /** Egress policy and response cap of the built-in `http` tool (default: everything allowed, 512 KiB). */
   http?: HttpToolOptions;
+  /** Task input and output size limits (default: 512 KiB each). */
+  limits?: TaskSizeLimits;
   /** Defaults to a fresh queue, so test files never steal each other's tasks. */
   taskQueue?: string;
   tuning?: CadenzaWorkerOptions['tuning'];
@@ -39,6 +42,7 @@ export async function startTestWorker(options: TestWorkerOptions = {}): Promise<
       workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) },
       ...(options.tools ? { tools: options.tools } : {}),
       ...(options.http ? { http: options.http } : {}),
+      ...(options.limits ? { limits: options.limits } : {}),
       ...(options.tuning ? { tuning: options.tuning } : {}),
     });
   } catch (error) {

@@ -114,7 +114,7 @@ describe('continue-as-new', () => {
     const tasks = Array.from({ length: 30 }, (_, i) => ({
       id: `t${i}`,
       type: 'basic',
-      tool: i === 29 ? 'echo' : 'blob',
+      tool: i === 29 ? 'echo' : 'kilobytes',
       with: i === 29 ? { first: '{{ size(tasks.t0.output.blob) }}', n: i } : { kb: 150, n: i },
       ...(i < 29 && { on_success: { next: `t${i + 1}` } }),
     }));

@@ -149,3 +149,38 @@ describe('applyResume', () => {
     expect(result.plan).toMatchObject({ ok: true });
   });
 });
+
+describe('payload sizes (boundedPayloads)', () => {
+  const over = 'o'.repeat(1_048_576);
+  const waiting = (): GateRegistry => {
+    const gates = new GateRegistry();
+    const run = new TaskRun('ship', 'exec-1', 'wait', null, {}, 1);
+    run.status = TaskStatus.Waiting;
+    gates.open(new Gate(PauseReason.WaitingForSignal, run, 'ship', null, null, { wait_for: 'shipped' }));
+    return gates;
+  };
+
+  it('refuses resume data, decision data and repair payloads over the bound, naming the path and sizes', () => {
+    const c = commands({ gates: waiting() });
+    expect(c.validateTaskResume({ task_id: 'ship', resume_data: over })).toMatchObject({
+      type: 'command_data_too_large',
+      details: { path: 'resume_data', size_bytes: 1_048_578, limit_bytes: 1_048_576 },
+    });
+    expect(c.validateDecide({ task_id: 'a', decision: 'approve', actor: 'x', data: { over } })).toMatchObject({ type: 'command_data_too_large', details: { path: 'data' } });
+    expect(c.plan({ mode: 'skip', tasks: { ship: { output: over } } }).error).toMatchObject({ type: 'command_data_too_large' });
+    expect(c.validateResume({ mode: 'retry', context: { over } })).toMatchObject({ type: 'command_data_too_large', details: { path: 'context' } });
+    // One byte under the bound is not a size problem.
+    expect(c.validateTaskResume({ task_id: 'ship', resume_data: 'o'.repeat(1_048_574) })).toBeUndefined();
+  });
+
+  it('journals an oversized generic signal as refused; an execution started before the bound takes it', () => {
+    const journal = new Journal('exec', 'wf');
+    const buffered: string[] = [];
+    const host = standIn({}, { journal, bufferSignal: (name) => (buffered.push(name), true) });
+    new ExecutionCommands(host).receiveSignal('shipped', over);
+    expect(journal.page({}).events.map((e) => e.data)).toEqual([expect.objectContaining({ command: 'shipped', type: 'command_data_too_large', path: 'payload' })]);
+    const before = standIn({}, { behaviour: { ...behaviourOf(true), boundedPayloads: false }, bufferSignal: (name) => (buffered.push(name), true) });
+    new ExecutionCommands(before).receiveSignal('shipped', over);
+    expect(buffered).toEqual(['shipped']);
+  });
+});

@@ -99,7 +99,7 @@ describe('configuration', () => {
     const defaults = loadConfig({});
     expect(defaults.CADENZA_HTTP_ALLOW).toEqual([]);
     expect(defaults.CADENZA_HTTP_DENY).toEqual([]);
-    expect(defaults.CADENZA_HTTP_MAX_RESPONSE_BYTES).toBe(1024 * 1024);
+    expect(defaults.CADENZA_HTTP_MAX_RESPONSE_BYTES).toBe(512 * 1024);
   });
 
   it.each([
