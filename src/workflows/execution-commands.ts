@@ -29,6 +29,7 @@ import { PauseReason } from './states';
 import { waitingResumedEvent } from './wait-task';
 
 export { CommandRejection } from './command-rejection';
+import { closed, describeApprovers } from './command-refusal-texts';
 
 /** Answer of the resume update: the plan that was applied and the status after it. */
 export interface ResumeResult {
@@ -340,13 +341,6 @@ function signalProblem(name: string, payload: unknown): CommandRejection | undef
   return problem === undefined ? undefined : invalid(problem);
 }
 
-function closed(): CommandRejection {
-  return new CommandRejection(CommandErrorType.ExecutionClosed, 'the execution has already ended');
-}
-
-function describeApprovers(approvers: { roles?: string[]; users?: string[] }): string {
-  return [...(approvers.roles ?? []).map((r) => `role ${r}`), ...(approvers.users ?? []).map((u) => `user ${u}`)].join(', ');
-}
 
 /** What a resume carries into the execution, by path. */
 function* resumePayloads(command: ResumeCommand): Generator<readonly [string, unknown]> {
