@@ -4,7 +4,8 @@
  * (`src/executions/journal-segments.ts`), whose cache keeps the closed runs' pages.
  */
 import type { Client } from '@temporalio/client';
-import { ExecutionNotFound, JournalSegmentExpired } from '../errors/problems';
+import { ExecutionNotFound } from '../errors/problems';
+import { JournalSegmentExpired } from '../errors/journal-problems';
 import { type JournalPage, SegmentedJournal } from '../executions/journal-segments';
 import { TemporalSegmentSource } from '../executions/temporal-segment-source';
 import type { JournalReader } from './event-publisher';

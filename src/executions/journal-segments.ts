@@ -13,7 +13,7 @@
 import { LRUCache } from 'lru-cache';
 import type { EventsPage } from '../workflows/contracts';
 import type { JournalEvent } from '../workflows/events';
-import { JournalSegmentExpired } from '../errors/problems';
+import { JournalSegmentExpired } from '../errors/journal-problems';
 
 /** What a run answers to `eventsQuery`; runs from before continue-as-new omit `first_seq` and `previous_run_id`. */
 export type SegmentAnswer = EventsPage;

@@ -4,17 +4,10 @@
  * (the validator refuses synchronously and leaves no trace in history). Every `validate*` takes any
  * value at all (docs/design.md §4); an `apply*` runs only after its validation passed.
  */
-import {
-  CommandErrorType,
-  type DecideCommand,
-  PauseMode,
-  type PauseCommand,
-  type ResumeCommand,
-  type ResumePlan,
-  type TaskResumeCommand,
-} from './commands';
+import { CommandErrorType, type DecideCommand, PauseMode, type PauseCommand, type ResumeCommand, type ResumePlan, type TaskResumeCommand } from './commands';
 import { invalid, parseDecide, parsePause, parseRejectedNotice, parseResume, parseTaskResume } from './command-parsing';
 import type { CommandHost } from './command-host';
+import { closed, describeApprovers } from './command-refusal-texts';
 import { CommandRejection } from './command-rejection';
 import type { StatusView } from './contracts';
 import { EventType } from './events';
@@ -29,7 +22,6 @@ import { PauseReason } from './states';
 import { waitingResumedEvent } from './wait-task';
 
 export { CommandRejection } from './command-rejection';
-import { closed, describeApprovers } from './command-refusal-texts';
 
 /** Answer of the resume update: the plan that was applied and the status after it. */
 export interface ResumeResult {

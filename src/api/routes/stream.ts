@@ -14,7 +14,7 @@ import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ExecutionService } from '../../executions/execution-service';
 import { Permission } from '../../auth/permissions';
-import { JournalSegmentExpired } from '../../errors/problems';
+import { JournalSegmentExpired } from '../../errors/journal-problems';
 import { ExecutionParamsSchema } from '../schemas/executions';
 import { problemResponses } from '../schemas/problem';
 import { JOURNAL_PAGE, runJournalStream } from '../sse/journal-stream';

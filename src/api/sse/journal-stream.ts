@@ -10,7 +10,8 @@
  */
 import type { ServerResponse } from 'node:http';
 import type { Client } from '@temporalio/client';
-import { ApiProblem, ExecutionNotFound, JournalSegmentExpired } from '../../errors/problems';
+import { ApiProblem, ExecutionNotFound } from '../../errors/problems';
+import { JournalSegmentExpired } from '../../errors/journal-problems';
 import type { ExecutionService } from '../../executions/execution-service';
 import type { JournalPage } from '../../executions/journal-segments';
 import { effectiveStatus } from '../../executions/visibility';

@@ -4,7 +4,7 @@
  * bounded in bytes; runs lost to retention and contradicting segments are clear errors.
  */
 import fc from 'fast-check';
-import { JournalSegmentExpired } from '../../../src/errors/problems';
+import { JournalSegmentExpired } from '../../../src/errors/journal-problems';
 import { JournalInconsistent, type JournalPage, SegmentedJournal } from '../../../src/executions/journal-segments';
 import { FakeSegments, type FakeSegmentsOptions } from './fake-segments';
 
