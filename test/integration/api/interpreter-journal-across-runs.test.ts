@@ -21,7 +21,7 @@ let base: string;
 
 beforeAll(async () => {
   ctx = await startApiContext({ worker: false });
-  // `blob` (among the test tools) returns `kb` KiB of text: a task with a large output.
+  // `kilobytes` (among the test tools) returns `kb` KiB of text: a task with a large output.
   w = await startTestWorker({ taskQueue: ctx.taskQueue, tools });
   await ctx.app.listen({ host: '127.0.0.1', port: 0 });
   base = `http://127.0.0.1:${(ctx.app.server.address() as { port: number }).port}`;
@@ -49,7 +49,7 @@ it('an interpreter execution that continued as new reads as one journal (REST, S
   const tasks = Array.from({ length: 30 }, (_, i) => ({
     id: `t${i}`,
     type: 'basic',
-    tool: 'blob',
+    tool: 'kilobytes',
     with: { kb: 20, n: i },
     ...(i < 29 && { on_success: { next: `t${i + 1}` } }),
   }));
