@@ -5,32 +5,18 @@
  * goes on with continuous `seq` across runs. The runs here continue after ~150 events
  * (`limits.continue_after_events`), so a few hundred signals make several runs.
  */
-import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import type { ExecutionInput } from '../../../src/workflows/contracts';
-import { cadenzaInterpreter } from '../../../src/workflows';
+import { type cadenzaInterpreter } from '../../../src/workflows';
 import { decideUpdate, executionQuery, pauseUpdate, resumeUpdate, statusQuery, taskContextQuery, taskResumeUpdate } from '../../../src/workflows/messages';
-import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../../../src/workflows/search-attributes';
 import { tools } from '../fixtures/test-tools';
 import { useClientAndWorker, waitFor } from '../harness';
-import { definition } from './start-execution';
+import { definition, startExecution } from './start-execution';
 import { expectContinuousSeq, historyLengths, sendSignals, wholeJournal } from './run-segments';
 
 const cw = useClientAndWorker({ tools });
 
-async function start(client: Client, taskQueue: string, body: Record<string, unknown>, afterEvents = 150): Promise<WorkflowHandle<typeof cadenzaInterpreter>> {
-  const def = definition(body);
-  const args: ExecutionInput = { definition: def, input: {}, env: {}, trigger: { source: 'api' }, limits: { continue_after_events: afterEvents } };
-  return client.workflow.start(cadenzaInterpreter, {
-    args: [args],
-    taskQueue,
-    workflowId: `${def.id}-${randomUUID()}`,
-    typedSearchAttributes: [
-      { key: CadenzaStatusKey, value: 'running' },
-      { key: CadenzaWorkflowIdKey, value: def.id },
-      { key: CadenzaWorkflowVersionKey, value: def.version },
-    ],
-  });
+function start(client: Client, taskQueue: string, body: Record<string, unknown>, afterEvents = 150): Promise<WorkflowHandle<typeof cadenzaInterpreter>> {
+  return startExecution(client, taskQueue, definition(body), {}, {}, { continue_after_events: afterEvents });
 }
 
 describe('continue-as-new', () => {
