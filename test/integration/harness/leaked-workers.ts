@@ -8,7 +8,8 @@ type Holder = { [key]?: Map<object, string> };
 
 function live(): Map<object, string> {
   const holder = process as unknown as Holder;
-  return (holder[key] ??= new Map());
+  holder[key] ??= new Map<object, string>();
+  return holder[key];
 }
 
 /** Records a native worker as started (`running`) or stopped by the test file `file`. */
