@@ -19,6 +19,12 @@ export interface JournalEntry {
 
 const DEFAULT_PAGE = 500;
 const MAX_PAGE = 1000;
+/**
+ * Characters of JSON a page holds at most, past its first event (at most 1.5 MiB of UTF-8): a query
+ * answer travels as one gRPC message (4 MiB by default), and 1,000 events of a 150 KB output each
+ * would not fit.
+ */
+export const MAX_PAGE_BYTES = 512 * 1024;
 
 /** Where a run's segment of the journal starts (docs/design.md §11): after the runs it continued. */
 export interface JournalSegment {
@@ -89,9 +95,19 @@ export class Journal {
     if (after + 1 < firstSeq) return { events: [], last_seq: this.lastSeq, has_more: true, ...segment };
     // seq n lives at index n - firstSeq.
     const start = after - (firstSeq - 1);
-    const events = this.events.slice(start, start + limit);
+    const events = withinSize(this.events.slice(start, start + limit), MAX_PAGE_BYTES);
     return { events, last_seq: this.lastSeq, has_more: start + events.length < this.events.length, ...segment };
   }
+}
+
+/** The longest prefix of `events` within `maxChars` characters of JSON, and always the first event. */
+function withinSize(events: JournalEvent[], maxChars: number): JournalEvent[] {
+  let chars = 0;
+  for (let i = 0; i < events.length; i++) {
+    chars += JSON.stringify(events[i]).length;
+    if (chars > maxChars && i > 0) return events.slice(0, i);
+  }
+  return events;
 }
 
 function finiteOr(value: unknown, fallback: number): number {

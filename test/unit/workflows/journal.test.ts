@@ -1,7 +1,8 @@
 /**
  * The execution journal: gap-free `seq` from 1, unique ids, and pages after a sequence number.
  */
-import { Journal } from '../../../src/workflows/journal';
+import fc from 'fast-check';
+import { Journal, MAX_PAGE_BYTES } from '../../../src/workflows/journal';
 
 function journalWith(n: number): Journal {
   const journal = new Journal('exec-1', 'wf');
@@ -60,5 +61,41 @@ describe('Journal', () => {
     const last = journal.page({ after: 44 }).events[0];
     expect(last).toBeDefined();
     if (last !== undefined) expect(journal.refOf(last)).toEqual({ run_id: 'run-2', seq: 45 });
+  });
+});
+
+describe('Journal pages by size', () => {
+  const sizeOf = (events: unknown[]) => events.reduce<number>((n, e) => n + JSON.stringify(e).length, 0);
+
+  it('stops a page before MAX_PAGE_BYTES of JSON, and always holds one event however large', () => {
+    const journal = new Journal('exec-1', 'wf');
+    const big = 'x'.repeat(150_000);
+    for (let i = 0; i < 10; i++) journal.append({ type: 'TaskExecutionSuccess', task_id: `t${i}`, data: { output: big } });
+    journal.append({ type: 'TaskExecutionSuccess', task_id: 'huge', data: { output: 'y'.repeat(MAX_PAGE_BYTES * 2) } });
+    const first = journal.page({ after: 0, limit: 1000 });
+    expect(first.events.map((e) => e.seq)).toEqual([1, 2, 3]);
+    expect(first.has_more).toBe(true);
+    expect(sizeOf(first.events)).toBeLessThanOrEqual(MAX_PAGE_BYTES);
+    expect(journal.page({ after: 10 }).events.map((e) => e.task_id)).toEqual(['huge']);
+  });
+
+  it('pages read one after another give back every event once, in order, whatever their sizes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.integer({ min: 0, max: 300_000 }), { minLength: 1, maxLength: 40 }), fc.integer({ min: 1, max: 1000 }), (sizes, limit) => {
+        const journal = new Journal('exec-1', 'wf');
+        for (const size of sizes) journal.append({ type: 'TaskExecutionSuccess', data: { output: 'z'.repeat(size) } });
+        const seen: number[] = [];
+        let after = 0;
+        for (;;) {
+          const page = journal.page({ after, limit });
+          expect(page.events.length === 1 || sizeOf(page.events) <= MAX_PAGE_BYTES).toBe(true);
+          seen.push(...page.events.map((e) => e.seq));
+          if (!page.has_more) break;
+          after = page.events.at(-1)!.seq;
+        }
+        expect(seen).toEqual(sizes.map((_, i) => i + 1));
+      }),
+      { numRuns: 40 },
+    );
   });
 });
