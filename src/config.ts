@@ -9,6 +9,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 import { redactNatsUrl } from './events/nats-credentials';
+import { observabilityConfigShape } from './observability/observability-config';
 
 const csv = z
   .string()
@@ -143,6 +144,8 @@ export const ConfigSchema = z.object({
   CADENZA_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SSE_MAX_STREAMS),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
+  /** CADENZA_WORKER_METRICS, CADENZA_TRACING, OTEL_SERVICE_NAME: metrics and traces (README "Observability"). */
+  ...observabilityConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

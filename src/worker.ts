@@ -10,6 +10,8 @@ import { type Config, ConfigError, loadConfig } from './config';
 import { type EventPublishing, startEventPublishing } from './events/event-publishing';
 import { type EventsLog, logToConsole } from './events/events-log';
 import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
+import { tracingFromConfig, type Tracing } from './observability/tracing';
+import { EventPublishLag, runtimeTelemetry } from './observability/worker-telemetry';
 
 export interface RunningWorker {
   worker: Worker;
@@ -19,7 +21,7 @@ export interface RunningWorker {
 
 export async function runWorker(
   config: Config,
-  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning']; log?: EventsLog } = {},
+  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning']; log?: EventsLog; tracing?: Tracing } = {},
 ): Promise<RunningWorker> {
   const address = options.address ?? config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
   const connection = options.connection ?? (await NativeConnection.connect({ address }));
@@ -33,6 +35,7 @@ export async function runWorker(
     tools,
     http: httpToolOptionsFrom(config),
     ...(options.tuning && { tuning: options.tuning }),
+    ...(options.tracing && { plugins: [options.tracing.workerPlugin] }),
     ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
   });
   const running = worker.run();
@@ -50,7 +53,7 @@ export async function runWorker(
 async function startPublishing(config: Config, address: string, log: EventsLog): Promise<{ publishing: EventPublishing; close(): Promise<void> }> {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const publishing = startEventPublishing({ config, client, taskQueue: config.CADENZA_TASK_QUEUE, log });
+  const publishing = startEventPublishing({ config, client, taskQueue: config.CADENZA_TASK_QUEUE, log, onPublished: new EventPublishLag().observe });
   return {
     publishing,
     async close() {
@@ -72,10 +75,11 @@ if (require.main === module) {
       }
       throw err;
     }
-    Runtime.install({ logger: new DefaultLogger(sdkLogLevel(config.LOG_LEVEL)) });
-    const running = await runWorker(config, { log: logToConsole(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' || config.LOG_LEVEL === 'info' ? 'info' : 'warn') });
+    Runtime.install({ logger: new DefaultLogger(sdkLogLevel(config.LOG_LEVEL)), ...runtimeTelemetry(config) });
+    const tracing = tracingFromConfig(config, 'cadenza-worker');
+    const running = await runWorker(config, { ...(tracing && { tracing }), log: logToConsole(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' || config.LOG_LEVEL === 'info' ? 'info' : 'warn') });
     console.log(`Cadenza worker polling task queue "${config.CADENZA_TASK_QUEUE}"`);
-    const stop = () => void running.shutdown().then(() => process.exit(0));
+    const stop = () => void running.shutdown().then(() => tracing?.shutdown()).then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   })().catch((err: unknown) => {

@@ -23,6 +23,8 @@ export interface EventPublishingOptions {
   /** The worker's task queue: the catch-up looks at its executions. */
   taskQueue: string;
   log?: EventsLog;
+  /** Called after each acknowledged publish (the worker's publish-lag metric). */
+  onPublished?: (event: JournalEvent) => void;
 }
 
 export interface EventPublishing {
@@ -60,6 +62,7 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     journal: new TemporalJournalReader(client),
     maxBuffered: config.CADENZA_NATS_MAX_BUFFERED,
     log,
+    ...(options.onPublished ? { onPublished: options.onPublished } : {}),
   });
   const catchUp = new CatchUp({ client, taskQueue, publisher, bookmarks, intervalMs: config.CADENZA_NATS_CATCHUP_INTERVAL_MS, log });
   catchUp.start(() => link.whenUsable(5_000));
