@@ -28,10 +28,14 @@ export async function registerObservability(app: FastifyInstance, options: Obser
     instrumentation.setTracerProvider(options.tracerProvider);
     await app.register(instrumentation.plugin());
   }
-  app.addHook('onRequest', (request, _reply, done) => {
+  app.addHook('onRequest', (request, reply, done) => {
     const route = request.routeOptions.url;
     const id = (request.params as Record<string, unknown> | undefined)?.id;
-    if (route !== undefined && EXECUTION_ROUTE.test(route) && typeof id === 'string') request.log = request.log.child({ execution_id: id });
+    if (route !== undefined && EXECUTION_ROUTE.test(route) && typeof id === 'string') {
+      // The reply logs "request completed": it gets the binding too.
+      request.log = request.log.child({ execution_id: id });
+      reply.log = request.log;
+    }
     done();
   });
   app.addHook('onResponse', (request, reply, done) => {
