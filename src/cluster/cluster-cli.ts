@@ -6,11 +6,12 @@
 import { ClusterConfigError } from './cluster-layout';
 import { ClusterInterrupted, type RunningCluster, startCluster } from './cluster';
 
+/** Lines for the terminal: progress and addresses on stdout, failures on stderr. */
+const say = (line: string): void => console.log(line);
+const warn = (line: string): void => console.error(line);
+
 // npm and tsx relay the terminal's SIGINT to the process that already got it: one Ctrl-C.
 const SAME_SIGNAL_WINDOW_MS = 1_000;
-
-const say = (line: string): void => void process.stdout.write(`${line}\n`);
-const warn = (line: string): void => void process.stderr.write(`${line}\n`);
 
 async function main(): Promise<void> {
   const interrupted = new AbortController();

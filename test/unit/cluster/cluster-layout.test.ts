@@ -10,6 +10,12 @@ import { ClusterConfigError, clusterLayout, PORTS_PER_SERVER } from '../../../sr
 import { serverConfigYaml } from '../../../src/cluster/server-config';
 import { TEMPORAL_SERVER_VERSION } from '../../../src/cluster/server-build';
 
+/** The parts of a generated server config the test reads. */
+interface ServerConfig {
+  services: Record<string, { rpc: { bindOnLocalHost: boolean } }>;
+  global: { metrics: { prometheus: { listenAddress: string } }; membership: { broadcastAddress: string } };
+}
+
 function portsOf(value: unknown): number[] {
   if (typeof value !== 'object' || value === null) return [];
   return Object.entries(value).flatMap(([key, v]) => (/Port$/.test(key) && typeof v === 'number' ? [v] : portsOf(v)));
@@ -19,12 +25,12 @@ test('two server processes whose every port (gRPC, HTTP, membership, metrics) is
   fc.assert(
     fc.property(fc.integer({ min: 1024, max: 65535 - 2 * PORTS_PER_SERVER }), (base) => {
       const layout = clusterLayout({ CADENZA_CLUSTER_PORT_BASE: String(base) });
-      const configs = layout.servers.map((node) => parse(serverConfigYaml(layout, node, '/tmp/dc.yaml')) as Record<string, any>);
+      const configs = layout.servers.map((node) => parse(serverConfigYaml(layout, node, '/tmp/dc.yaml')) as ServerConfig);
       const ports = configs.flatMap((c) => portsOf(c.services));
-      const metrics = configs.map((c) => String(c.global.metrics.prometheus.listenAddress));
+      const metrics = configs.map((c) => c.global.metrics.prometheus.listenAddress);
       expect(new Set(ports).size).toBe(ports.length);
       expect(ports).toHaveLength(2 * 9);
-      for (const c of configs) for (const service of Object.values(c.services) as Array<{ rpc: { bindOnLocalHost: boolean } }>) expect(service.rpc.bindOnLocalHost).toBe(true);
+      for (const c of configs) for (const service of Object.values(c.services)) expect(service.rpc.bindOnLocalHost).toBe(true);
       expect(metrics.every((m) => m.startsWith('127.0.0.1:'))).toBe(true);
       expect(configs.every((c) => c.global.membership.broadcastAddress === '127.0.0.1')).toBe(true);
       expect(layout.workers.map((w) => w.temporalAddress)).toEqual(layout.servers.map((s) => s.address));

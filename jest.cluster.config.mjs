@@ -3,11 +3,11 @@
  * The cluster suites, not part of `npm test`: `npm run test:cluster` (scenarios through both API nodes
  * of `npm run cluster`) and `npm run test:faults` (kill -9 under load; starts its own cluster).
  */
-const base = require('./jest.config');
+import base from './jest.config.js';
 const unit = base.projects[0];
 
 /** @type {import('jest').Config} */
-module.exports = {
+export default {
   testTimeout: 300_000,
   projects: [
     {
