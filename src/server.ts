@@ -14,6 +14,7 @@ import { assertCommandsSafe } from './events/command-auth';
 import { type CommandIntake, startCommandIntake } from './events/command-intake';
 import { logToPino } from './events/events-log';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { tracingFromConfig, type Tracing } from './observability/tracing';
 
 export interface StartServerOptions {
   /** A connected client to use (left open by `close()`); otherwise one is connected and owned. */
@@ -29,6 +30,8 @@ export interface StartServerOptions {
   /** Add Cadenza's search attributes the namespace lacks before listening (default true). */
   ensureSearchAttributes?: boolean;
   onReady?: (info: { url: string }) => void;
+  /** Traces requests and the Temporal calls they make (`CADENZA_TRACING`); applies to an owned client only. */
+  tracing?: Tracing;
 }
 
 export interface RunningServer {
@@ -57,10 +60,11 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const temporalAddress = options.temporalAddress ?? temporalAddressOf(config);
   if (!client) {
     connection = await Connection.connect({ address: temporalAddress });
-    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const tracing = options.tracing;
+    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing && { interceptors: { workflow: [tracing.clientInterceptor] } }) });
   }
   const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
-  const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}) });
+  const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}), ...(options.tracing && { tracerProvider: options.tracing.provider }) });
   try {
     if (options.ensureSearchAttributes ?? true) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, temporalAddress, app.log);
     if (!config.CADENZA_API_KEYS.length) app.log.warn(`no API keys configured (CADENZA_API_KEYS): authentication is off, every caller is "anonymous"`);
@@ -127,14 +131,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const tracing = tracingFromConfig(config, 'cadenza-api');
   const server = await startServer(config, {
     registerDefinitions: true,
+    ...(tracing && { tracing }),
     onReady: ({ url }) => console.log(`Cadenza API on ${url} (OpenAPI UI ${url}/docs, console ${url}/ui)`),
   });
   const stop = (signal: NodeJS.Signals) => {
     server.app.log.info({ signal }, 'shutting down');
     server.close().then(
-      () => process.exit(0),
+      () => void (tracing?.shutdown() ?? Promise.resolve()).finally(() => process.exit(0)),
       (error: unknown) => {
         console.error(error);
         process.exit(1);

@@ -25,6 +25,8 @@ export interface EventPublishingOptions {
   /** The workflow type the catch-up looks at (default the interpreter; tests use their own). */
   workflowType?: string;
   log?: EventsLog;
+  /** Called after each acknowledged publish (the worker's publish-lag metric). */
+  onPublished?: (event: JournalEvent) => void;
 }
 
 export interface EventPublishing {
@@ -62,6 +64,7 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     journal: new TemporalJournalReader(client, { log }),
     maxBuffered: config.CADENZA_NATS_MAX_BUFFERED,
     log,
+    ...(options.onPublished ? { onPublished: options.onPublished } : {}),
   });
   const catchUp = new CatchUp({
     client,

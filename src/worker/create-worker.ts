@@ -10,6 +10,7 @@ import { ToolRegistry } from '../activities/tools/registry';
 import type { TaskSizeLimits } from '../limits/size-limits';
 import type { JournalEvent } from '../workflows/events';
 import type { CadenzaSinks } from '../workflows/journal-sink';
+import { executionIdLogAttributes } from '../observability/worker-telemetry';
 
 export interface CadenzaWorkerOptions {
   connection: NativeConnection;
@@ -25,6 +26,8 @@ export interface CadenzaWorkerOptions {
   workflowBundle?: { codePath: string };
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
   onJournalEvent?: (event: JournalEvent) => void;
+  /** Worker plugins, e.g. tracing's (`src/observability/tracing.ts`); they bring their own interceptors. */
+  plugins?: WorkerOptions['plugins'];
   /** Overrides for tuning (benchmarks) and tests. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
 }
@@ -68,9 +71,9 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     // A prebuilt bundle carries the interceptors already (`bundleCadenzaWorkflows`).
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath, interceptors: { workflowModules: [...workflowInterceptorModules] }, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
+    interceptors: { activity: [executionIdLogAttributes], ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules] }) },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
     activities: createActivities(registry, options.limits),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
