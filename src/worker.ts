@@ -33,7 +33,7 @@ export async function runWorker(
     tools,
     http: httpToolOptionsFrom(config),
     ...(options.tuning && { tuning: options.tuning }),
-    ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
+    ...(events && { onJournalEvent: events.publishing.onJournalEvent, executionLog: events.publishing.logs.logger }),
   });
   const running = worker.run();
   return {

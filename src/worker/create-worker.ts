@@ -4,6 +4,7 @@
  */
 import { type BundleOptions, bundleWorkflowCode, type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { ExecutionLogger } from '../activities/agents/execution-log';
 import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
@@ -22,6 +23,8 @@ export interface CadenzaWorkerOptions {
   workflowBundle?: { codePath: string };
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
   onJournalEvent?: (event: JournalEvent) => void;
+  /** Receives `LogEmitted` lines of the worker and runtime components (default: dropped). */
+  executionLog?: ExecutionLogger;
   /** Overrides for tuning (benchmarks) and tests. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
 }
@@ -45,7 +48,7 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     taskQueue: options.taskQueue,
     // A prebuilt bundle carries the interceptors already (`bundleCadenzaWorkflows`).
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, interceptors: { workflowModules: [...workflowInterceptorModules] } }),
-    activities: createActivities(registry),
+    activities: createActivities(registry, options.executionLog),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
     maxHeartbeatThrottleInterval: '1s',

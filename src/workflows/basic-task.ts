@@ -9,6 +9,8 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import type { CadenzaActivities } from '../activities';
 import type { BasicTask, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { resolveAgentInput } from './agent-setup';
+import { runAgentTask } from './agent-task';
 import type { TaskActivityResult } from './contracts';
 import { EventType } from './events';
 import { Gate } from './gates';
@@ -27,7 +29,8 @@ export interface InputOverride {
 }
 
 /** Resolves a basic task's input when it is scheduled, so TaskScheduled can carry it (docs/design.md §14.1). */
-export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: InputOverride): void {
+export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: InputOverride, previous?: TaskRun): void {
+  if (task.agent !== undefined) return resolveAgentInput(run, task, override, previous);
   if (override !== undefined) {
     run.input = override.value;
     return;
@@ -41,6 +44,7 @@ export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: Inpu
 
 /** Runs a basic task whose input `resolveBasicInput` resolved. */
 export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask, config: WorkflowConfig | undefined): Promise<void> {
+  if (task.agent !== undefined) return runAgentTask(host, run, task, config);
   if (run.inputError !== null) {
     run.attempts = 1;
     host.tasks.fail(run, { message: run.inputError, type: 'TemplateError', non_retryable: true });
@@ -79,7 +83,7 @@ export async function runBasicTask(host: TaskHost, run: TaskRun, task: BasicTask
     try {
       result = await attemptScope.run(() =>
         runTask({
-          tool: task.tool,
+          tool: task.tool ?? '',
           input: run.input,
           execution_id: executionId,
           workflow_id: workflowId,

@@ -7,7 +7,7 @@
  * `viewState()`. The workflow function only wires it to Temporal.
  */
 import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
-import type { Task, WorkflowConfig } from '../definitions/schema';
+import type { Agent, Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
 import type { CommandHost } from './command-host';
 import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
@@ -44,6 +44,8 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly identity: { executionId: string; workflowId: string };
   /** The definition's config. */
   readonly config: WorkflowConfig | undefined;
+  /** The definition's agents by id. */
+  readonly agents: ReadonlyMap<string, Agent>;
   private readonly pause = new ManualPauseControl();
   private readonly record: ExecutionRecord;
   private readonly scope: TemplateScope;
@@ -60,6 +62,7 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   ) {
     this.identity = { executionId, workflowId: input.definition.id };
     this.config = input.definition.config;
+    this.agents = new Map((input.definition.agents ?? []).map((a) => [a.id, a]));
     this.journal = new Journal(executionId, input.definition.id, publishToSink);
     this.record = new ExecutionRecord(this.journal);
     this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());

@@ -2,6 +2,7 @@
  * One run of one task in one execution (`task_exec_id`). A resume that re-runs a task makes a new run;
  * retries are attempts of the same run.
  */
+import type { AgentLoopState } from './agent-contracts';
 import type { TaskContextView, TaskError, TaskView } from './contracts';
 import { TaskStatus } from './states';
 
@@ -18,6 +19,8 @@ export class TaskRun {
   inputError: string | null = null;
   /** Data of the TaskResume that last woke this run (docs/design.md §14.0). */
   resumeData: unknown = null;
+  /** An agent task's loop: conversation, tool calls, usage (docs/design.md §8); null for other tasks. */
+  agent: AgentLoopState | null = null;
 
   constructor(
     readonly taskId: string,
@@ -60,6 +63,6 @@ export class TaskRun {
   }
 
   contextView(runs: TaskView[]): TaskContextView {
-    return { ...this.view(), inbound_context: this.inboundContext, input: this.input, resume_data: this.resumeData, runs };
+    return { ...this.view(), inbound_context: this.inboundContext, input: this.input, resume_data: this.resumeData, runs, ...(this.agent !== null && { agent: this.agent }) };
   }
 }
