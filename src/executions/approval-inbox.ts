@@ -33,6 +33,8 @@ export interface PendingApproval {
   on_timeout: string | null;
   /** Where the flow goes on approve. */
   next_task_id: string | null;
+  /** For an agent's tool call (docs/design.md §8): the tool and its arguments; approve with `data.arguments` to edit them. */
+  tool_call?: { id: string; name: string; arguments: unknown };
 }
 
 /** An execution the listing named whose gates could not be read (its worker is gone, say). */
@@ -115,5 +117,10 @@ function pendingApproval(executionId: string, workflowId: string, version: numbe
     expires_at: typeof data.expires_at === 'string' ? data.expires_at : null,
     on_timeout: typeof data.on_timeout === 'string' ? data.on_timeout : null,
     next_task_id: gate.next_task_id,
+    ...(isToolCall(data.tool_call) && { tool_call: data.tool_call }),
   };
+}
+
+function isToolCall(value: unknown): value is { id: string; name: string; arguments: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string';
 }

@@ -30,6 +30,10 @@ export const PendingApprovalSchema = z
     expires_at: z.string().nullable(),
     on_timeout: z.string().nullable(),
     next_task_id: z.string().nullable().describe('Where the flow goes on approve'),
+    tool_call: z
+      .object({ id: z.string(), name: z.string(), arguments: z.unknown() })
+      .optional()
+      .describe("An agent's tool call waiting for approval: approve runs it, reject gives the refusal to the model, approve with data.arguments runs it with those arguments"),
     links: z.object({ decide: z.string(), execution: z.string(), context: z.string() }),
   })
   .meta({ id: 'PendingApproval' });

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { DefinitionIdSchema, DefinitionVersionSchema, TaskIdSchema } from '../../definitions/schema';
 import { IdempotencyKeySchema } from '../../executions/idempotency-key';
+import { AgentRunSchema } from './agents';
 import type { EventsPage, ExecutionView, StatusView, TaskContextView } from '../../workflows/contracts';
 import { EventType } from '../../workflows/events';
 import { ExecutionStatus, PauseReason, TaskStatus } from '../../workflows/states';
@@ -152,6 +153,7 @@ export const TaskContextResponseSchema = TaskViewSchema.extend({
   input: z.unknown().describe('Resolved input (templates evaluated), or the input a repair supplied'),
   resume_data: z.unknown().describe('Data of the TaskResume that last woke the task'),
   runs: z.array(TaskViewSchema).describe('Every run of this task, oldest first'),
+  agent: AgentRunSchema.optional().describe("An agent task's conversation, tool calls and usage"),
 }).meta({ id: 'TaskContext' });
 
 const JournalEventSchema = z.object({
