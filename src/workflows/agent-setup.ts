@@ -19,7 +19,7 @@ export function resolveAgentInput(run: TaskRun, task: BasicTask, override: Input
     return;
   }
   try {
-    run.input = { prompt: String(renderTemplate(task.prompt ?? '', run.inboundContext, 'prompt')) };
+    run.input = { prompt: asText(renderTemplate(task.prompt ?? '', run.inboundContext, 'prompt')) };
   } catch (err) {
     run.inputError = err instanceof Error ? err.message : String(err);
     return;
@@ -66,7 +66,7 @@ export function freshAgentState(agent: Agent, run: TaskRun, model: { baseUrl: st
   const prompt = (run.input as { prompt: string }).prompt;
   const messages: AgentMessage[] = [];
   if (agent.instructions !== undefined) {
-    messages.push({ role: 'system', content: String(renderTemplate(agent.instructions, run.inboundContext, 'instructions')) });
+    messages.push({ role: 'system', content: asText(renderTemplate(agent.instructions, run.inboundContext, 'instructions')) });
   }
   messages.push({ role: 'user', content: prompt });
   return {
@@ -92,7 +92,12 @@ export function renderModel(agent: Agent, run: TaskRun): { baseUrl: string; name
 function renderField(agent: Agent, run: TaskRun, field: 'base_url' | 'name'): string {
   const source = agent.model[field];
   const value = renderTemplate(source, run.inboundContext, `model.${field}`);
-  const text = value === null || value === undefined ? '' : String(value as string).trim();
+  const text = value === null ? '' : asText(value).trim();
   if (text === '') throw new Error(`agent "${agent.id}": model.${field} "${source}" renders empty (is its env variable in CADENZA_TEMPLATE_ENV and set?)`);
   return text;
+}
+
+/** A rendered template as message text: a string as it is, any other value as JSON. */
+function asText(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -22,8 +22,11 @@ import type { TaskRun } from './task-run';
 const DEFAULT_MAX_TURNS = 8;
 
 /** Why an agent run fails, as a task error. */
-class AgentRunFailure {
-  constructor(readonly error: TaskError) {}
+class AgentRunFailure extends Error {
+  constructor(readonly error: TaskError) {
+    super(error.message);
+    this.name = 'AgentRunFailure';
+  }
 }
 
 /** Runs the agent of `task` to its final answer, or fails the run with the reason. */

@@ -8,7 +8,7 @@ import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
 import OpenAI from 'openai';
 import type { ChatCompletionCreateParamsNonStreaming, ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import type { AgentMessage, ModelCallRequest, ModelCallResult } from '../../workflows/agent-contracts';
+import type { ModelCallRequest, ModelCallResult } from '../../workflows/agent-contracts';
 import type { ToolRegistry } from '../tools/registry';
 import { type ExecutionLogger, noExecutionLog } from './execution-log';
 import { modelFailure } from './model-errors';
@@ -37,7 +37,8 @@ export function createAgentModelCall(deps: ModelCallDeps) {
     const client = new OpenAI({ baseURL: request.model.base_url, apiKey, maxRetries: 0, ...(ctx.info.startToCloseTimeoutMs > 0 && { timeout: ctx.info.startToCloseTimeoutMs }) });
     const body: ChatCompletionCreateParamsNonStreaming = {
       model: request.model.name,
-      messages: request.messages.map(toParam),
+      // AgentMessage is a subset of the client's message shapes.
+      messages: request.messages satisfies ChatCompletionMessageParam[],
       ...(tools.length > 0 && { tools }),
       ...(request.model.temperature !== undefined && { temperature: request.model.temperature }),
       ...(request.output_schema !== undefined && { response_format: { type: 'json_schema', json_schema: { name: 'output', schema: request.output_schema, strict: false } } }),
@@ -81,8 +82,4 @@ function keyOf(request: ModelCallRequest, env: NodeJS.ProcessEnv): string {
     });
   }
   return value;
-}
-
-function toParam(message: AgentMessage): ChatCompletionMessageParam {
-  return message as ChatCompletionMessageParam;
 }

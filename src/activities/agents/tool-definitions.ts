@@ -25,7 +25,7 @@ export function toolDefinitions(registry: ToolRegistry, ids: readonly string[]):
 function parametersOf(schema: z.ZodType): Record<string, unknown> {
   let json: Record<string, unknown>;
   try {
-    json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' }) as Record<string, unknown>;
+    json = z.toJSONSchema(schema, { unrepresentable: 'any', io: 'input' });
   } catch {
     json = {};
   }

@@ -27,7 +27,7 @@ const counts = new Map<string, number>();
 
 function ticketOf(request: FakeModelRequest): string {
   const user = request.body.messages.find((m) => m.role === 'user');
-  return /Ticket ([A-Za-z0-9-]+)/.exec(String(user?.content ?? ''))?.[1] ?? '';
+  return /Ticket ([A-Za-z0-9-]+)/.exec(user?.content ?? '')?.[1] ?? '';
 }
 
 function requestsOf(ticket: string): FakeModelRequest[] {
@@ -67,7 +67,7 @@ function refundScript(amount: number): (request: FakeModelRequest, index: number
   return (request, index) => {
     if (index === 0) return reply.toolCall('call_refund', 'refund', { order_id: 'A-100', amount, reason: 'charged twice' });
     const last = request.body.messages.at(-1);
-    const result = JSON.parse(String(last?.content ?? 'null')) as { refused?: boolean; refunded?: number };
+    const result = JSON.parse(last?.content ?? 'null') as { refused?: boolean; refunded?: number };
     return reply.json({ category: 'billing', summary: result.refused ? 'refund refused by a human' : `refunded ${result.refunded}` });
   };
 }
@@ -138,7 +138,7 @@ it('approve with data.arguments runs the tool with the edited arguments', async 
 
 it('an answer that misses the schema twice fails the task with the raw answer; a retry with an edited prompt completes', async () => {
   const ticket = newTicket((request) => {
-    const prompt = String(request.body.messages.find((m) => m.role === 'user')?.content ?? '');
+    const prompt = request.body.messages.find((m) => m.role === 'user')?.content ?? '';
     return prompt.includes('EDITED') ? reply.json({ category: 'bug', summary: 'a crash' }) : reply.text('this is about billing, I think');
   });
   const id = await triggerTicket(ticket);

@@ -7,10 +7,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** A message of a request (OpenAI's shape). */
+export interface FakeMessage {
+  role: string;
+  content?: string | null;
+  tool_call_id?: string;
+  [key: string]: unknown;
+}
+
 /** One request as the server saw it. */
 export interface FakeModelRequest {
   model: string;
-  body: Record<string, unknown> & { messages: Array<Record<string, unknown>> };
+  body: Record<string, unknown> & { messages: FakeMessage[] };
   authorization: string | undefined;
   /** The client closed the connection before the answer was sent. */
   aborted: boolean;
