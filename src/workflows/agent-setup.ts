@@ -47,7 +47,9 @@ export function continuation(previous: AgentLoopState, previousExecId: string): 
   // An assistant turn whose tool calls were not all answered cannot be sent back: drop the tail from it.
   const answered = new Set(kept.flatMap((m) => (m.role === 'tool' ? [m.tool_call_id] : [])));
   const broken = kept.findIndex((m) => m.role === 'assistant' && (m.tool_calls ?? []).some((c) => !answered.has(c.id)));
-  const finalMessages = broken >= 0 ? kept.slice(0, broken) : kept;
+  const finalMessages = broken >= 0 ? kept.slice(0, broken) : [...kept];
+  // The model speaks next: the conversation ends with the prompt or with a tool result.
+  while (finalMessages.length > firstUser + 1 && finalMessages[finalMessages.length - 1]?.role !== 'tool') finalMessages.pop();
   const ids = new Set(finalMessages.flatMap((m) => (m.role === 'assistant' ? (m.tool_calls ?? []).map((c) => c.id) : [])));
   return {
     ...previous,
