@@ -4,6 +4,7 @@
  * refuses a bad one synchronously (mapped to a problem by `command-refusals.ts`) and leaves no trace in
  * history. The actor always comes from the authenticated caller, never from a request body.
  */
+import { type ExecutionLogger, noExecutionLog } from '../activities/agents/execution-log';
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
@@ -47,14 +48,18 @@ export interface CommandServiceOptions {
   client: Client;
   /** Bound of each update or query (ms); past it the call fails with `worker_unavailable`. */
   deadlineMs?: number;
+  /** `LogEmitted` lines of the api component: each command applied or refused (docs/design.md §8). */
+  log?: ExecutionLogger;
 }
 
 export class ExecutionCommandService {
   private readonly client: Client;
   private readonly deadlineMs: number;
+  private readonly log: ExecutionLogger;
 
   constructor(options: CommandServiceOptions) {
     this.client = options.client;
+    this.log = options.log ?? noExecutionLog;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_WORKER_DEADLINE_MS;
   }
 
@@ -110,7 +115,20 @@ export class ExecutionCommandService {
     }
   }
 
+  /** Sends a command update; the api component logs what became of it (`LogEmitted`). */
   private async update<Ret, Arg>(executionId: string, command: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg, id: string): Promise<Ret> {
+    const data = { command, update_id: id };
+    try {
+      const answer = await this.send(executionId, command, definition, arg, id);
+      this.log({ component: 'api', level: 'info', message: `${command} applied`, execution_id: executionId, data });
+      return answer;
+    } catch (error) {
+      this.log({ component: 'api', level: 'warn', message: `${command} refused: ${error instanceof Error ? error.message : String(error)}`, execution_id: executionId, data });
+      throw error;
+    }
+  }
+
+  private async send<Ret, Arg>(executionId: string, command: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg, id: string): Promise<Ret> {
     if (!isExecutionId(executionId)) throw new ExecutionNotFound(executionId);
     const handle = this.client.workflow.getHandle(executionId);
     try {

@@ -1,12 +1,14 @@
 /**
  * Seed 002 on NATS: an agent task with one tool call publishes its journal events on the task
  * execution's subjects in order (real nats-server, real worker, fake model), and the runtime and
- * worker components emit `LogEmitted` lines on `<p>.events.log.<component>` — none in the journal.
+ * worker components (and the api component's command service) emit `LogEmitted` lines on `<p>.events.log.<component>` — none in the journal.
  */
 import { randomUUID } from 'node:crypto';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { connectTestClient, FakeModelServer, inOrder, reply, type TestClient, waitFor } from '../harness';
 import { tools as agentTools } from '../fixtures/agent-tools';
+import { NatsLogEmitter } from '../../../src/events/log-emitter';
+import { ExecutionCommandService } from '../../../src/executions/command-service';
 import { connectNats, executionMessages, logMessages, natsConfig, natsNamesOf, startPublishingWorker, testPrefix } from '../nats/nats-context';
 import { NatsTestServer } from '../nats/nats-test-server';
 import { journal, startExecution } from '../workflow/start-execution';
@@ -62,6 +64,12 @@ it('publishes seed 002 of an agent task in order, and LogEmitted lines of runtim
     expect(runtime[0]?.event).toMatchObject({ type: 'LogEmitted', component: 'runtime', execution_id: handle.workflowId, task_id: 'classify', task_exec_id: run });
     expect(logs.find((msg) => msg.subject === `${prefix}.events.log.worker`)?.event).toMatchObject({ component: 'worker', message: expect.stringContaining('lookup-order') });
     expect(events.some((e) => (e.type as string) === 'LogEmitted')).toBe(false);
+
+    // The api component: a command on the execution (here refused: it has ended) is a log line too.
+    const commands = new ExecutionCommandService({ client: t.client, log: new NatsLogEmitter(worker.publishing!.link, prefix).logger });
+    await expect(commands.pause(handle.workflowId, { reason: 'too late' }, { actor: 'ops', roles: [] })).rejects.toThrow();
+    const api = await waitFor(async () => (await logMessages(nc, names)).find((msg) => msg.subject === `${prefix}.events.log.api`), { what: 'an api LogEmitted line' });
+    expect(api.event).toMatchObject({ type: 'LogEmitted', component: 'api', level: 'warn', execution_id: handle.workflowId, message: expect.stringContaining('pause refused') });
   } finally {
     await worker.shutdown();
   }

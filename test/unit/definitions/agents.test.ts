@@ -5,7 +5,7 @@ import { parseDefinition, validateDefinitionObject } from '../../../src/definiti
 
 const agent = { id: 'triage', model: { base_url: 'http://127.0.0.1:1/v1', name: 'm', api_key_env: 'LLM_API_KEY' }, tools: ['lookup-order', 'refund'], approve_tools: ['refund'] };
 
-function issuesOf(body: Record<string, unknown>): DefinitionIssue[] {
+function issuesOf(body: Record<string, unknown>): readonly DefinitionIssue[] {
   try {
     validateDefinitionObject({ id: 'agents', ...body });
     return [];

@@ -5,7 +5,7 @@ import OpenAI from 'openai';
 import { z } from 'zod';
 import { modelFailure } from '../../../../src/activities/agents/model-errors';
 import { toolDefinitions } from '../../../../src/activities/agents/tool-definitions';
-import { defineTool, type Tool } from '../../../../src/activities/tools/tool';
+import { defineTool } from '../../../../src/activities/tools/tool';
 import { ToolRegistry } from '../../../../src/activities/tools/registry';
 
 const apiError = (status: number) => OpenAI.APIError.generate(status, { error: { message: 'nope' } }, 'nope', new Headers());
@@ -34,7 +34,7 @@ describe('modelFailure', () => {
 
 describe('toolDefinitions', () => {
   const lookup = defineTool({ id: 'lookup', description: 'Looks up', input: z.object({ id: z.string(), n: z.number().int().default(1) }), run: () => Promise.resolve(null) });
-  const registry = ToolRegistry.withBuiltins([lookup as Tool]);
+  const registry = ToolRegistry.withBuiltins([lookup]);
 
   it("turns each tool's zod input into JSON Schema parameters", () => {
     const [fn, echo] = toolDefinitions(registry, ['lookup', 'echo']);
