@@ -12,6 +12,9 @@ import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';
 import { assertCommandsSafe } from './events/command-auth';
 import { type CommandIntake, startCommandIntake } from './events/command-intake';
+import { NatsLogEmitter } from './events/log-emitter';
+import { ExecutionCommandService } from './executions/command-service';
+import { type ExecutionLogger, noExecutionLog } from './activities/agents/execution-log';
 import { logToPino } from './events/events-log';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
 import { tracingFromConfig, type Tracing } from './observability/tracing';
@@ -64,7 +67,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
     client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing && { interceptors: { workflow: [tracing.clientInterceptor] } }) });
   }
   const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
-  const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}), ...(options.tracing && { tracerProvider: options.tracing.provider }) });
+  // The api component's LogEmitted lines go to NATS once the command intake is connected (below).
+  let emitLog: ExecutionLogger = noExecutionLog;
+  const commands = new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES, log: (entry) => emitLog(entry) });
+  const app = await buildApp({ config, client, definitions, commands, ...(options.logger ? { logger: options.logger } : {}), ...(options.tracing && { tracerProvider: options.tracing.provider }) });
   try {
     if (options.ensureSearchAttributes ?? true) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, temporalAddress, app.log);
     if (!config.CADENZA_API_KEYS.length) app.log.warn(`no API keys configured (CADENZA_API_KEYS): authentication is off, every caller is "anonymous"`);
@@ -88,7 +94,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
   // NATS commands (docs/events.md): connects in the background, never delays or fails the API.
   const natsCommands: CommandIntake | undefined =
-    config.NATS_URL.length > 0 ? startCommandIntake({ config, client, definitions, log: logToPino(app.log) }) : undefined;
+    config.NATS_URL.length > 0 ? startCommandIntake({ config, client, definitions, commands, log: logToPino(app.log) }) : undefined;
+  if (natsCommands !== undefined) emitLog = new NatsLogEmitter(natsCommands.link, config.CADENZA_NATS_PREFIX).logger;
   options.onReady?.({ url });
 
   let closing: Promise<void> | undefined;

@@ -38,7 +38,7 @@ export async function runWorker(
     limits: taskSizeLimitsFrom(config),
     tuning: { ...(config.CADENZA_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: config.CADENZA_MAX_CACHED_WORKFLOWS }), ...options.tuning },
     ...(options.tracing && { plugins: [options.tracing.workerPlugin] }),
-    ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
+    ...(events && { onJournalEvent: events.publishing.onJournalEvent, executionLog: events.publishing.logs.logger }),
   });
   const running = worker.run();
   return {

@@ -14,6 +14,7 @@ import { ensureJetStreamResources } from './jetstream-setup';
 import { KvBookmarkStore, KvGateIndex } from './kv-stores';
 import { type NatsConfig, natsNamesOf } from './nats-config';
 import { NatsLink } from './nats-link';
+import { NatsLogEmitter } from './log-emitter';
 import { TemporalJournalReader } from './temporal-journal-reader';
 
 export interface EventPublishingOptions {
@@ -35,6 +36,8 @@ export interface EventPublishing {
   publisher: EventPublisher;
   catchUp: CatchUp;
   link: NatsLink;
+  /** `LogEmitted` lines of the worker's components (docs/design.md §8). */
+  logs: NatsLogEmitter;
   /** Publishes what it can within `timeoutMs`, stops the catch-up, closes the NATS connection. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -81,6 +84,7 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     publisher,
     catchUp,
     link,
+    logs: new NatsLogEmitter(link, names.prefix),
     async close(timeoutMs = 5_000) {
       await catchUp.stop();
       await publisher.close(timeoutMs);

@@ -4,6 +4,7 @@
  */
 import { type BundleOptions, bundleWorkflowCode, type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { ExecutionLogger } from '../activities/agents/execution-log';
 import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
@@ -22,6 +23,8 @@ export interface CadenzaWorkerOptions {
   http?: HttpToolOptions;
   /** Task input and output size limits (`CADENZA_MAX_TASK_*_BYTES`); default: 512 KiB each. */
   limits?: TaskSizeLimits;
+  /** Receives `LogEmitted` lines of the worker and runtime components (default: dropped). */
+  executionLog?: ExecutionLogger;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
@@ -74,7 +77,7 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
     interceptors: { activity: [executionIdLogAttributes], ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules] }) },
     ...(options.plugins ? { plugins: options.plugins } : {}),
-    activities: createActivities(registry, options.limits),
+    activities: createActivities(registry, options.limits, options.executionLog),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
     maxHeartbeatThrottleInterval: '1s',
