@@ -9,6 +9,7 @@ import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 import { redactNatsUrl } from './events/nats-credentials';
 import { sizeLimitsShape } from './limits/size-limits';
+import { observabilityConfigShape } from './observability/observability-config';
 
 const csv = z
   .string()
@@ -155,6 +156,8 @@ export const ConfigSchema = z.object({
   CADENZA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(1_000_000).optional(),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
+  /** CADENZA_WORKER_METRICS, CADENZA_TRACING, OTEL_SERVICE_NAME: metrics and traces (README "Observability"). */
+  ...observabilityConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).transform((config, ctx) => {
   // The response cap follows the task output limit (docs/decisions.md "Size limits").

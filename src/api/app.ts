@@ -16,6 +16,9 @@ import { ApiKeyRegistry } from '../auth/api-key-registry';
 import { registerAuthentication } from './auth/authentication';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler';
 import { registerJsonBodyParser } from './json-body';
+import { registerObservability } from './observability';
+import { ApiMetrics } from '../observability/api-metrics';
+import type { TracerProvider } from '@opentelemetry/api';
 import { StreamRegistry } from './sse/stream-registry';
 import { approvalRoutes } from './routes/approvals';
 import { commandRoutes } from './routes/commands';
@@ -42,6 +45,10 @@ export interface BuildAppOptions {
   streams?: StreamRegistry;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Served at `GET /metrics`; defaults to fresh metrics over `client`. */
+  metrics?: ApiMetrics;
+  /** Traces every request (`src/observability/tracing.ts`); none by default. */
+  tracerProvider?: TracerProvider;
 }
 
 /** The Fastify instance `buildApp` returns. */
@@ -69,6 +76,8 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   registerYamlBodyParser(app);
   const keys = new ApiKeyRegistry(config.CADENZA_API_KEYS);
   registerAuthentication(app, keys);
+  const metrics = options.metrics ?? new ApiMetrics({ client, onGateCountError: (err: unknown) => app.log.warn({ err }, 'counting open gates for /metrics failed') });
+  await registerObservability(app, { metrics, ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}) });
 
   await app.register(fastifySwagger, {
     openapi: {

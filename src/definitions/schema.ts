@@ -5,6 +5,7 @@
  * are checked by `validateDefinition` in `./validate-graph.ts`.
  */
 import { z } from 'zod';
+import { AgentSchema } from './agent-schema';
 import { DurationSchema } from './duration';
 import { COMMAND_SIGNAL_NAMES } from '../workflows/messages';
 
@@ -76,10 +77,14 @@ const taskCommon = {
 export const BasicTaskSchema = z.strictObject({
   ...taskCommon,
   type: z.literal('basic'),
-  /** Tool id: a built-in (`http`, `echo`) or a user tool. */
-  tool: z.string().min(1),
+  /** Tool id: a built-in (`http`, `echo`) or a user tool. A basic task names a tool or an agent. */
+  tool: z.string().min(1).optional(),
   /** Tool input; strings may hold `{{ cel }}` templates. */
   with: z.unknown().optional(),
+  /** Agent id (one of the definition's `agents`) the task runs instead of a tool (docs/design.md §8). */
+  agent: z.string().min(1).optional(),
+  /** The agent's user message; may hold `{{ cel }}` templates. */
+  prompt: z.string().max(100_000).optional(),
   /** JSON Schema of the output (used to check outputs supplied by a repair). */
   output_schema: JsonSchemaSchema.optional(),
   /**
@@ -202,6 +207,8 @@ export const WorkflowConfigSchema = z.strictObject({
 });
 export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;
 
+export { AgentSchema, type Agent } from './agent-schema';
+
 export const DefinitionSchema = z.strictObject({
   id: DefinitionIdSchema,
   /** Positive integer; assigned by the registry when omitted. */
@@ -212,6 +219,8 @@ export const DefinitionSchema = z.strictObject({
   input: JsonSchemaSchema.optional(),
   config: WorkflowConfigSchema.optional(),
   tasks: z.array(TaskSchema).min(1, 'a workflow needs at least one task'),
+  /** LLM agents that `basic` tasks run with `agent:` (docs/design.md §8). */
+  agents: z.array(AgentSchema).max(100).optional(),
   /** Execution outputs; strings may hold `{{ cel }}` templates. */
   outputs: z.record(z.string(), z.unknown()).optional(),
 });

@@ -6,6 +6,7 @@
  * first task; transitions (`on_success.next`, `on_error.next`, router `routes`/`default`) stay inside
  * their flow. v1 has no loops, so any cycle is an error.
  */
+import { agentIssues } from './validate-agents';
 import { awaitingSizeIssues } from './awaiting-size';
 import { closestMatch } from './closest-match';
 import type { DefinitionIssue } from './definition-error';
@@ -57,6 +58,13 @@ class GraphValidator {
     this.checkTemplates(this.definition.outputs, 'outputs');
     this.checkSchema(this.definition.input, 'input');
     this.issues.push(...awaitingSizeIssues(this.flows.flatMap((flow) => flow.members)));
+    this.issues.push(...agentIssues(this.definition, this.flows.flatMap((flow) => flow.members)));
+    (this.definition.agents ?? []).forEach((agent, i) => {
+      this.checkTemplates(agent.instructions, `agents[${i}].instructions`);
+      this.checkTemplates(agent.model.base_url, `agents[${i}].model.base_url`);
+      this.checkTemplates(agent.model.name, `agents[${i}].model.name`);
+      this.checkSchema(agent.output_schema, `agents[${i}].output_schema`);
+    });
     return this.issues;
   }
 
@@ -191,6 +199,7 @@ class GraphValidator {
     const { task, path } = member;
     if (task.type === 'router') this.checkExpression(task.condition, `${path}.condition`);
     if (task.type === 'basic') this.checkTemplates(task.with, `${path}.with`);
+    if (task.type === 'basic') this.checkTemplates(task.prompt, `${path}.prompt`);
     if (task.type === 'basic' && task.output_schema) this.checkSchema(task.output_schema, `${path}.output_schema`);
     if (task.type === 'set') this.checkTemplates(task.values, `${path}.values`);
     this.issues.push(...shortTaskIssues(task, path));

@@ -4,12 +4,14 @@
  */
 import { type BundleOptions, bundleWorkflowCode, type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { ExecutionLogger } from '../activities/agents/execution-log';
 import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
 import type { TaskSizeLimits } from '../limits/size-limits';
 import type { JournalEvent } from '../workflows/events';
 import type { CadenzaSinks } from '../workflows/journal-sink';
+import { executionIdLogAttributes } from '../observability/worker-telemetry';
 
 export interface CadenzaWorkerOptions {
   connection: NativeConnection;
@@ -21,10 +23,14 @@ export interface CadenzaWorkerOptions {
   http?: HttpToolOptions;
   /** Task input and output size limits (`CADENZA_MAX_TASK_*_BYTES`); default: 512 KiB each. */
   limits?: TaskSizeLimits;
+  /** Receives `LogEmitted` lines of the worker and runtime components (default: dropped). */
+  executionLog?: ExecutionLogger;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
   onJournalEvent?: (event: JournalEvent) => void;
+  /** Worker plugins, e.g. tracing's (`src/observability/tracing.ts`); they bring their own interceptors. */
+  plugins?: WorkerOptions['plugins'];
   /** Overrides for tuning (benchmarks) and tests. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
 }
@@ -68,10 +74,10 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     // A prebuilt bundle carries the interceptors already (`bundleCadenzaWorkflows`).
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath, interceptors: { workflowModules: [...workflowInterceptorModules] }, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
-    activities: createActivities(registry, options.limits),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
+    interceptors: { activity: [executionIdLogAttributes], ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules] }) },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+    activities: createActivities(registry, options.limits, options.executionLog),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
     maxHeartbeatThrottleInterval: '1s',

@@ -3,6 +3,7 @@
  * Everything here crosses Temporal's payload converter, so it is plain JSON.
  */
 import type { VersionedDefinition } from '../definitions/schema';
+import type { AgentLoopState } from './agent-contracts';
 import type { JournalEvent } from './events';
 import type { ExecutionStatus, PauseReason, TaskStatus } from './states';
 
@@ -130,6 +131,8 @@ export interface TaskContextView extends TaskView {
   resume_data: unknown;
   /** Every run of this task in this execution, oldest first (a resume may re-run a task). */
   runs: TaskView[];
+  /** An agent task's conversation, tool calls and usage (docs/design.md §8). */
+  agent?: AgentLoopState;
 }
 
 export interface EventsQueryArgs {

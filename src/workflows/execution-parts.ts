@@ -6,7 +6,7 @@
  * behaviour: it runs the execution and is the only one that changes these parts.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import type { Task, WorkflowConfig } from '../definitions/schema';
+import type { Agent, Task, WorkflowConfig } from '../definitions/schema';
 import { expressionTaskReads } from './carried-values';
 import { Continuation } from './continuation';
 import { CONTINUED_STATE_FORMAT, type ContinuedState } from './continued-state';
@@ -39,6 +39,8 @@ export abstract class ExecutionParts {
   readonly identity: { executionId: string; workflowId: string };
   /** The definition's config. */
   readonly config: WorkflowConfig | undefined;
+  /** The definition's agents by id. */
+  readonly agents: ReadonlyMap<string, Agent>;
   /** When to continue as new, where the flows are parked, the update ids applied (docs/design.md §11). */
   readonly continuation: Continuation;
   /** Journals refusals, counted under a flood; undefined for executions from before long life. */
@@ -66,6 +68,7 @@ export abstract class ExecutionParts {
   ) {
     this.identity = { executionId, workflowId: input.definition.id };
     this.config = input.definition.config;
+    this.agents = new Map((input.definition.agents ?? []).map((a) => [a.id, a]));
     const segment = continued && { firstSeq: continued.first_seq, previousRunId: continued.previous_run_id };
     this.journal = new Journal(executionId, input.definition.id, publishToSink, segment, behaviour.longLife ? workflowInfo().runId : '');
     this.record = new ExecutionRecord(this.journal, continued?.record);
