@@ -59,7 +59,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
     connection = await Connection.connect({ address: temporalAddress });
     client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   }
-  const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
+  // The store's migration of an earlier version's registry (on its first operation) logs to the app's logger.
+  const definitions =
+    options.definitions ??
+    new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE, logger: { info: (obj, msg) => app.log.info(obj, msg), warn: (obj, msg) => app.log.warn(obj, msg) } });
   const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}) });
   try {
     if (options.ensureSearchAttributes ?? true) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, temporalAddress, app.log);
