@@ -30,9 +30,9 @@ async function allPages(c: ApiContext, limit: number): Promise<{ ids: string[]; 
   let token: string | null = null;
   let pages = 0;
   do {
-    const res = await c.app.inject({ method: 'GET', url: `/api/v1/workflows?limit=${limit}${token ? `&page_token=${token}` : ''}` });
+    const res: { statusCode: number; json: () => unknown } = await c.app.inject({ method: 'GET', url: `/api/v1/workflows?limit=${limit}${token ? `&page_token=${token}` : ''}` });
     expect(res.statusCode).toBe(200);
-    const body = res.json<{ items: typeof items; next_page_token: string | null }>();
+    const body = res.json() as { items: typeof items; next_page_token: string | null };
     expect(body.items.length).toBeLessThanOrEqual(limit);
     items.push(...body.items);
     token = body.next_page_token;
@@ -89,10 +89,10 @@ describe('50 definitions × 3 versions', () => {
   it('refuses a page token it did not issue (400 validation_error), and limits out of range', async () => {
     for (const token of ['garbage', Buffer.from('after:Not Valid').toString('base64url'), Buffer.from('before:scale-01').toString('base64url')]) {
       const res = await ctx.app.inject({ method: 'GET', url: `/api/v1/workflows?page_token=${token}` });
-      expect(expectProblem(res, 400, 'validation_error').errors[0].path).toBe('query.page_token');
+      expect(expectProblem(res, 400, 'validation_error').errors[0]?.path).toBe('query.page_token');
     }
     for (const limit of ['0', '501', 'x']) {
-      expect(expectProblem(await ctx.app.inject({ method: 'GET', url: `/api/v1/workflows?limit=${limit}` }), 400, 'validation_error').errors[0].path).toBe('query.limit');
+      expect(expectProblem(await ctx.app.inject({ method: 'GET', url: `/api/v1/workflows?limit=${limit}` }), 400, 'validation_error').errors[0]?.path).toBe('query.limit');
     }
   });
 });
