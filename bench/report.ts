@@ -137,7 +137,7 @@ function registryTable(g: RegistryResult): string[] {
     '',
     '| Figure | Value |',
     '|---|---|',
-    `| register every version (PUT) | ${fmt(g.register_s)} s (${fmt(g.puts_per_s)}/s); per PUT p50 / p95 ${d(g.put_ms)} |`,
+    `| register every version (PUT) | ${fmt(g.register_s)} s (${fmt(g.puts_per_s)}/s); per PUT p50 / p95 ${d(g.put_ms)}; ${g.put_retries} sent again after a 503 |`,
     `| listing shows every last version | ${fmt(g.visible_after_s)} s after the last PUT |`,
     `| list all (${g.list_pages} pages of ${g.list_page_limit}) | ${g.list_all_s.map(fmt).join(' / ')} s; per page p50 / p95 ${d(g.list_page_ms)} |`,
     `| get latest / get a version (p50 / p95) | ${d(g.get_latest_ms)} · ${d(g.get_version_ms)} |`,

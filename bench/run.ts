@@ -129,7 +129,7 @@ function parameters(argv: string[]): Parameters {
     scaleConcurrency: int('scale-concurrency', values['scale-concurrency'], smoke ? 8 : 32),
     definitions: int('definitions', values.definitions, smoke ? 20 : 2000),
     versions: int('versions', values.versions, smoke ? 2 : 10),
-    registryConcurrency: int('registry-concurrency', values['registry-concurrency'], smoke ? 4 : 16),
+    registryConcurrency: int('registry-concurrency', values['registry-concurrency'], smoke ? 4 : 8),
     overheadSides: sides as Side[],
     startupRounds: int('startup-rounds', values['startup-rounds'], smoke ? 1 : 3),
     eagerActivities: flag('eager-activities', values['eager-activities'], RECOMMENDED.eagerActivities),

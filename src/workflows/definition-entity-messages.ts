@@ -39,18 +39,22 @@ export interface DefinitionEntityLimits {
    * latest move to an archive workflow until at most half of it is left.
    */
   kept_bytes: number;
-  /** Continue as new once the run's history holds this many events (or when Temporal suggests it). */
-  max_history_length: number;
-  /** Continue as new once the run's history holds this many bytes. */
-  max_history_bytes: number;
+  /**
+   * Continue as new once the run took this many puts (each adds about 8 history events), or when
+   * Temporal suggests it. Counted in workflow state, not read from `historyLength`: the SDK's replay
+   * of a closed run reports another history length than the run saw (docs/decisions.md).
+   */
+  max_run_puts: number;
+  /** Continue as new once the bodies the run took and archived add up to this many bytes. */
+  max_run_bytes: number;
 }
 
 /** The bounds of a production entity. Largest continue-as-new input: ≈ kept_bytes + one body + the index. */
 export const DEFAULT_ENTITY_LIMITS: DefinitionEntityLimits = {
   max_versions: 1000,
   kept_bytes: 512 * 1024,
-  max_history_length: 2000,
-  max_history_bytes: 4 * 1024 * 1024,
+  max_run_puts: 250,
+  max_run_bytes: 4 * 1024 * 1024,
 };
 
 /** One version in an entity's index. The index holds every version; the body may be archived. */

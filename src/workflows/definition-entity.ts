@@ -27,6 +27,7 @@ import {
   type DefinitionEntityLimits,
   type DefinitionEntityStats,
   definitionArchiveId,
+  definitionEntityId,
   describeDefinitionQuery,
   entityStatsQuery,
   getVersionQuery,
@@ -44,11 +45,15 @@ export async function cadenzaDefinition(input: DefinitionEntityInput): Promise<v
   const versions = new DefinitionVersions(input.definition_id, input.state, limits);
   const invalidRequest = RegistryFailureType.InvalidRequest;
   let archiving = false;
+  /** What this run's history took: puts, and bytes of bodies (requests and archives). */
+  const run = { puts: 0, bytes: 0 };
   const busy = () => archiving || versions.needsArchiving();
   labelEntity(input);
 
   const put = guarded('the putDefinition update', (request: PutDefinitionRequest): PutDefinitionResult => {
+    run.puts++;
     const plan = versions.plan(request);
+    run.bytes += plan.bytes;
     if (plan.outcome === PutOutcome.Unchanged) return { outcome: PutOutcome.Unchanged, stored: plan.stored };
     const stored = versions.add(plan, request.registered_at ?? new Date().toISOString());
     publishSummary(versions);
@@ -74,16 +79,13 @@ export async function cadenzaDefinition(input: DefinitionEntityInput): Promise<v
     }, invalidRequest),
   );
 
-  const handOver = () => {
-    const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= limits.max_history_length || info.historySize >= limits.max_history_bytes;
-  };
+  const handOver = () => workflowInfo().continueAsNewSuggested || run.puts >= limits.max_run_puts || run.bytes >= limits.max_run_bytes;
   for (;;) {
     await condition(() => versions.needsArchiving() || handOver());
     if (!versions.needsArchiving()) break;
     archiving = true;
     try {
-      await archive(input.definition_id, versions);
+      run.bytes += await archive(input, versions);
     } finally {
       archiving = false;
     }
@@ -96,17 +98,19 @@ export async function cadenzaDefinition(input: DefinitionEntityInput): Promise<v
   await continueWith({ ...input, state: versions.state(), run: (input.run ?? 1) + 1 });
 }
 
-/** Moves the oldest kept versions to a new archive workflow, which outlives this run (ABANDON). */
-async function archive(definitionId: string, versions: DefinitionVersions): Promise<void> {
+/** Moves the oldest kept versions to a new archive workflow, which outlives this run (ABANDON); answers the bytes moved. */
+async function archive(input: DefinitionEntityInput, versions: DefinitionVersions): Promise<number> {
   const moved = versions.archiveCandidates();
   const first = moved[0]?.definition.version;
   const last = moved.at(-1)?.definition.version;
-  if (first === undefined || last === undefined) return;
-  const workflowId = definitionArchiveId(workflowInfo().workflowId, first, last);
+  if (first === undefined || last === undefined) return 0;
+  const before = versions.sizes().kept_bytes;
+  // Named from the input, not the workflow id: the same whoever started the entity, and in replay.
+  const workflowId = definitionArchiveId(definitionEntityId(input.registry_id, input.definition_id), first, last);
   try {
     await startChild(cadenzaDefinitionArchive, {
       workflowId,
-      args: [{ definition_id: definitionId, versions: moved }],
+      args: [{ definition_id: input.definition_id, versions: moved }],
       parentClosePolicy: ParentClosePolicy.ABANDON,
     });
   } catch (err) {
@@ -114,6 +118,7 @@ async function archive(definitionId: string, versions: DefinitionVersions): Prom
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
   }
   versions.archived(moved, workflowId);
+  return before - versions.sizes().kept_bytes;
 }
 
 /** The search attributes a listing filters on, when whoever started the entity did not set them. */

@@ -18,9 +18,13 @@ import {
 } from './registry-messages';
 
 /** What a put will do (decided by `plan()`, done by `add()`). */
-export type VersionPlan =
+export type VersionPlan = (
   | { outcome: typeof PutOutcome.Unchanged; stored: StoredDefinition }
-  | { outcome: typeof PutOutcome.Created; definition: VersionedDefinition; fingerprint: BodyFingerprint };
+  | { outcome: typeof PutOutcome.Created; definition: VersionedDefinition; fingerprint: BodyFingerprint }
+) & {
+  /** Size of the request's body (what the put adds to history). */
+  bytes: number;
+};
 
 /** Longest `registered_at` a migration may carry (an ISO-8601 timestamp is 24 characters). */
 const MAX_TIMESTAMP_CHARS = 40;
@@ -61,7 +65,7 @@ export class DefinitionVersions {
     const latest = this.index.at(-1);
     const requested = definition.version;
     if (requested === undefined) {
-      if (latest && latest.digest === fingerprint.digest) return this.unchanged(latest, definition);
+      if (latest && latest.digest === fingerprint.digest) return this.unchanged(latest, definition, fingerprint);
       const next = (latest?.version ?? 0) + 1;
       if (next > MAX_DEFINITION_VERSION) {
         throw registryFailure(RegistryFailureType.InvalidRequest, `"${definition.id}" is at version ${MAX_DEFINITION_VERSION}, the highest there is`);
@@ -70,7 +74,7 @@ export class DefinitionVersions {
     }
     const existing = this.entry(requested);
     if (existing) {
-      if (existing.digest === fingerprint.digest) return this.unchanged(existing, definition);
+      if (existing.digest === fingerprint.digest) return this.unchanged(existing, definition, fingerprint);
       throw conflict(definition.id, requested, latest?.version ?? null, `version ${requested} of "${definition.id}" exists with a different body`);
     }
     if (latest && requested < latest.version) {
@@ -157,13 +161,13 @@ export class DefinitionVersions {
     if (this.index.length >= this.limits.max_versions) {
       throw registryFailure(RegistryFailureType.VersionLimitReached, `"${this.definitionId}" has ${this.index.length} versions, the most a definition may have`);
     }
-    return { outcome: PutOutcome.Created, definition, fingerprint };
+    return { outcome: PutOutcome.Created, definition, fingerprint, bytes: fingerprint.bytes };
   }
 
   /** An identical version exists. An archived one is answered with the request's body (identical as JSON). */
-  private unchanged(entry: VersionEntry, body: PutDefinitionRequest['definition']): VersionPlan {
+  private unchanged(entry: VersionEntry, body: PutDefinitionRequest['definition'], fingerprint: BodyFingerprint): VersionPlan {
     const stored = this.kept.get(entry.version) ?? { definition: { ...body, version: entry.version }, registered_at: entry.registered_at };
-    return { outcome: PutOutcome.Unchanged, stored };
+    return { outcome: PutOutcome.Unchanged, stored, bytes: fingerprint.bytes };
   }
 
   private keep(stored: StoredDefinition, bytes: number): void {

@@ -151,7 +151,7 @@ describe('durable registry', () => {
   });
 
   it('an entity continues as new when its history grows, keeping every version', async () => {
-    const ctx = await startApiContext({ entityLimits: { max_history_length: 25 } });
+    const ctx = await startApiContext({ entityLimits: { max_run_puts: 3 } });
     try {
       for (let version = 1; version <= 12; version += 1) {
         const res = await ctx.app.inject({

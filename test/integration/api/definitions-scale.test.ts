@@ -108,7 +108,7 @@ describe('concurrent registration', () => {
 
       const same = await Promise.all(Array.from({ length: 16 }, (_, i) => put(nodes[i % 2]!, 'raced-same', sampleDefinition('raced-same'))));
       expect(same.map((res) => res.statusCode).sort()).toEqual([...Array.from({ length: 15 }, () => 200), 201]);
-      expect(new Set(same.map((res) => res.json().version))).toEqual(new Set([1]));
+      expect(new Set(same.map((res) => res.json<{ version: number }>().version))).toEqual(new Set([1]));
     } finally {
       await other.close();
     }
@@ -141,7 +141,7 @@ describe('limits', () => {
 
 describe('an entity with many large versions', () => {
   it('moves old versions to archives and continues as new, bounded, with every version readable', async () => {
-    const limits = { kept_bytes: 64 * 1024, max_history_length: 60 };
+    const limits = { kept_bytes: 64 * 1024, max_run_puts: 8 };
     const bounded = await startApiContext({ worker: false, taskQueue: ctx.taskQueue, registryId: `registry-${randomUUID()}`, entityLimits: limits });
     try {
       const body = (v: number) => sampleDefinition('hefty', { description: `v${v}`, input: { type: 'object', description: `${v}`.padEnd(20_000, '.') } });

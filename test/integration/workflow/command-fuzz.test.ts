@@ -58,7 +58,7 @@ const width = 12;
 /** Far above what a command takes; a target that needs longer is stuck. */
 const commandDeadlineMs = 10_000;
 /** Limits of the fuzzed definition entity: low, so that it archives and continues as new during the fuzz. */
-const entityLimits = { kept_bytes: 4096, max_history_length: 120 };
+const entityLimits = { kept_bytes: 4096, max_run_puts: 20 };
 /** A CommandRejected entry keeps a summary of a refused payload (payload-bounds.ts): entries stay this small. */
 const MAX_REJECTED_ENTRY_CHARS = 16 * 1024;
 
