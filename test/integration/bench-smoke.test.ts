@@ -71,9 +71,16 @@ test('latest.json holds every scenario with the agreed shape', async () => {
   expect(scale.peak_rss_mib).toBeGreaterThan(0);
   expect(scale.resume_all_s).toBeGreaterThan(0);
 
+  const registry = results.registry!;
+  expect([registry.definitions, registry.versions_each, registry.list_pages]).toEqual([20, 2, 1]);
+  expect(registry.put_ms.n).toBe(40);
+  expect(registry.get_version_ms.p50).toBeGreaterThan(0);
+  expect(registry.entity_max.largest_payload_bytes).toBeGreaterThan(0);
+  expect(registry.hot.stats.versions).toBe(8);
+
   expect(results.startup!.ready_s).toBeGreaterThan(0);
 
-  expect(results.targets.map((t) => t.figure)).toHaveLength(7);
+  expect(results.targets.map((t) => t.figure)).toHaveLength(8);
   for (const target of results.targets) expect(typeof target.met).toBe('boolean');
 });
 
@@ -83,5 +90,6 @@ test('latest.md is the table the run printed', async () => {
   expect(markdown).toMatch(/### Resume latency/);
   expect(markdown).toMatch(/### Overhead/);
   expect(markdown).toMatch(/### Scale: 50 executions paused at once/);
+  expect(markdown).toMatch(/### Registry: 20 definitions × 2 versions/);
   expect(markdown).toMatch(/### Startup/);
 });
