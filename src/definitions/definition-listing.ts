@@ -81,10 +81,11 @@ export async function listDefinitionPage(
 }
 
 /** The `capacity` summaries with the smallest ids seen, one per id (the highest version). */
-class SmallestById {
+export class SmallestById {
   private readonly items: DefinitionSummary[] = [];
   constructor(private readonly capacity: number) {}
 
+  /** Keeps `summary` if its id is among the smallest seen (or is seen with a higher version). */
   offer(summary: DefinitionSummary): void {
     const { items } = this;
     let low = 0;
@@ -104,6 +105,7 @@ class SmallestById {
     if (items.length > this.capacity) items.pop();
   }
 
+  /** What is kept, by id. */
   sorted(): DefinitionSummary[] {
     return [...this.items];
   }
