@@ -13,8 +13,8 @@
  * A version that conflicts with what an entity already holds stops before step 3 (the registry stays,
  * frozen and readable) and is reported.
  */
-import { type Client, WorkflowNotFoundError } from '@temporalio/client';
-import { VersionConflict } from '../errors/problems';
+import { type Client, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { VersionConflict, WorkerUnavailable } from '../errors/problems';
 import { withServerDeadline, withWorkerDeadline } from '../temporal/worker-deadline';
 import {
   getDefinitionQuery,
@@ -71,7 +71,13 @@ export async function migrateLegacyRegistry(options: MigrationOptions): Promise<
   if (!running) return nothing;
   const bounded = <T>(what: string, fn: () => Promise<T>) => withWorkerDeadline(client, deadlineMs, what, fn);
 
-  const frozen = await bounded('the registry retirement', () => handle.executeUpdate(retireUpdate, { args: [{ complete: false }] }));
+  const frozen = await bounded('the registry retirement', () => handle.executeUpdate(retireUpdate, { args: [{ complete: false }] })).catch((error: unknown) => {
+    // A worker of an earlier version answered: it cannot retire the registry, so nothing may move yet.
+    if (error instanceof WorkflowUpdateFailedError && /no registered handler for update/i.test(error.cause?.message ?? '')) {
+      throw new WorkerUnavailable(`the worker polling the task queue predates the migration of the definitions registry "${legacyId}"; upgrade the workers`);
+    }
+    throw error;
+  });
   options.logger?.info({ registry: legacyId, ...frozen }, 'migrating the definitions registry to one workflow per definition');
   const summaries = await bounded('the registry listing', () => handle.query(listDefinitionsQuery));
   const report: MigrationReport = { ...nothing, status: 'migrated', definitions: summaries.length, conflicts: [] };
