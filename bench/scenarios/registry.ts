@@ -116,6 +116,8 @@ export async function runRegistry(env: BenchEnvironment, options: RegistryOption
   const rounds: number[] = [];
   let pages = 0;
   for (let r = 0; r < options.listRounds; r++) {
+    // Past the API's 5 s reuse of a listing scan: each round scans visibility again.
+    await new Promise((resolve) => setTimeout(resolve, 5500));
     const all = await listAll();
     const order = all.seen.map((s) => s.id);
     if (order.join() !== ids.join()) throw new Error('the listing is not every definition once, in id order');

@@ -3,9 +3,10 @@
  * `cadenzaDefinition` entity of a registry carries its summary in its memo, and its definition id in
  * `CadenzaWorkflowId`. Pages are in id order, and a page token is the last id of its page: the next
  * page asks visibility for ids after it (`CadenzaWorkflowId > 'last'`). SQL visibility cannot sort by
- * a custom attribute, so a page scans the entities after the token and keeps the smallest `limit`
- * ids (memory O(limit), time O(entities after the token)); the order is stable whatever is registered
- * or continues as new meanwhile, and no id is skipped or repeated across pages.
+ * a custom attribute, so a scan reads every entity after the token and sorts them
+ * (`scanDefinitions()`), and a page is the `limit` smallest (`pageOf()`); the store reuses a scan for
+ * the pages that follow it. The order is stable whatever is registered or continues as new
+ * meanwhile, and no id is skipped or repeated across pages.
  */
 import type { Client } from '@temporalio/client';
 import { ValidationFailed } from '../errors/problems';
@@ -58,22 +59,23 @@ export function listingQuery(registryId: string, after: string | undefined): str
 }
 
 /**
- * One page: the `limit` smallest ids after the token, from visibility, with `recent` (summaries this
- * node stored moments ago, which visibility may not show yet) merged in by id, the higher version winning.
+ * Every entity after the token, sorted by id (the scan `listDefinitionPage()` makes, kept whole): a
+ * store reuses it for a few seconds, so a client paging through everything pays for one scan.
  */
-export async function listDefinitionPage(
-  client: Client,
-  registryId: string,
-  request: DefinitionPageRequest,
-  recent: readonly DefinitionSummary[] = [],
-): Promise<DefinitionPage> {
-  const after = request.pageToken === undefined ? undefined : idAfterToken(request.pageToken);
-  const smallest = new SmallestById(request.limit + 1);
-  for (const summary of recent) if (after === undefined || summary.id > after) smallest.offer(summary);
+export async function scanDefinitions(client: Client, registryId: string, after: string | undefined): Promise<DefinitionSummary[]> {
+  const all = new SmallestById(Number.MAX_SAFE_INTEGER);
   for await (const execution of client.workflow.list({ query: listingQuery(registryId, after), pageSize: VISIBILITY_PAGE_SIZE })) {
     const summary = summaryOf(execution.memo?.[SUMMARY_MEMO_KEY]);
-    if (summary) smallest.offer(summary);
+    if (summary) all.offer(summary);
   }
+  return all.sorted();
+}
+
+/** The page of `sorted` (by id) after `after`, with `recent` merged in. */
+export function pageOf(sorted: readonly DefinitionSummary[], request: DefinitionPageRequest, recent: readonly DefinitionSummary[] = []): DefinitionPage {
+  const after = request.pageToken === undefined ? undefined : idAfterToken(request.pageToken);
+  const smallest = new SmallestById(request.limit + 1);
+  for (const summary of [...recent, ...sorted]) if (after === undefined || summary.id > after) smallest.offer(summary);
   const found = smallest.sorted();
   const items = found.slice(0, request.limit);
   const last = items.at(-1);

@@ -13,7 +13,9 @@
  * - "Latest" lookups are cached for `cacheTtlMs` (default 2 s); a put on this node refreshes them at
  *   once. Unknown ids are never cached, so a new definition is visible everywhere immediately.
  * - The listing reads visibility, which shows a put after a moment: this node merges in the
- *   summaries it stored in the last `RECENT_MS` (read-your-writes on this node).
+ *   summaries it stored in the last `RECENT_MS` (read-your-writes on this node). One scan of
+ *   visibility serves the pages after it for `SCAN_REUSE_MS`, so paging through everything costs
+ *   one scan (a page seen later than that scans again from its token).
  */
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
@@ -40,7 +42,7 @@ import {
   type VersionConflictDetails,
 } from '../workflows/registry-messages';
 import { CadenzaRegistryKey, CadenzaWorkflowIdKey } from '../workflows/search-attributes';
-import { type DefinitionPage, type DefinitionPageRequest, DEFAULT_DEFINITIONS_PAGE, listDefinitionPage } from './definition-listing';
+import { type DefinitionPage, type DefinitionPageRequest, DEFAULT_DEFINITIONS_PAGE, idAfterToken, pageOf, scanDefinitions } from './definition-listing';
 import { assertDefinitionSize } from './definition-size';
 import { type MigrationLogger, type MigrationReport, migrateLegacyRegistry } from './legacy-migration';
 import type { Definition } from './schema';
@@ -68,6 +70,8 @@ const DEFAULT_CACHE_TTL_MS = 2000;
 const MAX_CACHED_VERSIONS = 1000;
 /** How long this node merges its own puts into listings (visibility shows them within a second). */
 const RECENT_MS = 10_000;
+/** How long a listing scan serves the following pages. */
+const SCAN_REUSE_MS = 5_000;
 
 interface Timed<T> {
   value: T;
@@ -87,6 +91,8 @@ export class DefinitionStore {
   private readonly latest = new Map<string, Timed<StoredDefinition>>();
   private readonly recent = new Map<string, Timed<DefinitionSummary>>();
   private migration: Promise<MigrationReport> | undefined;
+  /** The last listing scan: every entity after `after`, by id. */
+  private scan: Timed<{ after: string | undefined; sorted: DefinitionSummary[] }> | undefined;
 
   constructor(options: DefinitionStoreOptions) {
     this.client = options.client;
@@ -156,7 +162,15 @@ export class DefinitionStore {
     for (const [id, entry] of this.recent) if (entry.expiresAt <= now) this.recent.delete(id);
     const recent = [...this.recent.values()].map((entry) => entry.value);
     const page = { limit: request.limit ?? DEFAULT_DEFINITIONS_PAGE, pageToken: request.pageToken };
-    return withServerDeadline(this.client, this.deadlineMs, 'Temporal visibility', () => listDefinitionPage(this.client, this.registryId, page, recent));
+    const after = page.pageToken === undefined ? undefined : idAfterToken(page.pageToken);
+    // A scan of a few seconds ago that covered this page's ids serves it (pages in a row cost one scan).
+    const scan = this.scan;
+    if (scan && scan.expiresAt > now && (scan.value.after === undefined || (after !== undefined && after >= scan.value.after))) {
+      return pageOf(scan.value.sorted, page, recent);
+    }
+    const sorted = await withServerDeadline(this.client, this.deadlineMs, 'Temporal visibility', () => scanDefinitions(this.client, this.registryId, after));
+    if (this.cacheTtlMs > 0) this.scan = { value: { after, sorted }, expiresAt: Date.now() + SCAN_REUSE_MS };
+    return pageOf(sorted, page, recent);
   }
 
   /** Sends the put to the definition's entity. */

@@ -4,7 +4,7 @@
  * visibility is scanned in whatever order it answers.
  */
 import fc from 'fast-check';
-import { idAfterToken, listingQuery, pageTokenAfter, SmallestById } from '../../../src/definitions/definition-listing';
+import { idAfterToken, listingQuery, pageOf, pageTokenAfter, SmallestById } from '../../../src/definitions/definition-listing';
 import { ValidationFailed } from '../../../src/errors/problems';
 import type { DefinitionSummary } from '../../../src/workflows/registry-messages';
 
@@ -45,6 +45,25 @@ it('keeps the smallest ids, once each at their highest version, whatever the ord
       for (const [x, v] of offers) best.set(x, Math.max(best.get(x) ?? 0, v));
       const expected = [...best.keys()].sort().slice(0, capacity).map((x) => [x, best.get(x)]);
       expect(smallest.sorted().map((s) => [s.id, s.version])).toEqual(expected);
+    }),
+  );
+});
+
+it('pages of a sorted scan, followed token by token, give every id once in order, recent ones merged', () => {
+  const summary = (x: string, version = 1): DefinitionSummary => ({ id: x, version, name: null, description: null, versions: [version], registered_at: '' });
+  fc.assert(
+    fc.property(fc.uniqueArray(id, { maxLength: 60 }), fc.array(id, { maxLength: 5 }), fc.integer({ min: 1, max: 9 }), (ids, recentIds, limit) => {
+      const sorted = [...ids].sort().map((x) => summary(x));
+      const recent = recentIds.map((x) => summary(x, 2));
+      const seen: string[] = [];
+      let token: string | undefined;
+      do {
+        const page = pageOf(sorted, { limit, pageToken: token }, recent);
+        expect(page.items.length).toBeLessThanOrEqual(limit);
+        seen.push(...page.items.map((s) => s.id));
+        token = page.next_page_token ?? undefined;
+      } while (token);
+      expect(seen).toEqual([...new Set([...ids, ...recentIds])].sort());
     }),
   );
 });
