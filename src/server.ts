@@ -66,7 +66,10 @@ export async function startServer(config: Config, options: StartServerOptions = 
     const tracing = options.tracing;
     client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing && { interceptors: { workflow: [tracing.clientInterceptor] } }) });
   }
-  const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
+  // The store's migration of an earlier version's registry (on its first operation) logs to the app's logger.
+  const definitions =
+    options.definitions ??
+    new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE, logger: { info: (obj, msg) => app.log.info(obj, msg), warn: (obj, msg) => app.log.warn(obj, msg) } });
   // The api component's LogEmitted lines go to NATS once the command intake is connected (below).
   let emitLog: ExecutionLogger = noExecutionLog;
   const commands = new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES, log: (entry) => emitLog(entry) });

@@ -34,6 +34,19 @@ export async function withWorkerDeadline<T>(client: Client, timeoutMs: number, w
   }
 }
 
+/**
+ * Runs `fn` (calls the server answers itself: visibility, describe) with a deadline; a deadline hit
+ * becomes `TemporalUnavailable` naming `what` did not answer.
+ */
+export async function withServerDeadline<T>(client: Client, timeoutMs: number, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, fn);
+  } catch (error) {
+    if (isDeadlineHit(error)) throw new TemporalUnavailable(`${what} did not answer within ${timeoutMs} ms`, error);
+    throw error;
+  }
+}
+
 const PROBE_DEADLINE_MS = 1000;
 
 async function temporalAnswers(client: Client): Promise<boolean> {

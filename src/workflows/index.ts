@@ -1,2 +1,4 @@
 export { cadenzaInterpreter } from './interpreter';
 export { cadenzaRegistry } from './registry';
+export { cadenzaDefinition } from './definition-entity';
+export { cadenzaDefinitionArchive } from './definition-archive';

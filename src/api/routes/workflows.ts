@@ -1,9 +1,10 @@
 /**
- * Definitions (`/api/v1/workflows`): list, read, register (PUT, JSON or YAML) and validate. Stored
- * durably in the registry workflow through `DefinitionStore`.
+ * Definitions (`/api/v1/workflows`): list (paged), read, register (PUT, JSON or YAML) and validate.
+ * Stored durably in one entity workflow per definition through `DefinitionStore`.
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { DefinitionError } from '../../definitions/definition-error';
+import { assertDefinitionSize } from '../../definitions/definition-size';
 import { validateDefinitionObject } from '../../definitions/parse';
 import type { Definition } from '../../definitions/schema';
 import type { DefinitionStore } from '../../definitions/store';
@@ -14,6 +15,7 @@ import { problemResponses } from '../schemas/problem';
 import {
   DefinitionBodySchema,
   GetWorkflowQuerySchema,
+  ListWorkflowsQuerySchema,
   ListWorkflowsResponseSchema,
   PutWorkflowResponseSchema,
   StoredWorkflowSchema,
@@ -36,14 +38,18 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
       config: { permission: Permission.WorkflowsRead },
       schema: {
         tags,
-        summary: 'List definitions (latest version of each)',
-        response: { 200: ListWorkflowsResponseSchema, ...problemResponses(401, 403, 503) },
+        summary: 'List definitions (latest version of each), by id, in pages',
+        description: 'Pages hold `limit` definitions in id order; follow `next_page_token` (as `page_token`) until it is `null`.',
+        querystring: ListWorkflowsQuerySchema,
+        response: { 200: ListWorkflowsResponseSchema, ...problemResponses(400, 401, 403, 503) },
       },
     },
-    async () => {
-      const summaries = await definitions.list();
+    async (request) => {
+      const { limit, page_token: pageToken } = request.query;
+      const page = await definitions.list({ ...(limit ? { limit } : {}), ...(pageToken ? { pageToken } : {}) });
       return {
-        items: summaries.map((s) => ({ ...s, links: { self: `${BASE}/${s.id}`, executions: `${BASE}/${s.id}/executions` } })),
+        items: page.items.map((s) => ({ ...s, links: { self: `${BASE}/${s.id}`, executions: `${BASE}/${s.id}/executions` } })),
+        next_page_token: page.next_page_token,
       };
     },
   );
@@ -122,14 +128,17 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
   done();
 };
 
-/** Full validation (schema and static checks); `definition_invalid` with every issue otherwise. */
+/** Full validation (schema, static checks, size); `definition_invalid` with every issue, or `definition_too_large`. */
 function validate(body: unknown): Definition {
+  let definition: Definition;
   try {
-    return validateDefinitionObject(body);
+    definition = validateDefinitionObject(body);
   } catch (error) {
     if (error instanceof DefinitionError) throw new DefinitionInvalid([...error.issues]);
     throw error;
   }
+  assertDefinitionSize(definition);
+  return definition;
 }
 
 function present(stored: StoredDefinition) {

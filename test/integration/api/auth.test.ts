@@ -170,7 +170,7 @@ describe('over HTTP', () => {
       LOG_LEVEL: 'silent',
       CADENZA_API_KEYS: JSON.stringify([{ key: 'http-key-0123456789abc', name: 'http', permissions: ['executions:read'] }]),
     });
-    const definitions = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, workflowId: `registry-${randomUUID()}` });
+    const definitions = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, registryId: `registry-${randomUUID()}` });
     const server = await startServer(config, { port: 0, definitions });
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
