@@ -26,6 +26,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       setupFiles: ['<rootDir>/test/integration/quiet-runtime.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/integration/harness/leak-guard.ts'],
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },
   ],
