@@ -38,7 +38,7 @@ beforeAll(async () => {
   connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace, interceptors: { workflow: [tracing.clientInterceptor] } });
   const config = loadConfig({ CADENZA_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'silent' });
-  const definitions = new DefinitionStore({ client, taskQueue, workflowId: `registry-${randomUUID()}` });
+  const definitions = new DefinitionStore({ client, taskQueue, registryId: `registry-${randomUUID()}` });
   app = await buildApp({ config, client, definitions, tracerProvider: tracing.provider });
 });
 
