@@ -9,6 +9,7 @@ import { DEFAULT_MAX_RESPONSE_BYTES } from './activities/tools/http-body';
 import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 import { redactNatsUrl } from './events/nats-credentials';
+import { parseDuration } from './definitions/duration';
 
 const csv = z
   .string()
@@ -141,12 +142,35 @@ export const ConfigSchema = z.object({
    * `503 stream_limit_reached`.
    */
   CADENZA_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SSE_MAX_STREAMS),
+  /**
+   * Events in (docs/design.md §9): how long an event no correlated wait takes yet is kept for the
+   * wait that comes, and its id remembered for deduplication (a duration: `30s`, `24h`, `7d`).
+   */
+  CADENZA_EVENT_KEEP: z
+    .string()
+    .default('24h')
+    .refine((v) => parseDuration(v) !== undefined, 'must be a positive duration such as "30s", "24h" or "7d"')
+    .transform((v) => parseDuration(v) ?? 0),
+  /**
+   * The API's base URL as callers reach it; callback URLs (`<url>/api/v1/callbacks/<token>`) start
+   * with it. Default: `http://<CADENZA_HOST>:<CADENZA_PORT>`.
+   */
+  CADENZA_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional(),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The base of callback URLs: `CADENZA_PUBLIC_URL`, else the address the API listens on. */
+export function publicUrlOf(config: Pick<Config, 'CADENZA_PUBLIC_URL' | 'CADENZA_HOST' | 'CADENZA_PORT'>): string {
+  if (config.CADENZA_PUBLIC_URL !== undefined) return config.CADENZA_PUBLIC_URL.replace(/\/+$/, '');
+  const host = config.CADENZA_HOST.includes(':') ? `[${config.CADENZA_HOST}]` : config.CADENZA_HOST;
+  return `http://${host}:${config.CADENZA_PORT}`;
+}
 
 /** Thrown for an invalid environment; its message is the one line to print. */
 export class ConfigError extends Error {

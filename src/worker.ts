@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { Client, Connection } from '@temporalio/client';
 import { httpToolOptionsFrom } from './activities/tools/http';
 import { loadUserTools } from './activities/tools/load-user-tools';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, publicUrlOf } from './config';
 import { type EventPublishing, startEventPublishing } from './events/event-publishing';
 import { type EventsLog, logToConsole } from './events/events-log';
 import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
@@ -32,6 +32,7 @@ export async function runWorker(
     taskQueue: config.CADENZA_TASK_QUEUE,
     tools,
     http: httpToolOptionsFrom(config),
+    publicUrl: publicUrlOf(config),
     ...(options.tuning && { tuning: options.tuning }),
     ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
   });

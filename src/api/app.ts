@@ -13,11 +13,16 @@ import { ApprovalInbox } from '../executions/approval-inbox';
 import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from '../auth/api-key-registry';
+import { BulkService } from '../bulk/bulk-service';
+import { CallbackService } from '../callbacks/callback-service';
+import { EventRouter } from '../events-in/event-router';
 import { registerAuthentication } from './auth/authentication';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler';
 import { registerJsonBodyParser } from './json-body';
 import { StreamRegistry } from './sse/stream-registry';
 import { approvalRoutes } from './routes/approvals';
+import { bulkRoutes } from './routes/bulk';
+import { eventsInRoutes } from './routes/events-in';
 import { commandRoutes } from './routes/commands';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
@@ -38,6 +43,8 @@ export interface BuildAppOptions {
   commands?: ExecutionCommandService;
   /** The open event streams (cap and gauge); defaults to one capped at `CADENZA_SSE_MAX_STREAMS`. */
   streams?: StreamRegistry;
+  /** Defaults to an `EventRouter` over `client`, `definitions` and the executions. */
+  router?: EventRouter;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
 }
@@ -84,6 +91,7 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
         { name: 'executions', description: 'Executions of definitions' },
         { name: 'commands', description: 'Pause, resume, repair, wake waiting tasks, signal' },
         { name: 'approvals', description: 'Approval inbox and decisions' },
+        { name: 'events', description: 'Events in (triggers, correlated waits) and callback URLs' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {
@@ -111,5 +119,9 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   await app.register(streamRoutes, { executions, client, streams });
   await app.register(commandRoutes, { commands });
   await app.register(approvalRoutes, { inbox: new ApprovalInbox(executions) });
+  // Events in, callback URLs, bulk operations (docs/design.md §9).
+  const router = options.router ?? new EventRouter({ client, definitions, executions, taskQueue: config.CADENZA_TASK_QUEUE, keepMs: config.CADENZA_EVENT_KEEP });
+  await app.register(eventsInRoutes, { router, callbacks: new CallbackService({ client }) });
+  await app.register(bulkRoutes, { bulk: new BulkService({ client, taskQueue: config.CADENZA_TASK_QUEUE, commands }) });
   return app;
 }

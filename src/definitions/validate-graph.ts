@@ -13,6 +13,7 @@ import { compileExpression, EXPRESSION_ROOTS, ExpressionError, type CompiledExpr
 import { compileJsonSchema, JsonSchemaError } from './json-schema';
 import type { Definition, Task } from './schema';
 import { findTemplateExpressions, TemplateError } from './templates';
+import { triggerIssues } from './trigger-checks';
 import { appendPath } from './value-path';
 
 interface Flow {
@@ -56,6 +57,7 @@ class GraphValidator {
     this.checkTemplates(this.definition.outputs, 'outputs');
     this.checkSchema(this.definition.input, 'input');
     this.issues.push(...awaitingSizeIssues(this.flows.flatMap((flow) => flow.members)));
+    this.issues.push(...triggerIssues(this.definition));
     return this.issues;
   }
 
@@ -194,6 +196,7 @@ class GraphValidator {
     if (task.type === 'wait') {
       if (task.condition !== undefined) this.checkExpression(task.condition, `${path}.condition`);
       this.checkSchema(task.resume_schema, `${path}.resume_schema`);
+      this.checkTemplates(task.correlate, `${path}.correlate`);
     }
     if (task.type === 'approval') {
       this.checkTemplates(task.message, `${path}.message`);

@@ -30,6 +30,7 @@ export const commandRefusalKinds: Readonly<Record<CommandErrorType, RefusalKind>
   [CommandErrorType.ResumeDataInvalid]: { status: 422, title: 'Invalid resume data' },
   [CommandErrorType.OutputInvalid]: { status: 422, title: 'Invalid task output' },
   [CommandErrorType.CommandInvalid]: { status: 400, title: 'Invalid command' },
+  [CommandErrorType.CallbackGone]: { status: 410, title: 'Callback gone' },
 };
 
 function isCommandErrorType(type: string | null | undefined): type is CommandErrorType {

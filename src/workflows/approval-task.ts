@@ -5,6 +5,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ApprovalTask } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { issueCallback } from './callbacks';
 import { EventType } from './events';
 import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
@@ -37,16 +38,24 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   run.status = TaskStatus.Waiting;
   run.input = { approvers: task.approvers ?? null, message, decision_schema: task.decision_schema ?? null, expires_at: expiresAt };
   host.tasks.record(run);
-  host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: run.input as Record<string, unknown> });
+  const callbackUrl = await issueCallback(host, run, 'approval');
+  const extra = callbackUrl === null ? {} : { callback_url: callbackUrl };
+  host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: { ...(run.input as Record<string, unknown>), ...extra } });
   const gate = host.openGate(
     new Gate(PauseReason.ApprovalRequired, run, run.taskId, run.branch, task.on_approve?.next ?? null, {
       approvers: task.approvers ?? null,
       message,
       expires_at: expiresAt,
       on_timeout: task.on_timeout ?? 'fail',
+      ...extra,
     }),
   );
-  const resolution = await host.awaitGate(gate, timeoutMs);
+  let resolution: GateResolution;
+  try {
+    resolution = await host.awaitGate(gate, timeoutMs);
+  } finally {
+    host.callbacks.settle(run.taskExecId);
+  }
 
   let output: ApprovalOutput;
   if (resolution.kind === 'decision') {

@@ -74,6 +74,8 @@ export const CommandErrorType = {
   OutputInvalid: 'output_invalid',
   ConditionNotMet: 'condition_not_met',
   CommandInvalid: 'command_invalid',
+  /** A callback URL used up, expired with its gate, or revoked (docs/design.md §9). */
+  CallbackGone: 'callback_gone',
 } as const;
 export type CommandErrorType = (typeof CommandErrorType)[keyof typeof CommandErrorType];
 

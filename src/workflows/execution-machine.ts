@@ -9,6 +9,7 @@
 import { type ApplicationFailure, CancellationScope, condition, sleep } from '@temporalio/workflow';
 import type { Task, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { CallbackRegistry } from './callbacks';
 import type { CommandHost } from './command-host';
 import type { ExecutionInput, ExecutionResult, StatusView } from './contracts';
 import { deepMerge } from './deep-merge';
@@ -44,6 +45,8 @@ export class ExecutionMachine implements FlowHost, CommandHost {
   readonly identity: { executionId: string; workflowId: string };
   /** The definition's config. */
   readonly config: WorkflowConfig | undefined;
+  /** Callback URLs of waiting runs (docs/design.md §9). */
+  readonly callbacks = new CallbackRegistry();
   private readonly pause = new ManualPauseControl();
   private readonly record: ExecutionRecord;
   private readonly scope: TemplateScope;

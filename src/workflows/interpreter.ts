@@ -5,7 +5,8 @@
  */
 import type { UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, setDefaultSignalHandler, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { ExecutionInput, ExecutionResult } from './contracts';
+import { CallbackCommands } from './callback-commands';
+import type { ExecutionInput, ExecutionResult, TaskContextView } from './contracts';
 import { CommandRejection, ExecutionCommands } from './execution-commands';
 import { CommandErrorType } from './commands';
 import { decideBehaviour } from './execution-behaviour';
@@ -15,6 +16,8 @@ import { executionView, taskContextView } from './execution-views';
 import { describeError, guarded } from './handler-guard';
 import { reservedSignalName } from './interceptors';
 import {
+  callbackQuery,
+  callbackUpdate,
   commandRejectedSignal,
   decideSignal,
   decideUpdate,
@@ -25,6 +28,7 @@ import {
   resumePlanQuery,
   resumeSignal,
   resumeUpdate,
+  revokeCallbackUpdate,
   statusQuery,
   taskContextQuery,
   taskResumeSignal,
@@ -37,6 +41,7 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   assertExecutionInput(input);
   const machine = new ExecutionMachine(workflowInfo().workflowId, input, behaviour);
   const commands = new ExecutionCommands(machine);
+  const callbacks = new CallbackCommands(machine, commands);
   const refuse = (rejection: CommandRejection | undefined): void => {
     if (rejection) throw rejection.toFailure();
   };
@@ -85,7 +90,7 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
 
   setHandler(statusQuery, guarded('the status query', () => machine.statusView()));
   setHandler(executionQuery, guarded('the execution query', () => executionView(machine.viewState())));
-  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => (typeof taskId === 'string' ? taskContextView(machine.viewState(), taskId) : null)));
+  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => withCallbackUrl(machine, typeof taskId === 'string' ? taskContextView(machine.viewState(), taskId) : null)));
   setHandler(eventsQuery, guarded('the events query', (args?: unknown) => machine.journal.page(args)));
   setHandler(resumePlanQuery, guarded('the resumePlan query', (command: unknown) => commands.plan(command)));
 
@@ -98,6 +103,10 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   commandUpdate(resumeUpdate, (c) => commands.validateResume(c), (c) => commands.applyResume(c));
   commandUpdate(taskResumeUpdate, (c) => commands.validateTaskResume(c), (c) => commands.applyTaskResume(c));
   commandUpdate(decideUpdate, (c) => commands.validateDecide(c), (c) => commands.applyDecide(c));
+  // Callback URLs (docs/design.md §9): updates only, the API checks the token with the query first.
+  setHandler(callbackQuery, guarded('the callback query', (ref: unknown) => callbacks.lookup(ref)));
+  commandUpdate(callbackUpdate, (c) => callbacks.validate(c), (c) => callbacks.apply(c));
+  commandUpdate(revokeCallbackUpdate, (c) => callbacks.validateRevoke(c), (c) => callbacks.applyRevoke(c));
 
   setHandler(pauseSignal, onPause);
   setHandler(resumeSignal, onResume);
@@ -109,6 +118,11 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
   const result = await machine.run();
   await condition(allHandlersFinished);
   return result;
+}
+
+/** The task context with the URL of the run's open callback. */
+function withCallbackUrl(machine: ExecutionMachine, view: TaskContextView | null): (TaskContextView & { callback_url: string | null }) | null {
+  return view === null ? null : { ...view, callback_url: machine.callbacks.urlOf(view.task_exec_id) };
 }
 
 function actorOf(command: unknown): string | undefined {

@@ -4,6 +4,7 @@
 import type { CancellationScope } from '@temporalio/workflow';
 import type { Task } from '../definitions/schema';
 import type { TaskError } from './contracts';
+import type { CallbackRegistry } from './callbacks';
 import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { Journal } from './journal';
@@ -48,6 +49,8 @@ export interface TaskHost {
   readonly behaviour: ExecutionBehaviour;
   /** The transitions of the runs. */
   readonly tasks: RunTransitions;
+  /** The callback URLs of waiting runs (docs/design.md §9). */
+  readonly callbacks: CallbackRegistry;
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
   /** Waits at an open gate until it is resolved (or times out); a cancelled wait releases the gate. */

@@ -7,10 +7,13 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { evaluateExpression } from '../definitions/expressions';
 import type { WaitTask } from '../definitions/schema';
 import { EventType } from './events';
-import { Gate } from './gates';
+import { issueCallback } from './callbacks';
+import { correlationKey, registerCorrelation } from './correlated-wait';
+import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
 import { PauseReason, TaskStatus } from './states';
 import type { TaskHost } from './task-host';
+import { errorMessage } from './task-error';
 import type { TaskRun } from './task-run';
 
 /** Runs the wait; `takeBufferedSignal` resolves its gate with a signal that came before it waited. */
@@ -27,11 +30,20 @@ export async function runWaitTask(
   run.startedAt = new Date().toISOString();
   run.status = TaskStatus.Waiting;
   host.tasks.record(run);
+  let key: string | undefined;
+  try {
+    key = task.correlate === undefined ? undefined : correlationKey({ ...task, correlate: task.correlate }, run);
+  } catch (err) {
+    host.tasks.fail(run, { message: errorMessage(err), type: 'CorrelationError', non_retryable: true });
+    return { next: undefined, failed: true };
+  }
+  const callbackUrl = await issueCallback(host, run, 'wait');
+  const extra = { ...(key !== undefined && { correlate: key }), ...(callbackUrl !== null && { callback_url: callbackUrl }) };
   host.journal.append({
     type: EventType.TaskWaitingStarted,
     task_id: run.taskId,
     task_exec_id: run.taskExecId,
-    data: { wait_reason: waitReason, resume_conditions: resumeConditions, timeout: task.timeout ?? null },
+    data: { wait_reason: waitReason, resume_conditions: resumeConditions, timeout: task.timeout ?? null, ...extra },
   });
   const gate = new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
     wait_for: task.wait_for,
@@ -39,12 +51,21 @@ export async function runWaitTask(
     resume_conditions: resumeConditions,
     ...(task.condition !== undefined && { condition: task.condition }),
     ...(task.resume_schema !== undefined && { resume_schema: task.resume_schema }),
+    ...extra,
   });
   // A signal that arrived before the task started waiting is not lost. It is taken before the gate
   // opens, so the execution does not flicker through paused (and journal a pause) for data it has.
   takeBufferedSignal(gate);
   host.openGate(gate);
-  const resolution = await host.awaitGate(gate, timeoutMs);
+  const expiresAt = timeoutMs === undefined ? null : new Date(Date.now() + timeoutMs).toISOString();
+  const withdraw = key !== undefined && gate.open ? registerCorrelation(host.identity.executionId, run, task.wait_for, key, expiresAt) : undefined;
+  let resolution: GateResolution;
+  try {
+    resolution = await host.awaitGate(gate, timeoutMs);
+  } finally {
+    host.callbacks.settle(run.taskExecId);
+    if (withdraw !== undefined) await withdraw();
+  }
 
   if (resolution.kind !== 'resume_data') {
     host.journal.append({ type: EventType.TaskWaitingTimedOut, task_id: run.taskId, task_exec_id: run.taskExecId, data: { timeout: task.timeout ?? null, next: task.on_timeout?.next ?? null } });
