@@ -7,6 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Client, WithStartWorkflowOperation, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApiProblem } from '../errors/problems';
+import type { VersionedDefinition } from '../definitions/schema';
 import type { DefinitionStore } from '../definitions/store';
 import type { ExecutionService } from '../executions/execution-service';
 import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
@@ -63,8 +64,29 @@ export interface EventRouterOptions {
   deadlineMs?: number;
 }
 
+/** How long the list of definitions with triggers is reused (ms); a new trigger works within it. */
+const TRIGGER_INDEX_TTL_MS = 2000;
+
 export class EventRouter {
+  private index: { expiresAt: number; definitions: Promise<VersionedDefinition[]> } | undefined;
+
   constructor(private readonly options: EventRouterOptions) {}
+
+  /** The latest version of every definition that has triggers; one lookup at a time, reused briefly. */
+  private triggered(): Promise<VersionedDefinition[]> {
+    if (this.index !== undefined && this.index.expiresAt > Date.now()) return this.index.definitions;
+    const { definitions } = this.options;
+    const loading = (async () => {
+      const summaries = await definitions.list();
+      const stored = await Promise.all(summaries.map((s) => definitions.get(s.id)));
+      return stored.flatMap((entry) => (entry !== undefined && (entry.definition.triggers?.length ?? 0) > 0 ? [entry.definition] : []));
+    })();
+    this.index = { expiresAt: Date.now() + TRIGGER_INDEX_TTL_MS, definitions: loading };
+    loading.catch(() => {
+      this.index = undefined;
+    });
+    return loading;
+  }
 
   /** Routes one event; `actor` is recorded as the trigger's actor. */
   async route(request: InboundEventRequest, actor: string): Promise<EventRouting> {
@@ -84,10 +106,8 @@ export class EventRouter {
   private async startTriggered(event: EventEnvelope, actor: string): Promise<{ started: StartedExecution[]; skipped: SkippedTrigger[] }> {
     const started: StartedExecution[] = [];
     const skipped: SkippedTrigger[] = [];
-    const summaries = await this.options.definitions.list();
-    const stored = await Promise.all(summaries.map((s) => this.options.definitions.get(s.id)));
-    for (const entry of stored) {
-      const match = entry === undefined ? undefined : matchTrigger(entry.definition, event);
+    for (const definition of await this.triggered()) {
+      const match = matchTrigger(definition, event);
       if (match === undefined) continue;
       const workflowId = match.definition.id;
       if ('skipped' in match) {
@@ -120,7 +140,9 @@ export class EventRouter {
       withWorkerDeadline(client, this.options.deadlineMs ?? DEFAULT_WORKER_DEADLINE_MS * 6, 'the event mailbox', () =>
         client.workflow.executeUpdateWithStart(deliverEventUpdate, {
           args: [{ id: event.id, name: event.name, key, payload: event.payload, keep_ms: keepMs }],
-          updateId: `event/${event.id}`,
+          // Not the event id: Temporal would answer a repeated update id itself, and the mailbox's own
+          // answer says `duplicate`.
+          updateId: randomUUID(),
           startWorkflowOperation: new WithStartWorkflowOperation<typeof cadenzaMailbox>(MAILBOX_WORKFLOW_TYPE, {
             workflowId,
             taskQueue,

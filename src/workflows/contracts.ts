@@ -115,6 +115,8 @@ export interface TaskContextView extends TaskView {
   resume_data: unknown;
   /** Every run of this task in this execution, oldest first (a resume may re-run a task). */
   runs: TaskView[];
+  /** The URL that resumes this run while it waits (docs/design.md §9); null when it has none open. */
+  callback_url?: string | null;
 }
 
 export interface EventsQueryArgs {

@@ -121,7 +121,7 @@ export async function cadenzaInterpreter(input: ExecutionInput): Promise<Executi
 }
 
 /** The task context with the URL of the run's open callback. */
-function withCallbackUrl(machine: ExecutionMachine, view: TaskContextView | null): (TaskContextView & { callback_url: string | null }) | null {
+function withCallbackUrl(machine: ExecutionMachine, view: TaskContextView | null): TaskContextView | null {
   return view === null ? null : { ...view, callback_url: machine.callbacks.urlOf(view.task_exec_id) };
 }
 
