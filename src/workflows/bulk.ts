@@ -9,7 +9,7 @@ import { continueAsNew, proxyActivities, setHandler, workflowInfo } from '@tempo
 import type { CadenzaActivities } from '../activities';
 import { type BulkInput, type BulkProgress, type BulkProgressArgs, bulkProgressQuery, type BulkSnapshot } from './bulk-messages';
 
-/** Executions per apply activity. */
+/** Most executions per apply activity; a batch is about one second's worth at the rate, so progress moves every second. */
 export const BULK_BATCH = 200;
 
 /** Most executions one bulk operation selects. */
@@ -46,8 +46,9 @@ export async function cadenzaBulk(input: BulkInput): Promise<BulkProgress> {
     if (state.page_token === null || state.targets.length >= MAX_BULK_TARGETS) state.phase = 'running';
     await continueIfLong(input, state);
   }
+  const batch = Math.max(1, Math.min(BULK_BATCH, Math.ceil(input.rate_per_s)));
   while (state.next < state.targets.length) {
-    const ids = state.targets.slice(state.next, state.next + BULK_BATCH);
+    const ids = state.targets.slice(state.next, state.next + batch);
     const outcomes = await bulkApply({ bulk_id: input.bulk_id, action: input.action, command: input.command, actor: input.actor, roles: input.roles, ids, rate_per_s: input.rate_per_s });
     for (const outcome of outcomes) {
       state.outcomes.push(outcome);

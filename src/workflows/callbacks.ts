@@ -108,13 +108,21 @@ export class CallbackRegistry {
 
 const { issueCallbackToken } = proxyLocalActivities<CadenzaActivities>({ startToCloseTimeout: '10s' });
 
-/** Issues the callback of a waiting run; null in executions that replay from before callbacks. */
+/**
+ * Whether this execution issues callback URLs (`patched`): false while replaying a history from before
+ * them. Callers check it synchronously and only then await `issueCallback()`, so an old history sees
+ * no extra turn of the event loop (which would reorder its parallel branches).
+ */
+export function callbacksIssued(): boolean {
+  return patched(CALLBACK_PATCH_ID);
+}
+
+/** Issues the callback of a waiting run (only where `callbacksIssued()`); its URL. */
 export async function issueCallback(
   host: { identity: { executionId: string }; callbacks: CallbackRegistry },
   run: TaskRun,
   kind: CallbackKind,
-): Promise<string | null> {
-  if (!patched(CALLBACK_PATCH_ID)) return null;
+): Promise<string> {
   const { secret, url } = await issueCallbackToken({ execution_id: host.identity.executionId, task_exec_id: run.taskExecId });
   host.callbacks.add({ task_id: run.taskId, task_exec_id: run.taskExecId, kind, secret, url, state: 'open', answer: null });
   return url;

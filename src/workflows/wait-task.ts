@@ -7,7 +7,7 @@ import { msToNumber } from '@temporalio/common/lib/time';
 import { evaluateExpression } from '../definitions/expressions';
 import type { WaitTask } from '../definitions/schema';
 import { EventType } from './events';
-import { issueCallback } from './callbacks';
+import { callbacksIssued, issueCallback } from './callbacks';
 import { correlationKey, registerCorrelation } from './correlated-wait';
 import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
@@ -37,7 +37,7 @@ export async function runWaitTask(
     host.tasks.fail(run, { message: errorMessage(err), type: 'CorrelationError', non_retryable: true });
     return { next: undefined, failed: true };
   }
-  const callbackUrl = await issueCallback(host, run, 'wait');
+  const callbackUrl = callbacksIssued() ? await issueCallback(host, run, 'wait') : null;
   const extra = { ...(key !== undefined && { correlate: key }), ...(callbackUrl !== null && { callback_url: callbackUrl }) };
   host.journal.append({
     type: EventType.TaskWaitingStarted,
