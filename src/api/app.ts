@@ -16,6 +16,7 @@ import { ApiKeyRegistry } from '../auth/api-key-registry';
 import { BulkService } from '../bulk/bulk-service';
 import { CallbackService } from '../callbacks/callback-service';
 import { EventRouter } from '../events-in/event-router';
+import { ScheduleService } from '../schedules/schedule-service';
 import { registerAuthentication } from './auth/authentication';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler';
 import { registerJsonBodyParser } from './json-body';
@@ -26,6 +27,7 @@ import { eventsInRoutes } from './routes/events-in';
 import { commandRoutes } from './routes/commands';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
+import { scheduleRoutes } from './routes/schedules';
 import { streamRoutes } from './routes/stream';
 import { workflowRoutes } from './routes/workflows';
 import { registerYamlBodyParser } from './yaml-body';
@@ -113,7 +115,9 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   const commands = options.commands ?? new ExecutionCommandService({ client });
 
   await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
-  await app.register(workflowRoutes, { definitions });
+  const schedules = new ScheduleService({ client, taskQueue: config.CADENZA_TASK_QUEUE, templateEnv: config.CADENZA_TEMPLATE_ENV });
+  await app.register(workflowRoutes, { definitions, schedules });
+  await app.register(scheduleRoutes, { schedules });
   await app.register(executionRoutes, { executions });
   const streams = options.streams ?? new StreamRegistry({ maxStreams: config.CADENZA_SSE_MAX_STREAMS });
   await app.register(streamRoutes, { executions, client, streams });

@@ -17,7 +17,7 @@ export interface ExecutionInput {
   /** Allow-listed environment captured at trigger time (template variable `env`). */
   env: Record<string, string>;
   trigger: {
-    source: 'api' | 'nats' | 'event' | 'cli';
+    source: 'api' | 'nats' | 'event' | 'cli' | 'schedule';
     actor?: string;
     idempotency_key?: string;
   };

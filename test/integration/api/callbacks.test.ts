@@ -84,7 +84,7 @@ describe('callback URLs', () => {
     const { id, url } = await waitingUrl('cb-wait');
     const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => keyless(pathOf(url), { resume_data: { carrier: `c${i}` } })));
     expect(answers.map((a) => a.statusCode)).toEqual([200, 200, 200, 200, 200]);
-    const bodies = answers.map((a) => a.json());
+    const bodies = answers.map((a) => a.json<Record<string, unknown>>());
     for (const body of bodies) expect(body).toEqual(bodies[0]);
     await api.waitForStatus(id, 'completed');
     expect((await api.events(id)).filter((e) => e.type === 'TaskWaitingResumed')).toHaveLength(1);
