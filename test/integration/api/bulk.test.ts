@@ -12,7 +12,7 @@ import { startApiContext, type ApiContext } from './api-context';
 import { ExecutionDriver } from './execution-driver';
 
 const COUNT = Number(process.env.CADENZA_BULK_TEST_COUNT ?? 20);
-jest.setTimeout(Math.max(120_000, COUNT * 1500));
+jest.setTimeout(Math.max(120_000, COUNT * 4000));
 
 const limited = { key: 'pause-only-key-00000000001', name: 'pauser', permissions: ['execution:pause', 'executions:read'] };
 const operator = { key: 'ops-bulk-key-0000000000001', name: 'ops', permissions: ['*'] };
@@ -86,7 +86,7 @@ it(`bulk retry of ${COUNT} executions paused on a failed task: dry run, run, pro
       const body = res.json<{ count: number; sample: Array<{ status: string; plan: { ok: boolean } }> }>();
       return body.count === COUNT ? body : undefined;
     },
-    { what: `${COUNT} paused executions in visibility`, timeoutMs: 60_000 + COUNT * 200, intervalMs: 500 },
+    { what: `${COUNT} paused executions in visibility`, timeoutMs: 60_000 + COUNT * 1000, intervalMs: 1000 },
   );
   expect(dryRun.sample.length).toBe(Math.min(10, COUNT));
   for (const entry of dryRun.sample) expect(entry).toMatchObject({ status: 'paused', plan: { ok: true } });
