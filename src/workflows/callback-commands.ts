@@ -10,9 +10,8 @@ import type { CommandHost } from './command-host';
 import { invalid, isObject } from './command-parsing';
 import { CommandRejection } from './command-rejection';
 import { CommandErrorType } from './commands';
-import type { ExecutionCommands } from './execution-commands';
+import { decisionDataRejection, type ExecutionCommands } from './execution-commands';
 import { payloadProblem } from './payload-bounds';
-import { checkAgainstSchema } from './schema-check';
 import { PauseReason } from './states';
 
 /** The actor of what a callback does. */
@@ -63,14 +62,7 @@ export class CallbackCommands {
     if (command.decision !== 'approve' && command.decision !== 'reject') return invalid('decision must be "approve" or "reject"');
     if (command.comment !== undefined && typeof command.comment !== 'string') return invalid('comment must be a string');
     if (this.approvalGate(command.task_exec_id) === undefined) return gone('expired');
-    const task = this.host.tasksById.get(entry.task_id);
-    if (task?.type === 'approval' && task.decision_schema !== undefined) {
-      const problems = checkAgainstSchema(task.decision_schema, command.data ?? {});
-      if (problems.length > 0) {
-        return new CommandRejection(CommandErrorType.DecisionInvalid, `data: ${problems.map((p) => `${p.path || '(root)'} ${p.message}`).join('; ')}`, { errors: problems });
-      }
-    }
-    return undefined;
+    return decisionDataRejection(this.host.tasksById.get(entry.task_id), command.data);
   }
 
   apply(input: unknown): CallbackAnswer {
