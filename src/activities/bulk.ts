@@ -24,13 +24,26 @@ export interface BulkApplyRequest {
 }
 
 /** Commands in flight at once within a batch. */
-const MAX_CONCURRENCY = 32;
+const MAX_CONCURRENCY = 16;
+
+/** How often a command answered 503 is tried again. */
+const TRANSIENT_RETRIES = 5;
 
 /** Builds the bulk activities over `client`. */
 export function createBulkActivities(client: Client) {
   const commands = new ExecutionCommandService({ client });
 
+  /** Applies to one execution; a 503 (no worker answered in time, Temporal unreachable) is tried again before it counts. */
   async function applyOne(request: BulkApplyRequest, id: string): Promise<BulkOutcome> {
+    let outcome = await applyOnce(request, id);
+    for (let attempt = 1; attempt <= TRANSIENT_RETRIES && outcome.problem?.status === 503; attempt++) {
+      await Context.current().sleep(attempt * 1000);
+      outcome = await applyOnce(request, id);
+    }
+    return outcome;
+  }
+
+  async function applyOnce(request: BulkApplyRequest, id: string): Promise<BulkOutcome> {
     const caller: CommandCaller = { actor: request.actor, roles: request.roles };
     const options = { idempotencyKey: `bulk:${request.bulk_id}` };
     try {
@@ -89,7 +102,7 @@ export function createBulkActivities(client: Client) {
           }
         }
       };
-      const lanes = Math.max(1, Math.min(MAX_CONCURRENCY, Math.ceil(request.rate_per_s / 5), request.ids.length - start));
+      const lanes = Math.max(1, Math.min(MAX_CONCURRENCY, Math.ceil(request.rate_per_s / 10), request.ids.length - start));
       await Promise.all(Array.from({ length: lanes }, () => lane()));
       beat();
       return outcomes.filter((o): o is BulkOutcome => o !== undefined);
