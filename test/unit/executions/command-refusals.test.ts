@@ -22,6 +22,7 @@ describe('commandRefusalProblem', () => {
       resume_data_invalid: 422,
       output_invalid: 422,
       command_invalid: 400,
+      callback_gone: 410,
     });
   });
 
