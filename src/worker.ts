@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { Client, Connection } from '@temporalio/client';
 import { httpToolOptionsFrom } from './activities/tools/http';
 import { loadUserTools } from './activities/tools/load-user-tools';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, publicUrlOf } from './config';
 import { type EventPublishing, startEventPublishing } from './events/event-publishing';
 import { type EventsLog, logToConsole } from './events/events-log';
 import { taskSizeLimitsFrom } from './limits/size-limits';
@@ -36,6 +36,7 @@ export async function runWorker(
     tools,
     http: httpToolOptionsFrom(config),
     limits: taskSizeLimitsFrom(config),
+    publicUrl: publicUrlOf(config),
     tuning: { ...(config.CADENZA_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: config.CADENZA_MAX_CACHED_WORKFLOWS }), ...options.tuning },
     ...(options.tracing && { plugins: [options.tracing.workerPlugin] }),
     ...(events && { onJournalEvent: events.publishing.onJournalEvent, executionLog: events.publishing.logs.logger }),

@@ -58,6 +58,21 @@ export function listingQuery(registryId: string, after: string | undefined): str
   return clauses.join(' AND ');
 }
 
+/** The visibility query of a registry's entities whose latest version starts on `event` (`CadenzaTriggerEvents`). */
+export function triggeredQuery(registryId: string, event: string): string {
+  return [listingQuery(registryId, undefined), `CadenzaTriggerEvents = ${quote(event)}`].join(' AND ');
+}
+
+/** The ids of the definitions of `registryId` whose latest version starts on `event`, from visibility. */
+export async function scanTriggered(client: Client, registryId: string, event: string): Promise<string[]> {
+  const ids: string[] = [];
+  for await (const execution of client.workflow.list({ query: triggeredQuery(registryId, event), pageSize: VISIBILITY_PAGE_SIZE })) {
+    const summary = summaryOf(execution.memo?.[SUMMARY_MEMO_KEY]);
+    if (summary) ids.push(summary.id);
+  }
+  return ids;
+}
+
 /**
  * Every entity after the token, sorted by id (the scan `listDefinitionPage()` makes, kept whole): a
  * store reuses it for a few seconds, so a client paging through everything pays for one scan.

@@ -3,7 +3,7 @@
  * at the edge before anything is sent: a definition travels in every execution's start input and an
  * entity carries bodies across continue-as-new, so each must stay far below Temporal's 2 MB payloads.
  */
-import { DefinitionTooLarge } from '../errors/problems';
+import { DefinitionTooLarge } from '../errors/registry-problems';
 import { canonicalJson } from '../workflows/canonical-json';
 import { MAX_DEFINITION_BYTES } from '../workflows/definition-entity-messages';
 import type { Definition } from './schema';

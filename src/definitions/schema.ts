@@ -161,6 +161,11 @@ export const WaitTaskSchema = z.strictObject({
   resume_schema: JsonSchemaSchema.optional(),
   /** Where to go when `timeout` passes; without it the task fails with `timed_out`. */
   on_timeout: TransitionSchema.optional(),
+  /**
+   * Correlation key (docs/design.md §9): a template; events `{name: wait_for, key: <its value>}`
+   * (`POST /api/v1/events`, NATS `<p>.events.in.<name>`) resume this wait in any execution.
+   */
+  correlate: z.string().min(1).max(1000).optional(),
 });
 export type WaitTask = z.infer<typeof WaitTaskSchema>;
 
@@ -209,6 +214,40 @@ export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;
 
 export { AgentSchema, type Agent } from './agent-schema';
 
+/** An event name (`POST /api/v1/events` `name`, NATS `<p>.events.in.<name>`, a wait task's `wait_for`). */
+export const EventNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be an event name: a letter, then letters, digits, "_", "-" or "." (max 100)');
+
+/** Starts an execution when a matching event comes in (docs/design.md §9). */
+export const TriggerSchema = z.strictObject({
+  event: EventNameSchema,
+  /** JSON Schema the payload must satisfy; an event that fails it starts nothing. */
+  schema: JsonSchemaSchema.optional(),
+  /** CEL over `payload` and `event` (`{name, key, id}`); false starts nothing. */
+  filter: z.string().min(1).max(2000).optional(),
+  /** The execution input; strings may hold `{{ }}` templates over `payload` and `event`. Default: the payload. */
+  input: z.unknown().optional(),
+});
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+/** What a schedule does when a run is due while the previous one still runs (Temporal's overlap policies). */
+export const ScheduleOverlapSchema = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
+
+/** Starts executions on a calendar (`cron`) or at a fixed interval (`every`) as a Temporal Schedule (docs/design.md §9). */
+export const ScheduleSchema = z
+  .strictObject({
+    cron: z.string().min(1).max(200).optional(),
+    every: DurationSchema.optional(),
+    /** IANA time zone of `cron` (default UTC). */
+    timezone: z.string().min(1).max(64).optional(),
+    overlap: ScheduleOverlapSchema.default('skip'),
+    /** The input of every scheduled execution. */
+    input: z.unknown().optional(),
+    /** Registered paused. */
+    paused: z.boolean().optional(),
+  })
+  .refine((s) => (s.cron === undefined) !== (s.every === undefined), { message: 'give exactly one of "cron" and "every"' });
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
 export const DefinitionSchema = z.strictObject({
   id: DefinitionIdSchema,
   /** Positive integer; assigned by the registry when omitted. */
@@ -223,6 +262,10 @@ export const DefinitionSchema = z.strictObject({
   agents: z.array(AgentSchema).max(100).optional(),
   /** Execution outputs; strings may hold `{{ cel }}` templates. */
   outputs: z.record(z.string(), z.unknown()).optional(),
+  /** Events that start an execution (docs/design.md §9). */
+  triggers: z.array(TriggerSchema).max(20).optional(),
+  /** A Temporal Schedule that starts executions (docs/design.md §9). */
+  schedule: ScheduleSchema.optional(),
 });
 export type Definition = z.infer<typeof DefinitionSchema>;
 

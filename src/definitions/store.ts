@@ -20,7 +20,8 @@
 import { type Client, WithStartWorkflowOperation, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { LRUCache } from 'lru-cache';
-import { DefinitionInvalid, DefinitionTooLarge, VersionConflict, VersionLimitReached } from '../errors/problems';
+import { DefinitionInvalid, VersionConflict } from '../errors/problems';
+import { DefinitionTooLarge, VersionLimitReached } from '../errors/registry-problems';
 import { DEFAULT_WORKER_DEADLINE_MS, withServerDeadline, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { cadenzaDefinition } from '../workflows/definition-entity';
 import {
@@ -42,7 +43,8 @@ import {
   type VersionConflictDetails,
 } from '../workflows/registry-messages';
 import { CadenzaRegistryKey, CadenzaWorkflowIdKey } from '../workflows/search-attributes';
-import { type DefinitionPage, type DefinitionPageRequest, DEFAULT_DEFINITIONS_PAGE, idAfterToken, pageOf, scanDefinitions } from './definition-listing';
+import { triggerEventsOf } from '../workflows/trigger-events';
+import { type DefinitionPage, type DefinitionPageRequest, DEFAULT_DEFINITIONS_PAGE, idAfterToken, pageOf, scanDefinitions, scanTriggered } from './definition-listing';
 import { assertDefinitionSize } from './definition-size';
 import { type MigrationLogger, type MigrationReport, migrateLegacyRegistry } from './legacy-migration';
 import type { Definition } from './schema';
@@ -171,6 +173,20 @@ export class DefinitionStore {
     const sorted = await withServerDeadline(this.client, this.deadlineMs, 'Temporal visibility', () => scanDefinitions(this.client, this.registryId, after));
     if (this.cacheTtlMs > 0) this.scan = { value: { after, sorted }, expiresAt: Date.now() + SCAN_REUSE_MS };
     return pageOf(sorted, page, recent);
+  }
+
+  /**
+   * The latest version of every definition one of whose `triggers` is `event` (docs/design.md §9):
+   * one visibility query on `CadenzaTriggerEvents`, plus this node's puts of the last `RECENT_MS`
+   * that visibility may not show yet.
+   */
+  async triggeredBy(event: string): Promise<StoredDefinition[]> {
+    await this.migrated();
+    const ids = new Set(await withServerDeadline(this.client, this.deadlineMs, 'Temporal visibility', () => scanTriggered(this.client, this.registryId, event)));
+    const now = Date.now();
+    for (const [id, entry] of this.recent) if (entry.expiresAt > now) ids.add(id);
+    const stored = await Promise.all([...ids].map((id) => this.get(id)));
+    return stored.filter((s): s is StoredDefinition => s !== undefined && triggerEventsOf(s.definition).includes(event));
   }
 
   /** Sends the put to the definition's entity. */

@@ -15,6 +15,7 @@ import { compileJsonSchema, JsonSchemaError } from './json-schema';
 import { shortTaskIssues } from './local-tasks';
 import type { Definition, Task } from './schema';
 import { findTemplateExpressions, TemplateError } from './templates';
+import { triggerIssues } from './trigger-checks';
 import { appendPath } from './value-path';
 
 interface Flow {
@@ -65,6 +66,7 @@ class GraphValidator {
       this.checkTemplates(agent.model.name, `agents[${i}].model.name`);
       this.checkSchema(agent.output_schema, `agents[${i}].output_schema`);
     });
+    this.issues.push(...triggerIssues(this.definition));
     return this.issues;
   }
 
@@ -206,6 +208,7 @@ class GraphValidator {
     if (task.type === 'wait') {
       if (task.condition !== undefined) this.checkExpression(task.condition, `${path}.condition`);
       this.checkSchema(task.resume_schema, `${path}.resume_schema`);
+      this.checkTemplates(task.correlate, `${path}.correlate`);
     }
     if (task.type === 'approval') {
       this.checkTemplates(task.message, `${path}.message`);

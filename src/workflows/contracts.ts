@@ -18,7 +18,7 @@ export interface ExecutionInput {
   /** Allow-listed environment captured at trigger time (template variable `env`). */
   env: Record<string, string>;
   trigger: {
-    source: 'api' | 'nats' | 'event' | 'cli';
+    source: 'api' | 'nats' | 'event' | 'cli' | 'schedule';
     actor?: string;
     idempotency_key?: string;
   };
@@ -133,6 +133,8 @@ export interface TaskContextView extends TaskView {
   runs: TaskView[];
   /** An agent task's conversation, tool calls and usage (docs/design.md §8). */
   agent?: AgentLoopState;
+  /** The URL that resumes this run while it waits (docs/design.md §9); null when it has none open. */
+  callback_url?: string | null;
 }
 
 export interface EventsQueryArgs {

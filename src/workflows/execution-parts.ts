@@ -7,6 +7,7 @@
  */
 import { workflowInfo } from '@temporalio/workflow';
 import type { Agent, Task, WorkflowConfig } from '../definitions/schema';
+import { CallbackRegistry } from './callbacks';
 import { expressionTaskReads } from './carried-values';
 import { Continuation } from './continuation';
 import { CONTINUED_STATE_FORMAT, type ContinuedState } from './continued-state';
@@ -45,6 +46,8 @@ export abstract class ExecutionParts {
   readonly continuation: Continuation;
   /** Journals refusals, counted under a flood; undefined for executions from before long life. */
   readonly refusals: RejectionCounter | undefined;
+  /** Callback URLs of waiting runs (docs/design.md §9). */
+  readonly callbacks: CallbackRegistry;
   protected readonly pause: ManualPauseControl;
   protected readonly record: ExecutionRecord;
   protected readonly scope: TemplateScope;
@@ -79,6 +82,7 @@ export abstract class ExecutionParts {
     this.signals = new SignalBuffer(behaviour.longLife, continued?.signals);
     this.continuation = new Continuation(behaviour.longLife, { afterEvents: input.limits?.continue_after_events }, continued);
     this.refusals = behaviour.longLife ? new RejectionCounter(this.journal, continued?.rejections) : undefined;
+    this.callbacks = new CallbackRegistry(continued?.callbacks);
     this.holds = new FlowHolds({ behaviour, pause: this.pause, flows: this.flows, gates: this.gates, continuation: this.continuation, refreshStatus: () => this.refreshStatus() });
     const tasksById = new Map<string, Task>();
     indexTasks(input.definition.tasks, tasksById);
@@ -123,6 +127,7 @@ export abstract class ExecutionParts {
       update_ids: this.continuation.rememberedUpdateIds,
       rejections: this.refusals?.snapshot() ?? { counts: {}, total: 0, first_at: null, last_at: null },
       timeout_at: this.timeoutAt,
+      callbacks: this.callbacks.carried(),
     };
   }
 

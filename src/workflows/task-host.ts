@@ -4,6 +4,7 @@
 import type { CancellationScope } from '@temporalio/workflow';
 import type { Agent, Task } from '../definitions/schema';
 import type { TaskError } from './contracts';
+import type { CallbackRegistry } from './callbacks';
 import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { FlowPosition } from './flow-positions';
@@ -51,6 +52,8 @@ export interface TaskHost {
   readonly behaviour: ExecutionBehaviour;
   /** The transitions of the runs, and any run by its `task_exec_id`. */
   readonly tasks: RunTransitions & { findByExecId(taskExecId: string): TaskRun | undefined };
+  /** The callback URLs of waiting runs (docs/design.md §9). */
+  readonly callbacks: CallbackRegistry;
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
   /**

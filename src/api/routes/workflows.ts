@@ -8,6 +8,7 @@ import { assertDefinitionSize } from '../../definitions/definition-size';
 import { validateDefinitionObject } from '../../definitions/parse';
 import type { Definition } from '../../definitions/schema';
 import type { DefinitionStore } from '../../definitions/store';
+import type { ScheduleService } from '../../schedules/schedule-service';
 import { PutOutcome, type StoredDefinition } from '../../workflows/registry-messages';
 import { Permission } from '../../auth/permissions';
 import { DefinitionInvalid, WorkflowNotFound } from '../../errors/problems';
@@ -25,13 +26,15 @@ import {
 
 export interface WorkflowRoutesOptions {
   definitions: DefinitionStore;
+  /** Keeps each definition's Temporal Schedule in step with its latest version (docs/design.md §9). */
+  schedules?: ScheduleService;
 }
 
 const BASE = '/api/v1/workflows';
 const tags = ['workflows'];
 const bodyContentTypes = 'JSON (`application/json`) or YAML (`application/yaml`, `text/yaml`)';
 
-export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (app, { definitions }, done) => {
+export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (app, { definitions, schedules }, done) => {
   app.get(
     BASE,
     {
@@ -99,6 +102,7 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
       }
       const definition = validate({ ...body, id });
       const result = await definitions.put(definition);
+      await schedules?.sync(result.stored.definition);
       const created = result.outcome === PutOutcome.Created;
       const { version } = result.stored.definition;
       return reply

@@ -166,6 +166,7 @@ export const TaskContextResponseSchema = TaskViewSchema.extend({
   resume_data: z.unknown().describe('Data of the TaskResume that last woke the task'),
   runs: z.array(TaskViewSchema).describe('Every run of this task, oldest first'),
   agent: AgentRunSchema.optional().describe("An agent task's conversation, tool calls and usage"),
+  callback_url: z.string().nullable().optional().describe('While the run waits (wait task, approval): the URL that resumes it without an API key'),
 }).meta({ id: 'TaskContext' });
 
 const JournalEventSchema = z.object({
