@@ -14,6 +14,10 @@ const common = {
 module.exports = {
   // Integration tests wait on a real server; a project-level testTimeout is ignored by Jest.
   testTimeout: 60_000,
+  // A handle a test leaves open keeps Jest from exiting, and CI then waits for its timeout. Workers
+  // left running fail their file (test/integration/harness/leak-checking-environment.ts); in CI,
+  // anything else left open must not hang the run either (locally Jest still warns about it).
+  forceExit: process.env.CI === 'true',
   projects: [
     {
       ...common,
@@ -26,6 +30,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/test/integration/global-setup.ts',
       setupFiles: ['<rootDir>/test/integration/quiet-runtime.ts'],
+      testEnvironment: '<rootDir>/test/integration/harness/leak-checking-environment.ts',
       setupFilesAfterEnv: ['<rootDir>/test/integration/harness/leak-guard.ts'],
       globalTeardown: '<rootDir>/test/integration/global-teardown.ts',
     },

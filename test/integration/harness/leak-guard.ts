@@ -1,17 +1,13 @@
 /**
- * Finds the test file that left a Temporal worker running (setupFilesAfterEnv of the integration
- * project). On a 2-core machine Jest runs every file in its own main process, so one worker left
- * polling keeps Jest from exiting and CI hangs until its timeout. Each file's Runtime is wrapped so a
- * worker registered and not deregistered is recorded on `process` (the one object every file's sandbox
- * shares); the next file fails its first hook naming the file that leaked, and the global teardown
- * reports the last one (see ./leaked-workers.ts).
+ * Tracks the Temporal workers a test file starts (setupFilesAfterEnv of the integration project), so
+ * its test environment can fail the file that leaves one running (./leak-checking-environment.ts).
+ * On a 2-core machine Jest runs every file in its main process: one worker left polling keeps Jest
+ * from exiting, and CI hangs until its timeout. The file's Runtime is wrapped on its prototype, so
+ * every worker of the file goes through it.
  */
 import { Runtime } from '@temporalio/worker';
-import { leakedWorkers, trackWorker } from './leaked-workers';
+import { trackWorker } from './leaked-workers';
 
-const testFile = expect.getState().testPath ?? 'unknown test file';
-
-// Wrapped on the prototype of this file's module: every Runtime instance of the file goes through it.
 const proto = Runtime.prototype as unknown as {
   registerWorker: (...args: unknown[]) => Promise<object>;
   deregisterWorker: (worker: object) => Promise<void>;
@@ -20,15 +16,12 @@ const register = proto.registerWorker;
 const deregister = proto.deregisterWorker;
 proto.registerWorker = async function registerTracked(this: unknown, ...args: unknown[]) {
   const worker = await register.apply(this, args);
-  trackWorker(worker, testFile, true);
+  // Where it was created: the test's name and the first frame in a test file.
+  const frame = new Error().stack?.split('\n').find((line) => /\.test\.ts:\d+/.test(line))?.trim() ?? '';
+  trackWorker(worker, `${expect.getState().currentTestName ?? 'a hook'} ${frame}`.trim(), true);
   return worker;
 };
 proto.deregisterWorker = async function deregisterTracked(this: unknown, worker: object) {
-  trackWorker(worker, testFile, false);
+  trackWorker(worker, '', false);
   return deregister.call(this, worker);
 };
-
-beforeAll(() => {
-  const leaks = leakedWorkers();
-  if (leaks.length > 0) throw new Error(`a Temporal worker is still running, started by ${leaks.join(', ')}: shut it down in that file's afterAll`);
-});

@@ -1,23 +1,20 @@
 /**
- * The workers test files registered with a Temporal Runtime and have not deregistered, kept on
- * `process` because every test file (and the global teardown) has its own module registry and global
- * object but shares the process.
+ * The Temporal workers a test file registered with a Runtime and has not deregistered, kept on the
+ * file's global object, where its test environment (./leak-checking-environment.ts) looks after the
+ * file's last hook.
  */
 const key = Symbol.for('cadenza.test.liveWorkers');
 type Holder = { [key]?: Map<object, string> };
 
-function live(): Map<object, string> {
-  const holder = process as unknown as Holder;
-  return (holder[key] ??= new Map());
+/** The live workers of the file whose global object is `holder`. */
+export function liveWorkers(holder: object): Map<object, string> {
+  const h = holder as Holder;
+  h[key] ??= new Map<object, string>();
+  return h[key];
 }
 
-/** Records a native worker as started (`running`) or stopped by the test file `file`. */
-export function trackWorker(worker: object, file: string, running: boolean): void {
-  if (running) live().set(worker, file);
-  else live().delete(worker);
-}
-
-/** The test files (one entry per worker) whose workers are still registered. */
-export function leakedWorkers(): string[] {
-  return [...live().values()];
+/** Records a native worker as started (`running`) or stopped, with where it was created. */
+export function trackWorker(worker: object, origin: string, running: boolean): void {
+  if (running) liveWorkers(globalThis).set(worker, origin);
+  else liveWorkers(globalThis).delete(worker);
 }

@@ -38,8 +38,13 @@ beforeAll(async () => {
   dir = mkdtempSync(path.join(tmpdir(), 'cadenza-durability-'));
 });
 
-afterAll(async () => {
+// Each test ends with the setup it started last still running: stop it before the next one starts.
+afterEach(async () => {
   await current?.stop();
+  current = undefined;
+});
+
+afterAll(() => {
   rmSync(dir, { recursive: true, force: true });
 });
 
