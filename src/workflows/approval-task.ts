@@ -5,7 +5,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ApprovalTask } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
-import { callbacksIssued, issueCallback, settlingCallback } from './callbacks';
+import { issueCallback, settlingCallback } from './callbacks';
 import { EventType } from './events';
 import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
@@ -45,7 +45,7 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   run.status = TaskStatus.Waiting;
   run.input = { approvers: task.approvers ?? null, message, decision_schema: task.decision_schema ?? null, expires_at: expiresAt };
   host.tasks.record(run);
-  const callbackUrl = callbacksIssued() ? await issueCallback(host, run, 'approval') : null;
+  const callbackUrl = host.behaviour.callbackUrls ? await issueCallback(host, run, 'approval') : null;
   const extra = callbackUrl === null ? {} : { callback_url: callbackUrl };
   host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: { ...(run.input as Record<string, unknown>), ...extra } });
   const gate = host.openGate(

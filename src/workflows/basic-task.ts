@@ -95,7 +95,7 @@ export async function runBasicTask(
     run.status = TaskStatus.Running;
     host.tasks.record(run);
     // Decided once per run, right before its first dispatch (a tool's own declaration is patched in).
-    local ??= runsLocally(task);
+    local ??= runsLocally(task, host.behaviour);
     host.journal.append({ type: EventType.TaskDispatched, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, data: { tool: task.tool, ...(local && { local }) } });
     host.refreshStatus();
     const runTask: TaskAttempt = taskAttempt(task, config, local, activityId(run.taskId, run.runNumber, attempt), `${task.tool} · ${run.taskId}`);

@@ -6,12 +6,11 @@
  * `open` while its gate is, `used` once it resumed the task (the same answer again on every later use),
  * `expired` when the gate closed another way, `revoked` by an operator.
  */
-import { patched, proxyLocalActivities } from '@temporalio/workflow';
+import { proxyLocalActivities } from '@temporalio/workflow';
 import type { CadenzaActivities } from '../activities';
 import type { TaskRun } from './task-run';
 
-/** Marker of callback URLs: executions started before them replay without the token activity. */
-export const CALLBACK_PATCH_ID = 'cadenza-callbacks-1';
+export { CALLBACK_PATCH_ID } from './callback-patch';
 
 /** How many used, expired or revoked callbacks a continued execution carries (the latest). */
 export const MAX_CARRIED_SETTLED_CALLBACKS = 200;
@@ -127,16 +126,8 @@ export async function settlingCallback<T>(callbacks: CallbackRegistry, taskExecI
 
 const { issueCallbackToken } = proxyLocalActivities<CadenzaActivities>({ startToCloseTimeout: '10s' });
 
-/**
- * Whether this execution issues callback URLs (`patched`): false while replaying a history from before
- * them. Callers check it synchronously and only then await `issueCallback()`, so an old history sees
- * no extra turn of the event loop (which would reorder its parallel branches).
- */
-export function callbacksIssued(): boolean {
-  return patched(CALLBACK_PATCH_ID);
-}
 
-/** Issues the callback of a waiting run (only where `callbacksIssued()`); its URL. */
+/** Issues the callback of a waiting run (only where `ExecutionBehaviour.callbackUrls`); its URL. */
 export async function issueCallback(
   host: { identity: { executionId: string }; callbacks: CallbackRegistry },
   run: TaskRun,

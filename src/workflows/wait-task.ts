@@ -6,7 +6,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { evaluateExpression } from '../definitions/expressions';
 import type { WaitTask } from '../definitions/schema';
-import { callbacksIssued, issueCallback, settlingCallback } from './callbacks';
+import { issueCallback, settlingCallback } from './callbacks';
 import { awaitCarried } from './carried-gate';
 import { correlationKey, registerCorrelation } from './correlated-wait';
 import { EventType } from './events';
@@ -48,7 +48,7 @@ export async function runWaitTask(
     host.tasks.fail(run, { message: errorMessage(err), type: 'CorrelationError', non_retryable: true });
     return { next: undefined, failed: true };
   }
-  const callbackUrl = callbacksIssued() ? await issueCallback(host, run, 'wait') : null;
+  const callbackUrl = host.behaviour.callbackUrls ? await issueCallback(host, run, 'wait') : null;
   const extra = { ...(key !== undefined && { correlate: key }), ...(callbackUrl !== null && { callback_url: callbackUrl }) };
   host.journal.append({
     type: EventType.TaskWaitingStarted,
