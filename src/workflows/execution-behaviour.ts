@@ -5,6 +5,8 @@
  * reads the switches instead of calling `patched()` itself, so queries and validators stay read-only.
  */
 import { patched } from '@temporalio/workflow';
+import { localityOf } from '../definitions/local-tasks';
+import type { Definition, Task } from '../definitions/schema';
 import { CALLBACK_PATCH_ID } from './callback-patch';
 
 /** Marker of the December 2026 hardening (docs/design.md §3, §4): one patch for every switch below. */
@@ -94,14 +96,28 @@ export function localToolsApply(behaviour: ExecutionBehaviour): boolean {
   return behaviour.localToolsFromStart || patched(LOCAL_TOOLS_PATCH_ID);
 }
 
-/** Decides this execution's behaviour; call once, from the workflow function, before anything else. */
-export function decideBehaviour(): ExecutionBehaviour {
+/** Every task of `tasks`, parallel branches included; nothing for what is not a task list (the input is checked later). */
+function everyTask(tasks: unknown): Task[] {
+  if (!Array.isArray(tasks)) return [];
+  return (tasks as Task[]).flatMap((task) => (task?.type === 'parallel' && Array.isArray(task.branches) ? [task, ...task.branches.flatMap((b) => everyTask(b?.tasks))] : [task]));
+}
+
+/**
+ * Decides this execution's behaviour; call once, from the workflow function, before anything else.
+ * The switches of a feature the definition does not use are not asked for, so its history holds no
+ * marker for them: local tools only with a task whose tool declares itself local, callback URLs only
+ * with a wait or approval task.
+ */
+export function decideBehaviour(input: unknown): ExecutionBehaviour {
+  const tasks = everyTask((input as { definition?: Partial<Definition> } | null)?.definition?.tasks);
+  const usesLocalTools = tasks.some((t) => t?.type === 'basic' && localityOf(t) === 'tool_default');
+  const usesGates = tasks.some((t) => t?.type === 'wait' || t?.type === 'approval');
   const trust = patched(TRUST_PATCH_ID);
   // An execution from before the trust patch keeps everything as it was; a newer one asks for long life.
   return {
     ...behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID)),
     boundedPayloads: patched(SIZE_LIMITS_PATCH_ID),
-    localToolsFromStart: patched(LOCAL_TOOLS_AT_START_PATCH_ID),
-    callbackUrls: patched(CALLBACK_PATCH_ID),
+    localToolsFromStart: usesLocalTools && patched(LOCAL_TOOLS_AT_START_PATCH_ID),
+    callbackUrls: usesGates && patched(CALLBACK_PATCH_ID),
   };
 }
