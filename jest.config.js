@@ -1,7 +1,7 @@
 // @ts-check
 /** Two projects: fast unit tests, and integration tests against a real Temporal dev server. */
 /** Dependencies that ship ES modules only: swc turns them into CommonJS for Jest. */
-const esmOnly = ['@marcbachmann/cel-js', 'content-disposition', 'cookie', 'get-port', 'uuid', 'request-filtering-agent'];
+const esmOnly = ['@marcbachmann/cel-js', '@noble/hashes', 'content-disposition', 'cookie', 'get-port', 'uuid', 'request-filtering-agent'];
 const swc = ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } }, module: { type: 'commonjs' } }];
 const common = {
   testEnvironment: 'node',

@@ -6,6 +6,7 @@ import type { LoadInfo, MachineInfo } from './machine';
 import { CHAIN_SIDES, type ChainResult, type ChainSide } from './scenarios/chain';
 import type { OverheadResult } from './scenarios/overhead';
 import type { ResumeLatencyResult } from './scenarios/resume-latency';
+import type { RegistryResult } from './scenarios/registry';
 import type { ScaleResult } from './scenarios/scale';
 import type { StartupResult } from './scenarios/startup';
 
@@ -26,6 +27,7 @@ export interface BenchResults {
   overhead: OverheadResult | null;
   chain: ChainResult | null;
   scale: ScaleResult | null;
+  registry: RegistryResult | null;
   startup: StartupResult | null;
   targets: TargetCheck[];
   /** Scenarios that failed, with the reason (the others still ran). */
@@ -41,7 +43,7 @@ export interface TargetCheck {
 }
 
 /** Every target of the issue that the results hold a figure for. */
-export function checkTargets(r: Pick<BenchResults, 'resume_latency' | 'overhead' | 'chain' | 'scale' | 'startup'>): TargetCheck[] {
+export function checkTargets(r: Pick<BenchResults, 'resume_latency' | 'overhead' | 'chain' | 'scale' | 'startup'> & Partial<Pick<BenchResults, 'registry'>>): TargetCheck[] {
   const checks: TargetCheck[] = [];
   if (r.resume_latency) {
     for (const kind of Object.values(r.resume_latency.kinds)) {
@@ -56,6 +58,10 @@ export function checkTargets(r: Pick<BenchResults, 'resume_latency' | 'overhead'
   if (r.scale) {
     checks.push({ figure: `process RSS with ${r.scale.paused} paused (peak)`, value: r.scale.peak_rss_mib, unit: 'MiB', target: '< 1024 MiB', met: r.scale.peak_rss_mib < 1024 });
     checks.push({ figure: `resume all ${r.scale.paused} paused`, value: r.scale.resume_all_s, unit: 's', target: '≤ 120 s', met: r.scale.resume_all_s <= 120 });
+  }
+  if (r.registry) {
+    const largest = Math.max(r.registry.entity_max.largest_payload_bytes, r.registry.hot.largest_payload_bytes);
+    checks.push({ figure: 'largest payload in a registry history', value: Math.round(largest / 1024), unit: 'KiB', target: '< 1024 KiB (Temporal: 2 MB)', met: largest < 1024 * 1024 });
   }
   if (r.startup) {
     checks.push({ figure: '`npm start` until ready', value: r.startup.ready_s, unit: 's', target: '< 10 s', met: r.startup.ready_s < 10 });
@@ -117,6 +123,7 @@ export function renderMarkdown(r: BenchResults): string {
     const c = s.cpu.resume_all;
     lines.push(`| CPU per resume: this process + Temporal server | ${fmt(s.cpu.ms_per_resume.process)} + ${fmt(s.cpu.ms_per_resume.server)} ms (cores ${fmt(c.machine_busy * 100)} % busy, ${fmt(c.others_ms / 1000)} s of it other work) |`, '');
   }
+  if (r.registry) lines.push(...registryTable(r.registry));
   if (r.startup) {
     const s = r.startup;
     lines.push(`### Startup: \`${s.command}\`, ${s.rounds} runs, fresh data dir, binary cached`, '');
@@ -161,6 +168,25 @@ function chainTable(c: ChainResult): string[] {
   }
   lines.push('');
   return lines;
+}
+
+function registryTable(g: RegistryResult): string[] {
+  const d = (x: { p50: number; p95: number }) => `${fmt(x.p50)} / ${fmt(x.p95)} ms`;
+  const e = g.entity_max;
+  const h = g.hot;
+  return [
+    `### Registry: ${g.definitions} definitions × ${g.versions_each} versions (one entity workflow each)`,
+    '',
+    '| Figure | Value |',
+    '|---|---|',
+    `| register every version (PUT) | ${fmt(g.register_s)} s (${fmt(g.puts_per_s)}/s); per PUT p50 / p95 ${d(g.put_ms)}; ${g.put_retries} sent again after a 503 |`,
+    `| listing shows every last version | ${fmt(g.visible_after_s)} s after the last PUT |`,
+    `| list all (${g.list_pages} pages of ${g.list_page_limit}) | ${g.list_all_s.map(fmt).join(' / ')} s; per page p50 / p95 ${d(g.list_page_ms)} |`,
+    `| get latest / get a version (p50 / p95) | ${d(g.get_latest_ms)} · ${d(g.get_version_ms)} |`,
+    `| largest of ${g.sampled_entities} entities: history events / payload bytes / largest payload | ${e.history_length} / ${e.payload_bytes} / ${e.largest_payload_bytes} B |`,
+    `| hot definition: ${h.versions} versions of ~${h.body_bytes} B | ${fmt(h.register_s)} s; ${h.stats.archives} archives, ${h.runs} runs, keeps ${h.stats.kept_versions} bodies (${h.stats.kept_bytes} B), largest payload ${h.largest_payload_bytes} B, every version read in ${fmt(h.get_all_s)} s |`,
+    '',
+  ];
 }
 
 function fmt(value: number): string {

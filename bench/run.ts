@@ -1,11 +1,12 @@
 /**
  * `npm run bench` — Cadenza's benchmarks on one machine: resume latency, overhead against raw
- * Temporal, N executions paused at once, and `npm start` startup. Writes `latest.json` and
+ * Temporal, N executions paused at once, N definitions × V versions in the registry, and `npm start` startup. Writes `latest.json` and
  * `latest.md` (bench/results unless `--out`) and prints the table. See bench/README.md.
  *
  *   npm run bench                          the full bench (10,000 paused, ≥ 500 samples per latency)
  *   npm run bench -- --smoke               a few seconds' worth of everything (CI), written to a temp dir
  *   npm run bench -- --only latency,scale --paused 2000 --max-cached-workflows 5000
+ *   npm run bench -- --only registry --definitions 2000 --versions 10
  */
 import { mkdir, mkdtemp, rename, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,11 +19,12 @@ import { type BenchResults, checkTargets, RESULTS_SCHEMA, renderMarkdown } from 
 import { runChain } from './scenarios/chain';
 import { runOverhead, type Side } from './scenarios/overhead';
 import { runResumeLatency } from './scenarios/resume-latency';
+import { runRegistry } from './scenarios/registry';
 import { runScale } from './scenarios/scale';
 import { runStartup } from './scenarios/startup';
 import { workflowPreloadModules } from '../src/worker/create-worker';
 
-const Scenario = { Latency: 'latency', Overhead: 'overhead', Chain: 'chain', Scale: 'scale', Startup: 'startup' } as const;
+const Scenario = { Latency: 'latency', Overhead: 'overhead', Chain: 'chain', Scale: 'scale', Registry: 'registry', Startup: 'startup' } as const;
 type Scenario = (typeof Scenario)[keyof typeof Scenario];
 const allScenarios = Object.values(Scenario);
 
@@ -38,6 +40,9 @@ interface Parameters {
   concurrency: number;
   paused: number;
   scaleConcurrency: number;
+  definitions: number;
+  versions: number;
+  registryConcurrency: number;
   startupRounds: number;
   overheadSides: Side[];
   eagerActivities: boolean;
@@ -82,6 +87,9 @@ function parameters(argv: string[]): Parameters {
       'overhead-executions': { type: 'string' },
       'overhead-sides': { type: 'string' },
       'scale-concurrency': { type: 'string' },
+      definitions: { type: 'string' },
+      versions: { type: 'string' },
+      'registry-concurrency': { type: 'string' },
       'startup-rounds': { type: 'string' },
       'eager-activities': { type: 'string' },
       preload: { type: 'string' },
@@ -131,6 +139,9 @@ function parameters(argv: string[]): Parameters {
     concurrency: int('concurrency', values.concurrency, smoke ? 4 : 16),
     paused: int('paused', values.paused, smoke ? 50 : 10_000),
     scaleConcurrency: int('scale-concurrency', values['scale-concurrency'], smoke ? 8 : 32),
+    definitions: int('definitions', values.definitions, smoke ? 20 : 2000),
+    versions: int('versions', values.versions, smoke ? 2 : 10),
+    registryConcurrency: int('registry-concurrency', values['registry-concurrency'], smoke ? 4 : 8),
     overheadSides: sides as Side[],
     startupRounds: int('startup-rounds', values['startup-rounds'], smoke ? 1 : 3),
     eagerActivities: flag('eager-activities', values['eager-activities'], RECOMMENDED.eagerActivities),
@@ -197,6 +208,7 @@ async function main(): Promise<void> {
     overhead: null,
     chain: null,
     scale: null,
+    registry: null,
     startup: null,
   };
 
@@ -233,6 +245,14 @@ async function main(): Promise<void> {
         await census();
         log(`scale: ${p.paused} paused at once …`);
         results.scale = await attempt(Scenario.Scale, () => runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, log }));
+      }
+      if (p.only.includes(Scenario.Registry)) {
+        await census();
+        log(`registry: ${p.definitions} definitions × ${p.versions} versions …`);
+        const sizes = p.smoke ? { gets: 20, hotVersions: 8 } : { gets: 500, hotVersions: 200 };
+        results.registry = await attempt(Scenario.Registry, () =>
+          runRegistry(env, { definitions: p.definitions, versions: p.versions, concurrency: p.registryConcurrency, listRounds: p.smoke ? 1 : 3, ...sizes, hotBytes: 20_000, log }),
+        );
       }
     } finally {
       await env.close();

@@ -17,6 +17,9 @@ import { findFreePorts } from '../src/temporal/find-free-port';
 import { ensureTemporalCli } from '../src/temporal/provision';
 import { createCadenzaWorker } from '../src/worker/create-worker';
 import { tools } from '../test/integration/fixtures/test-tools';
+import { tools as agentTools } from '../test/integration/fixtures/agent-tools';
+import { FakeModelServer } from '../test/integration/harness/fake-model-server';
+import { RECORD_KEY_ENV, RECORD_MODEL_URL_ENV, scriptAgentModels } from '../test/fixtures/histories/agent-scenarios';
 import { journal, startExecution } from '../test/integration/workflow/start-execution';
 import { historyFile, writeFixtures } from '../test/fixtures/histories/history-file';
 import { historyScenarios } from '../test/fixtures/histories/scenarios';
@@ -36,13 +39,20 @@ async function main(): Promise<void> {
   const taskQueue = `record-histories-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const connection = await Connection.connect({ address: server.address });
+  const cleanups: Array<() => Promise<void>> = [];
   try {
-    const worker = await createCadenzaWorker({ connection: workerConnection, namespace, taskQueue, tools });
+    // Agent scenarios talk to the fake model server (test/fixtures/histories/agent-scenarios.ts).
+    const fake = await FakeModelServer.start();
+    scriptAgentModels(fake);
+    process.env[RECORD_MODEL_URL_ENV] = fake.baseUrl;
+    process.env[RECORD_KEY_ENV] = 'sk-record';
+    cleanups.push(() => fake.close());
+    const worker = await createCadenzaWorker({ connection: workerConnection, namespace, taskQueue, tools: [...tools, ...agentTools] });
     const client = new Client({ connection, namespace });
     await worker.runUntil(async () => {
       for (const scenario of scenarios) {
         const started = Date.now();
-        const handle = await startExecution(client, taskQueue, scenario.definition, scenario.input ?? {});
+        const handle = await startExecution(client, taskQueue, scenario.definition, scenario.input ?? {}, scenario.env?.() ?? {});
         await scenario.drive(handle, client);
         const result = await handle.result();
         const history = await handle.fetchHistory();
@@ -52,6 +62,7 @@ async function main(): Promise<void> {
       }
     });
   } finally {
+    for (const cleanup of cleanups) await cleanup();
     await connection.close();
     await workerConnection.close();
     await server.stop();

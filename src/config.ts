@@ -9,6 +9,8 @@ import { ALL_PERMISSIONS_WILDCARD, allPermissions } from './auth/permissions';
 import { natsConfigShape } from './events/nats-config';
 import { redactNatsUrl } from './events/nats-credentials';
 import { sizeLimitsShape } from './limits/size-limits';
+import { observabilityConfigShape } from './observability/observability-config';
+import { parseDuration } from './definitions/duration';
 
 const csv = z
   .string()
@@ -153,8 +155,26 @@ export const ConfigSchema = z.object({
   CADENZA_SSE_MAX_STREAMS: z.coerce.number().int().min(1).max(100_000).default(DEFAULT_SSE_MAX_STREAMS),
   /** Workflows the worker keeps in its cache (default 1000, see `DEFAULT_MAX_CACHED_WORKFLOWS`); beyond it they replay on their next task. */
   CADENZA_MAX_CACHED_WORKFLOWS: z.coerce.number().int().min(2).max(1_000_000).optional(),
+  /**
+   * Events in (docs/design.md §9): how long an event no correlated wait takes yet is kept for the
+   * wait that comes, and its id remembered for deduplication (a duration: `30s`, `24h`, `7d`).
+   */
+  CADENZA_EVENT_KEEP: z
+    .string()
+    .default('24h')
+    .refine((v) => parseDuration(v) !== undefined, 'must be a positive duration such as "30s", "24h" or "7d"')
+    .transform((v) => parseDuration(v) ?? 0),
+  /**
+   * The API's base URL as callers reach it; callback URLs (`<url>/api/v1/callbacks/<token>`) start
+   * with it. Default: `http://<CADENZA_HOST>:<CADENZA_PORT>`.
+   */
+  CADENZA_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL' })
+    .optional(),
   /** NATS_URL, CADENZA_NATS_*: event publishing and commands on NATS (docs/events.md). */
   ...natsConfigShape,
+  /** CADENZA_WORKER_METRICS, CADENZA_TRACING, OTEL_SERVICE_NAME: metrics and traces (README "Observability"). */
+  ...observabilityConfigShape,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 }).transform((config, ctx) => {
   // The response cap follows the task output limit (docs/decisions.md "Size limits").
@@ -171,6 +191,13 @@ export const ConfigSchema = z.object({
 });
 
 export type Config = z.infer<typeof ConfigSchema>;
+
+/** The base of callback URLs: `CADENZA_PUBLIC_URL`, else the address the API listens on. */
+export function publicUrlOf(config: Pick<Config, 'CADENZA_PUBLIC_URL' | 'CADENZA_HOST' | 'CADENZA_PORT'>): string {
+  if (config.CADENZA_PUBLIC_URL !== undefined) return config.CADENZA_PUBLIC_URL.replace(/\/+$/, '');
+  const host = config.CADENZA_HOST.includes(':') ? `[${config.CADENZA_HOST}]` : config.CADENZA_HOST;
+  return `http://${host}:${config.CADENZA_PORT}`;
+}
 
 /** Thrown for an invalid environment; its message is the one line to print. */
 export class ConfigError extends Error {

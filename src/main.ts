@@ -147,7 +147,12 @@ async function main(): Promise<void> {
     running.push({ name: 'worker', stop: () => worker.shutdown() });
     checkpoint();
 
-    const definitions = new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
+    const definitions = new DefinitionStore({
+      client,
+      taskQueue: config.CADENZA_TASK_QUEUE,
+      // The single registry of an earlier version moves to one workflow per definition on the first put.
+      logger: { info: (obj, msg) => say(`${msg} ${JSON.stringify(obj)}`), warn: (obj, msg) => warn(`${msg} ${JSON.stringify(obj)}`) },
+    });
     const registered = await registerDefinitionsFromDirectory(client, effective, { store: definitions });
     checkpoint();
 

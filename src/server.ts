@@ -12,8 +12,12 @@ import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
 import { DefinitionStore } from './definitions/store';
 import { assertCommandsSafe } from './events/command-auth';
 import { type CommandIntake, startCommandIntake } from './events/command-intake';
+import { NatsLogEmitter } from './events/log-emitter';
+import { ExecutionCommandService } from './executions/command-service';
+import { type ExecutionLogger, noExecutionLog } from './activities/agents/execution-log';
 import { logToPino } from './events/events-log';
 import { registerSearchAttributes } from './temporal/register-search-attributes';
+import { tracingFromConfig, type Tracing } from './observability/tracing';
 
 export interface StartServerOptions {
   /** A connected client to use (left open by `close()`); otherwise one is connected and owned. */
@@ -29,6 +33,8 @@ export interface StartServerOptions {
   /** Add Cadenza's search attributes the namespace lacks before listening (default true). */
   ensureSearchAttributes?: boolean;
   onReady?: (info: { url: string }) => void;
+  /** Traces requests and the Temporal calls they make (`CADENZA_TRACING`); applies to an owned client only. */
+  tracing?: Tracing;
 }
 
 export interface RunningServer {
@@ -57,10 +63,17 @@ export async function startServer(config: Config, options: StartServerOptions = 
   const temporalAddress = options.temporalAddress ?? temporalAddressOf(config);
   if (!client) {
     connection = await Connection.connect({ address: temporalAddress });
-    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+    const tracing = options.tracing;
+    client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing && { interceptors: { workflow: [tracing.clientInterceptor] } }) });
   }
-  const definitions = options.definitions ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
-  const app = await buildApp({ config, client, definitions, ...(options.logger ? { logger: options.logger } : {}) });
+  // The store's migration of an earlier version's registry (on its first operation) logs to the app's logger.
+  const definitions =
+    options.definitions ??
+    new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE, logger: { info: (obj, msg) => app.log.info(obj, msg), warn: (obj, msg) => app.log.warn(obj, msg) } });
+  // The api component's LogEmitted lines go to NATS once the command intake is connected (below).
+  let emitLog: ExecutionLogger = noExecutionLog;
+  const commands = new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES, log: (entry) => emitLog(entry) });
+  const app = await buildApp({ config, client, definitions, commands, ...(options.logger ? { logger: options.logger } : {}), ...(options.tracing && { tracerProvider: options.tracing.provider }) });
   try {
     if (options.ensureSearchAttributes ?? true) await ensureSearchAttributes(client, config.TEMPORAL_NAMESPACE, temporalAddress, app.log);
     if (!config.CADENZA_API_KEYS.length) app.log.warn(`no API keys configured (CADENZA_API_KEYS): authentication is off, every caller is "anonymous"`);
@@ -84,7 +97,8 @@ export async function startServer(config: Config, options: StartServerOptions = 
   }
   // NATS commands (docs/events.md): connects in the background, never delays or fails the API.
   const natsCommands: CommandIntake | undefined =
-    config.NATS_URL.length > 0 ? startCommandIntake({ config, client, definitions, log: logToPino(app.log) }) : undefined;
+    config.NATS_URL.length > 0 ? startCommandIntake({ config, client, definitions, commands, log: logToPino(app.log) }) : undefined;
+  if (natsCommands !== undefined) emitLog = new NatsLogEmitter(natsCommands.link, config.CADENZA_NATS_PREFIX).logger;
   options.onReady?.({ url });
 
   let closing: Promise<void> | undefined;
@@ -127,14 +141,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  const tracing = tracingFromConfig(config, 'cadenza-api');
   const server = await startServer(config, {
     registerDefinitions: true,
+    ...(tracing && { tracing }),
     onReady: ({ url }) => console.log(`Cadenza API on ${url} (OpenAPI UI ${url}/docs, console ${url}/ui)`),
   });
   const stop = (signal: NodeJS.Signals) => {
     server.app.log.info({ signal }, 'shutting down');
     server.close().then(
-      () => process.exit(0),
+      () => void (tracing?.shutdown() ?? Promise.resolve()).finally(() => process.exit(0)),
       (error: unknown) => {
         console.error(error);
         process.exit(1);

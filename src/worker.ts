@@ -6,11 +6,13 @@ import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporal
 import { Client, Connection } from '@temporalio/client';
 import { httpToolOptionsFrom } from './activities/tools/http';
 import { loadUserTools } from './activities/tools/load-user-tools';
-import { type Config, ConfigError, loadConfig } from './config';
+import { type Config, ConfigError, loadConfig, publicUrlOf } from './config';
 import { type EventPublishing, startEventPublishing } from './events/event-publishing';
 import { type EventsLog, logToConsole } from './events/events-log';
 import { taskSizeLimitsFrom } from './limits/size-limits';
 import { createCadenzaWorker, type CadenzaWorkerOptions } from './worker/create-worker';
+import { tracingFromConfig, type Tracing } from './observability/tracing';
+import { EventPublishLag, runtimeTelemetry } from './observability/worker-telemetry';
 
 export interface RunningWorker {
   worker: Worker;
@@ -20,7 +22,7 @@ export interface RunningWorker {
 
 export async function runWorker(
   config: Config,
-  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning']; log?: EventsLog } = {},
+  options: { connection?: NativeConnection; address?: string; tuning?: CadenzaWorkerOptions['tuning']; log?: EventsLog; tracing?: Tracing } = {},
 ): Promise<RunningWorker> {
   const address = options.address ?? config.TEMPORAL_ADDRESS ?? `127.0.0.1:${config.TEMPORAL_PORT}`;
   const connection = options.connection ?? (await NativeConnection.connect({ address }));
@@ -34,8 +36,10 @@ export async function runWorker(
     tools,
     http: httpToolOptionsFrom(config),
     limits: taskSizeLimitsFrom(config),
+    publicUrl: publicUrlOf(config),
     tuning: { ...(config.CADENZA_MAX_CACHED_WORKFLOWS !== undefined && { maxCachedWorkflows: config.CADENZA_MAX_CACHED_WORKFLOWS }), ...options.tuning },
-    ...(events && { onJournalEvent: events.publishing.onJournalEvent }),
+    ...(options.tracing && { plugins: [options.tracing.workerPlugin] }),
+    ...(events && { onJournalEvent: events.publishing.onJournalEvent, executionLog: events.publishing.logs.logger }),
   });
   const running = worker.run();
   return {
@@ -52,7 +56,7 @@ export async function runWorker(
 async function startPublishing(config: Config, address: string, log: EventsLog): Promise<{ publishing: EventPublishing; close(): Promise<void> }> {
   const clientConnection = await Connection.connect({ address });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const publishing = startEventPublishing({ config, client, taskQueue: config.CADENZA_TASK_QUEUE, log });
+  const publishing = startEventPublishing({ config, client, taskQueue: config.CADENZA_TASK_QUEUE, log, onPublished: new EventPublishLag().observe });
   return {
     publishing,
     async close() {
@@ -74,10 +78,11 @@ if (require.main === module) {
       }
       throw err;
     }
-    Runtime.install({ logger: new DefaultLogger(sdkLogLevel(config.LOG_LEVEL)) });
-    const running = await runWorker(config, { log: logToConsole(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' || config.LOG_LEVEL === 'info' ? 'info' : 'warn') });
+    Runtime.install({ logger: new DefaultLogger(sdkLogLevel(config.LOG_LEVEL)), ...runtimeTelemetry(config) });
+    const tracing = tracingFromConfig(config, 'cadenza-worker');
+    const running = await runWorker(config, { ...(tracing && { tracing }), log: logToConsole(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' || config.LOG_LEVEL === 'info' ? 'info' : 'warn') });
     console.log(`Cadenza worker polling task queue "${config.CADENZA_TASK_QUEUE}"`);
-    const stop = () => void running.shutdown().then(() => process.exit(0));
+    const stop = () => void running.shutdown().then(() => tracing?.shutdown()).then(() => process.exit(0));
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
   })().catch((err: unknown) => {

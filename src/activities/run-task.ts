@@ -13,11 +13,12 @@ import { defaultTaskSizeLimits, type TaskSizeLimits } from '../limits/size-limit
 import { boundedFailureDetails, inputTooLarge, outputTooLarge } from './task-size';
 import type { ToolRegistry } from './tools/registry';
 import { asWaitDirective } from './tools/wait-directive';
+import { type ExecutionLogger, noExecutionLog } from './agents/execution-log';
 
 const HEARTBEAT_EVERY_MS = 1000;
 
-/** The `runTask` activity over `tools`, with the worker's size limits. */
-export function createRunTask(tools: ToolRegistry, limits: TaskSizeLimits = defaultTaskSizeLimits) {
+/** The `runTask` activity over `tools`, with the worker's size limits and its execution log. */
+export function createRunTask(tools: ToolRegistry, limits: TaskSizeLimits = defaultTaskSizeLimits, log: ExecutionLogger = noExecutionLog) {
   return async function runTask(request: TaskActivityRequest): Promise<TaskActivityResult> {
     const ctx = Context.current();
     const startedAt = new Date().toISOString();
@@ -33,6 +34,9 @@ export function createRunTask(tools: ToolRegistry, limits: TaskSizeLimits = defa
       const summary = issues.map((i) => `${i.path || '(input)'}: ${i.message}`).join('; ');
       throw failure(ApplicationFailure.create({ message: `invalid input for tool "${tool.id}": ${summary}`, type: 'ToolInputInvalid', nonRetryable: true, details: [issues] }), startedAt);
     }
+    // Attempts of an agent's tool call are Temporal's (the interpreter's attempts have one each).
+    const attempt = request.attempt + ctx.info.attempt - 1;
+    log({ component: 'worker', level: 'info', message: `tool ${tool.id} of task ${request.task_id} started (attempt ${attempt})`, execution_id: request.execution_id, workflow_id: request.workflow_id, task_id: request.task_id, task_exec_id: request.task_exec_id });
     const beat = ctx.info.heartbeatTimeoutMs ? setInterval(() => ctx.heartbeat(), HEARTBEAT_EVERY_MS) : undefined;
     try {
       const output = await Promise.race([
@@ -41,7 +45,7 @@ export function createRunTask(tools: ToolRegistry, limits: TaskSizeLimits = defa
           workflow_id: request.workflow_id,
           task_id: request.task_id,
           task_exec_id: request.task_exec_id,
-          attempt: request.attempt,
+          attempt,
           idempotency_key: request.idempotency_key,
           resume: request.resume ?? null,
           signal: ctx.cancellationSignal,

@@ -13,16 +13,26 @@ import { ApprovalInbox } from '../executions/approval-inbox';
 import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
 import { ApiKeyRegistry } from '../auth/api-key-registry';
+import { BulkService } from '../bulk/bulk-service';
+import { CallbackService } from '../callbacks/callback-service';
+import { EventRouter } from '../events-in/event-router';
+import { ScheduleService } from '../schedules/schedule-service';
 import { registerAuthentication } from './auth/authentication';
 import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './error-handler';
 import { registerJsonBodyParser } from './json-body';
+import { registerObservability } from './observability';
+import { ApiMetrics } from '../observability/api-metrics';
+import type { TracerProvider } from '@opentelemetry/api';
 import { StreamRegistry } from './sse/stream-registry';
 import { approvalRoutes } from './routes/approvals';
+import { bulkRoutes } from './routes/bulk';
+import { eventsInRoutes } from './routes/events-in';
 import { commandRoutes } from './routes/commands';
 import { consoleRoutes } from './routes/console';
 import { executionRoutes } from './routes/executions';
 import { healthRoutes } from './routes/health';
 import { sessionRoutes } from './routes/session';
+import { scheduleRoutes } from './routes/schedules';
 import { streamRoutes } from './routes/stream';
 import { workflowRoutes } from './routes/workflows';
 import { registerYamlBodyParser } from './yaml-body';
@@ -40,8 +50,14 @@ export interface BuildAppOptions {
   commands?: ExecutionCommandService;
   /** The open event streams (cap and gauge); defaults to one capped at `CADENZA_SSE_MAX_STREAMS`. */
   streams?: StreamRegistry;
+  /** Defaults to an `EventRouter` over `client`, `definitions` and the executions. */
+  router?: EventRouter;
   /** Largest accepted request body, in bytes (default 1 MiB). */
   bodyLimit?: number;
+  /** Served at `GET /metrics`; defaults to fresh metrics over `client`. */
+  metrics?: ApiMetrics;
+  /** Traces every request (`src/observability/tracing.ts`); none by default. */
+  tracerProvider?: TracerProvider;
 }
 
 /** The Fastify instance `buildApp` returns. */
@@ -69,6 +85,8 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   registerYamlBodyParser(app);
   const keys = new ApiKeyRegistry(config.CADENZA_API_KEYS);
   registerAuthentication(app, keys);
+  const metrics = options.metrics ?? new ApiMetrics({ client, onGateCountError: (err: unknown) => app.log.warn({ err }, 'counting open gates for /metrics failed') });
+  await registerObservability(app, { metrics, ...(options.tracerProvider ? { tracerProvider: options.tracerProvider } : {}) });
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -86,6 +104,7 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
         { name: 'executions', description: 'Executions of definitions' },
         { name: 'commands', description: 'Pause, resume, repair, wake waiting tasks, signal' },
         { name: 'approvals', description: 'Approval inbox and decisions' },
+        { name: 'events', description: 'Events in (triggers, correlated waits) and callback URLs' },
         { name: 'health', description: 'Liveness and readiness' },
       ],
       components: {
@@ -107,7 +126,9 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   const commands = options.commands ?? new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES });
 
   await app.register(healthRoutes, { client, taskQueue: config.CADENZA_TASK_QUEUE });
-  await app.register(workflowRoutes, { definitions });
+  const schedules = new ScheduleService({ client, taskQueue: config.CADENZA_TASK_QUEUE, templateEnv: config.CADENZA_TEMPLATE_ENV });
+  await app.register(workflowRoutes, { definitions, schedules });
+  await app.register(scheduleRoutes, { schedules });
   await app.register(executionRoutes, { executions });
   const streams = options.streams ?? new StreamRegistry({ maxStreams: config.CADENZA_SSE_MAX_STREAMS });
   await app.register(streamRoutes, { executions, client, streams });
@@ -116,5 +137,9 @@ export async function buildApp(options: BuildAppOptions): Promise<CadenzaApp> {
   // The operator console (docs/design.md §10) and the caller check it signs in with.
   await app.register(sessionRoutes);
   await app.register(consoleRoutes, { authentication: keys.enabled });
+  // Events in, callback URLs, bulk operations (docs/design.md §9).
+  const router = options.router ?? new EventRouter({ client, definitions, executions, taskQueue: config.CADENZA_TASK_QUEUE, keepMs: config.CADENZA_EVENT_KEEP });
+  await app.register(eventsInRoutes, { router, callbacks: new CallbackService({ client }) });
+  await app.register(bulkRoutes, { bulk: new BulkService({ client, taskQueue: config.CADENZA_TASK_QUEUE, commands }) });
   return app;
 }

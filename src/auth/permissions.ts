@@ -23,6 +23,8 @@ export const Permission = {
   ExecutionSignal: 'execution:signal',
   /** Decide approvals and read the approval inbox. */
   ApprovalsDecide: 'approvals:decide',
+  /** Send events in (`POST /api/v1/events`, NATS `<p>.events.in.<name>`): start triggered workflows, resume correlated waits. */
+  EventsPublish: 'events:publish',
 } as const;
 /** One permission (`workflows:read`, ...). */
 export type Permission = (typeof Permission)[keyof typeof Permission];

@@ -7,6 +7,7 @@ import type { Client } from '@temporalio/client';
 import { VersionConflict, WorkerUnavailable } from '../errors/problems';
 import type { Config } from '../config';
 import { loadDefinitionsFromDirectory } from './load-directory';
+import { ScheduleService } from '../schedules/schedule-service';
 import { DefinitionStore } from './store';
 
 export interface RegisteredDefinition {
@@ -39,11 +40,13 @@ const RETRY_PAUSE_MS = 1000;
  */
 export async function registerDefinitionsFromDirectory(
   client: Client,
-  config: Pick<Config, 'CADENZA_TASK_QUEUE' | 'CADENZA_WORKFLOWS_DIR'>,
+  config: Pick<Config, 'CADENZA_TASK_QUEUE' | 'CADENZA_WORKFLOWS_DIR' | 'CADENZA_TEMPLATE_ENV'>,
   options: RegisterDefinitionsOptions = {},
 ): Promise<RegisteredDefinition[]> {
   const dir = options.dir ?? config.CADENZA_WORKFLOWS_DIR;
   const store = options.store ?? new DefinitionStore({ client, taskQueue: config.CADENZA_TASK_QUEUE });
+  // A definition's `schedule:` becomes its Temporal Schedule (docs/design.md §9).
+  const schedules = new ScheduleService({ client, taskQueue: config.CADENZA_TASK_QUEUE, templateEnv: config.CADENZA_TEMPLATE_ENV });
   const giveUpAt = Date.now() + (options.waitForWorkerMs ?? 60_000);
   let loaded;
   try {
@@ -61,6 +64,7 @@ export async function registerDefinitionsFromDirectory(
     for (;;) {
       try {
         const { outcome, stored } = await store.put(definition);
+        await schedules.sync(stored.definition);
         results.push({ file, id: definition.id, version: stored.definition.version, outcome });
         options.logger?.info({ file, id: definition.id, version: stored.definition.version, outcome }, 'definition registered');
         break;

@@ -13,7 +13,13 @@ import { findReferences, type ExpressionReference } from './expression-reference
 
 /** The variables an expression may read. */
 export const EXPRESSION_ROOTS = ['input', 'tasks', 'execution', 'signal', 'resume', 'env'] as const;
-export type ExpressionRoot = (typeof EXPRESSION_ROOTS)[number];
+
+/** Variables of a definition's `triggers` (filter and input mapping, docs/design.md §9): the event's payload and the event. */
+export const TRIGGER_ROOTS = ['payload', 'event'] as const;
+
+export type ExpressionRoot = (typeof EXPRESSION_ROOTS)[number] | (typeof TRIGGER_ROOTS)[number];
+
+const ALL_ROOTS: readonly ExpressionRoot[] = [...EXPRESSION_ROOTS, ...TRIGGER_ROOTS];
 
 /** Values of the expression variables, as plain JSON. A root that is absent reads as `null`. */
 export type ExpressionScope = { readonly [K in ExpressionRoot]?: unknown };
@@ -34,7 +40,7 @@ export class PreparedScope {
   /** `scope`'s values must not be mutated afterwards (their CEL forms are kept, see `celForms`). */
   constructor(scope: ExpressionScope) {
     const context = {} as Record<ExpressionRoot, unknown>;
-    for (const root of EXPRESSION_ROOTS) context[root] = toCelValue(scope[root], celForms);
+    for (const root of ALL_ROOTS) context[root] = toCelValue(scope[root], celForms);
     this.context = context;
   }
 }

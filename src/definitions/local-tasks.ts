@@ -35,7 +35,7 @@ export type Locality = 'local' | 'plain' | 'tool_default';
 /** The locality of a basic task as the definition states it (`tool_default`: the tool declares itself local and the task fits). */
 export function localityOf(task: BasicTask): Locality {
   if (task.local === true) return 'local';
-  if (task.local === false || !LOCAL_BUILTIN_TOOLS.includes(task.tool)) return 'plain';
+  if (task.local === false || task.tool === undefined || !LOCAL_BUILTIN_TOOLS.includes(task.tool)) return 'plain';
   const fits = task.heartbeat_timeout === undefined && (task.timeout === undefined || msToNumber(task.timeout) <= MAX_LOCAL_TASK_TIMEOUT_MS);
   return fits ? 'tool_default' : 'plain';
 }

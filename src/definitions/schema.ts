@@ -5,6 +5,7 @@
  * are checked by `validateDefinition` in `./validate-graph.ts`.
  */
 import { z } from 'zod';
+import { AgentSchema } from './agent-schema';
 import { DurationSchema } from './duration';
 import { COMMAND_SIGNAL_NAMES } from '../workflows/messages';
 
@@ -76,10 +77,14 @@ const taskCommon = {
 export const BasicTaskSchema = z.strictObject({
   ...taskCommon,
   type: z.literal('basic'),
-  /** Tool id: a built-in (`http`, `echo`) or a user tool. */
-  tool: z.string().min(1),
+  /** Tool id: a built-in (`http`, `echo`) or a user tool. A basic task names a tool or an agent. */
+  tool: z.string().min(1).optional(),
   /** Tool input; strings may hold `{{ cel }}` templates. */
   with: z.unknown().optional(),
+  /** Agent id (one of the definition's `agents`) the task runs instead of a tool (docs/design.md §8). */
+  agent: z.string().min(1).optional(),
+  /** The agent's user message; may hold `{{ cel }}` templates. */
+  prompt: z.string().max(100_000).optional(),
   /** JSON Schema of the output (used to check outputs supplied by a repair). */
   output_schema: JsonSchemaSchema.optional(),
   /**
@@ -156,6 +161,11 @@ export const WaitTaskSchema = z.strictObject({
   resume_schema: JsonSchemaSchema.optional(),
   /** Where to go when `timeout` passes; without it the task fails with `timed_out`. */
   on_timeout: TransitionSchema.optional(),
+  /**
+   * Correlation key (docs/design.md §9): a template; events `{name: wait_for, key: <its value>}`
+   * (`POST /api/v1/events`, NATS `<p>.events.in.<name>`) resume this wait in any execution.
+   */
+  correlate: z.string().min(1).max(1000).optional(),
 });
 export type WaitTask = z.infer<typeof WaitTaskSchema>;
 
@@ -202,6 +212,42 @@ export const WorkflowConfigSchema = z.strictObject({
 });
 export type WorkflowConfig = z.infer<typeof WorkflowConfigSchema>;
 
+export { AgentSchema, type Agent } from './agent-schema';
+
+/** An event name (`POST /api/v1/events` `name`, NATS `<p>.events.in.<name>`, a wait task's `wait_for`). */
+export const EventNameSchema = z.string().regex(/^[A-Za-z][A-Za-z0-9_.-]{0,99}$/, 'must be an event name: a letter, then letters, digits, "_", "-" or "." (max 100)');
+
+/** Starts an execution when a matching event comes in (docs/design.md §9). */
+export const TriggerSchema = z.strictObject({
+  event: EventNameSchema,
+  /** JSON Schema the payload must satisfy; an event that fails it starts nothing. */
+  schema: JsonSchemaSchema.optional(),
+  /** CEL over `payload` and `event` (`{name, key, id}`); false starts nothing. */
+  filter: z.string().min(1).max(2000).optional(),
+  /** The execution input; strings may hold `{{ }}` templates over `payload` and `event`. Default: the payload. */
+  input: z.unknown().optional(),
+});
+export type Trigger = z.infer<typeof TriggerSchema>;
+
+/** What a schedule does when a run is due while the previous one still runs (Temporal's overlap policies). */
+export const ScheduleOverlapSchema = z.enum(['skip', 'buffer_one', 'buffer_all', 'cancel_other', 'terminate_other', 'allow_all']);
+
+/** Starts executions on a calendar (`cron`) or at a fixed interval (`every`) as a Temporal Schedule (docs/design.md §9). */
+export const ScheduleSchema = z
+  .strictObject({
+    cron: z.string().min(1).max(200).optional(),
+    every: DurationSchema.optional(),
+    /** IANA time zone of `cron` (default UTC). */
+    timezone: z.string().min(1).max(64).optional(),
+    overlap: ScheduleOverlapSchema.default('skip'),
+    /** The input of every scheduled execution. */
+    input: z.unknown().optional(),
+    /** Registered paused. */
+    paused: z.boolean().optional(),
+  })
+  .refine((s) => (s.cron === undefined) !== (s.every === undefined), { message: 'give exactly one of "cron" and "every"' });
+export type Schedule = z.infer<typeof ScheduleSchema>;
+
 export const DefinitionSchema = z.strictObject({
   id: DefinitionIdSchema,
   /** Positive integer; assigned by the registry when omitted. */
@@ -212,8 +258,14 @@ export const DefinitionSchema = z.strictObject({
   input: JsonSchemaSchema.optional(),
   config: WorkflowConfigSchema.optional(),
   tasks: z.array(TaskSchema).min(1, 'a workflow needs at least one task'),
+  /** LLM agents that `basic` tasks run with `agent:` (docs/design.md §8). */
+  agents: z.array(AgentSchema).max(100).optional(),
   /** Execution outputs; strings may hold `{{ cel }}` templates. */
   outputs: z.record(z.string(), z.unknown()).optional(),
+  /** Events that start an execution (docs/design.md §9). */
+  triggers: z.array(TriggerSchema).max(20).optional(),
+  /** A Temporal Schedule that starts executions (docs/design.md §9). */
+  schedule: ScheduleSchema.optional(),
 });
 export type Definition = z.infer<typeof DefinitionSchema>;
 

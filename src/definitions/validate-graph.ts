@@ -6,6 +6,7 @@
  * first task; transitions (`on_success.next`, `on_error.next`, router `routes`/`default`) stay inside
  * their flow. v1 has no loops, so any cycle is an error.
  */
+import { agentIssues } from './validate-agents';
 import { awaitingSizeIssues } from './awaiting-size';
 import { closestMatch } from './closest-match';
 import type { DefinitionIssue } from './definition-error';
@@ -14,6 +15,7 @@ import { compileJsonSchema, JsonSchemaError } from './json-schema';
 import { shortTaskIssues } from './local-tasks';
 import type { Definition, Task } from './schema';
 import { findTemplateExpressions, TemplateError } from './templates';
+import { triggerIssues } from './trigger-checks';
 import { appendPath } from './value-path';
 
 interface Flow {
@@ -57,6 +59,14 @@ class GraphValidator {
     this.checkTemplates(this.definition.outputs, 'outputs');
     this.checkSchema(this.definition.input, 'input');
     this.issues.push(...awaitingSizeIssues(this.flows.flatMap((flow) => flow.members)));
+    this.issues.push(...agentIssues(this.definition, this.flows.flatMap((flow) => flow.members)));
+    (this.definition.agents ?? []).forEach((agent, i) => {
+      this.checkTemplates(agent.instructions, `agents[${i}].instructions`);
+      this.checkTemplates(agent.model.base_url, `agents[${i}].model.base_url`);
+      this.checkTemplates(agent.model.name, `agents[${i}].model.name`);
+      this.checkSchema(agent.output_schema, `agents[${i}].output_schema`);
+    });
+    this.issues.push(...triggerIssues(this.definition));
     return this.issues;
   }
 
@@ -191,12 +201,14 @@ class GraphValidator {
     const { task, path } = member;
     if (task.type === 'router') this.checkExpression(task.condition, `${path}.condition`);
     if (task.type === 'basic') this.checkTemplates(task.with, `${path}.with`);
+    if (task.type === 'basic') this.checkTemplates(task.prompt, `${path}.prompt`);
     if (task.type === 'basic' && task.output_schema) this.checkSchema(task.output_schema, `${path}.output_schema`);
     if (task.type === 'set') this.checkTemplates(task.values, `${path}.values`);
     this.issues.push(...shortTaskIssues(task, path));
     if (task.type === 'wait') {
       if (task.condition !== undefined) this.checkExpression(task.condition, `${path}.condition`);
       this.checkSchema(task.resume_schema, `${path}.resume_schema`);
+      this.checkTemplates(task.correlate, `${path}.correlate`);
     }
     if (task.type === 'approval') {
       this.checkTemplates(task.message, `${path}.message`);

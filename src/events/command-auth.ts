@@ -28,8 +28,12 @@ export const commandPermission: Readonly<Record<CommandName, Permission>> = {
 
 /** The caller of a command message; throws `Unauthenticated` / `Forbidden` problems like REST. */
 export function authorizeCommand(keys: ApiKeyRegistry, headers: MsgHdrs | undefined, command: CommandName): Principal {
+  return authorizeMessage(keys, headers, commandPermission[command]);
+}
+
+/** The caller of a message that needs `permission` (commands, events in). */
+export function authorizeMessage(keys: ApiKeyRegistry, headers: MsgHdrs | undefined, permission: Permission): Principal {
   const principal = keys.enabled ? authenticate(keys, headers) : anonymousPrincipal;
-  const permission = commandPermission[command];
   if (!principal.permissions.has(permission)) throw new Forbidden(principal.name, permission);
   return principal;
 }

@@ -10,7 +10,9 @@ import type { DefinitionStore } from '../definitions/store';
 import { ExecutionCommandService } from '../executions/command-service';
 import { ExecutionService } from '../executions/execution-service';
 import { assertCommandsSafe } from './command-auth';
+import { EventRouter } from '../events-in/event-router';
 import { NatsCommandConsumer } from './command-consumer';
+import { NatsEventIntake } from './event-intake';
 import type { EventsLog } from './events-log';
 import { ensureJetStreamResources } from './jetstream-setup';
 import { KvGateIndex } from './kv-stores';
@@ -30,6 +32,7 @@ export interface CommandIntakeOptions {
     | 'CADENZA_TEMPLATE_ENV'
     | 'CADENZA_MAX_INPUT_BYTES'
     | 'CADENZA_MAX_COMMAND_DATA_BYTES'
+    | 'CADENZA_EVENT_KEEP'
   >;
   client: Client;
   definitions: DefinitionStore;
@@ -41,6 +44,8 @@ export interface CommandIntakeOptions {
 
 export interface CommandIntake {
   consumer: NatsCommandConsumer;
+  /** Events in (`<p>.events.in.<name>`, docs/design.md §9). */
+  events: NatsEventIntake;
   link: NatsLink;
   close(): Promise<void>;
 }
@@ -52,12 +57,20 @@ export function startCommandIntake(options: CommandIntakeOptions): CommandIntake
   const names = natsNamesOf(config);
   const log = options.log ?? (() => undefined);
   let gates: KV | undefined;
+  const executions = options.executions ?? new ExecutionService({ client, definitions, config });
+  const keys = new ApiKeyRegistry(config.CADENZA_API_KEYS);
+  const events = new NatsEventIntake({
+    names,
+    router: new EventRouter({ client, definitions, executions, taskQueue: config.CADENZA_TASK_QUEUE, keepMs: config.CADENZA_EVENT_KEEP }),
+    keys,
+    log,
+  });
   const consumer = new NatsCommandConsumer({
     names,
     client,
-    executions: options.executions ?? new ExecutionService({ client, definitions, config }),
+    executions,
     commands: options.commands ?? new ExecutionCommandService({ client, maxCommandDataBytes: config.CADENZA_MAX_COMMAND_DATA_BYTES }),
-    keys: new ApiKeyRegistry(config.CADENZA_API_KEYS),
+    keys,
     locator: new TaskExecutionLocator(client, new KvGateIndex(() => gates)),
     log,
   });
@@ -68,12 +81,15 @@ export function startCommandIntake(options: CommandIntakeOptions): CommandIntake
     onConnected: async (nc) => {
       gates = (await ensureJetStreamResources(nc, names)).gates;
       await consumer.attach(nc);
+      await events.attach(nc);
     },
   });
   return {
     consumer,
+    events,
     link,
     async close() {
+      await events.close();
       await consumer.close();
       await link.close();
     },

@@ -75,4 +75,6 @@ export interface EventPublisherOptions {
    */
   bookmarkIntervalMs?: number;
   log?: EventsLog;
+  /** Called after each acknowledged publish (the worker's publish-lag metric). */
+  onPublished?: (event: JournalEvent) => void;
 }

@@ -265,6 +265,7 @@ export class EventPublisher {
     await this.options.transport.publish(event);
     state.published = event.seq;
     this.counters.published++;
+    this.options.onPublished?.(event);
     if (terminalEventTypes.has(event.type)) {
       state.closed = true;
       // The last word of an execution is bookmarked at once: the catch-up then skips it.

@@ -14,6 +14,7 @@ import { ensureJetStreamResources } from './jetstream-setup';
 import { KvBookmarkStore, KvGateIndex } from './kv-stores';
 import { type NatsConfig, natsNamesOf } from './nats-config';
 import { NatsLink } from './nats-link';
+import { NatsLogEmitter } from './log-emitter';
 import { TemporalJournalReader } from './temporal-journal-reader';
 
 export interface EventPublishingOptions {
@@ -25,6 +26,8 @@ export interface EventPublishingOptions {
   /** The workflow type the catch-up looks at (default the interpreter; tests use their own). */
   workflowType?: string;
   log?: EventsLog;
+  /** Called after each acknowledged publish (the worker's publish-lag metric). */
+  onPublished?: (event: JournalEvent) => void;
 }
 
 export interface EventPublishing {
@@ -33,6 +36,8 @@ export interface EventPublishing {
   publisher: EventPublisher;
   catchUp: CatchUp;
   link: NatsLink;
+  /** `LogEmitted` lines of the worker's components (docs/design.md §8). */
+  logs: NatsLogEmitter;
   /** Publishes what it can within `timeoutMs`, stops the catch-up, closes the NATS connection. */
   close(timeoutMs?: number): Promise<void>;
 }
@@ -62,6 +67,7 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     journal: new TemporalJournalReader(client, { log }),
     maxBuffered: config.CADENZA_NATS_MAX_BUFFERED,
     log,
+    ...(options.onPublished ? { onPublished: options.onPublished } : {}),
   });
   const catchUp = new CatchUp({
     client,
@@ -78,6 +84,7 @@ export function startEventPublishing(options: EventPublishingOptions): EventPubl
     publisher,
     catchUp,
     link,
+    logs: new NatsLogEmitter(link, names.prefix),
     async close(timeoutMs = 5_000) {
       await catchUp.stop();
       await publisher.close(timeoutMs);

@@ -145,7 +145,11 @@ function pendingApproval(executionId: string, workflowId: string, version: numbe
     on_timeout: typeof data.on_timeout === 'string' ? data.on_timeout : null,
     next_task_id: gate.next_task_id,
     decision_schema: decisionSchema ?? null,
-    tool_call: data.tool_call ?? null,
+    tool_call: isToolCall(data.tool_call) ? data.tool_call : null,
     context: context === undefined ? null : decisionContext(context.inbound_context),
   };
+}
+
+function isToolCall(value: unknown): value is { id: string; name: string; arguments: unknown } {
+  return typeof value === 'object' && value !== null && typeof (value as { name?: unknown }).name === 'string';
 }

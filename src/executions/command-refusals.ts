@@ -31,6 +31,7 @@ export const commandRefusalKinds: Readonly<Record<CommandErrorType, RefusalKind>
   [CommandErrorType.OutputInvalid]: { status: 422, title: 'Invalid task output' },
   [CommandErrorType.CommandInvalid]: { status: 400, title: 'Invalid command' },
   [CommandErrorType.CommandDataTooLarge]: { status: 413, title: 'Command data too large' },
+  [CommandErrorType.CallbackGone]: { status: 410, title: 'Callback gone' },
 };
 
 function isCommandErrorType(type: string | null | undefined): type is CommandErrorType {

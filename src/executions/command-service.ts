@@ -6,6 +6,7 @@
  * command carries is bounded (`CADENZA_MAX_COMMAND_DATA_BYTES`, `413 command_data_too_large`), and
  * Temporal's own limits reached anyway are problems with stable types (`src/temporal/temporal-limits.ts`).
  */
+import { type ExecutionLogger, noExecutionLog } from '../activities/agents/execution-log';
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
@@ -55,15 +56,19 @@ export interface CommandServiceOptions {
   deadlineMs?: number;
   /** Largest data a command may carry (`CADENZA_MAX_COMMAND_DATA_BYTES`); default 256 KiB. */
   maxCommandDataBytes?: number;
+  /** `LogEmitted` lines of the api component: each command applied or refused (docs/design.md §8). */
+  log?: ExecutionLogger;
 }
 
 export class ExecutionCommandService {
   private readonly client: Client;
   private readonly deadlineMs: number;
   private readonly maxDataBytes: number;
+  private readonly log: ExecutionLogger;
 
   constructor(options: CommandServiceOptions) {
     this.client = options.client;
+    this.log = options.log ?? noExecutionLog;
     this.deadlineMs = options.deadlineMs ?? DEFAULT_WORKER_DEADLINE_MS;
     this.maxDataBytes = options.maxCommandDataBytes ?? DEFAULT_MAX_COMMAND_DATA_BYTES;
   }
@@ -131,7 +136,20 @@ export class ExecutionCommandService {
     if (oversize) throw new CommandDataTooLarge({ ...oversize, limit: 'CADENZA_MAX_COMMAND_DATA_BYTES' }, executionId, command);
   }
 
+  /** Sends a command update; the api component logs what became of it (`LogEmitted`). */
   private async update<Ret, Arg>(executionId: string, command: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg, id: string): Promise<Ret> {
+    const data = { command, update_id: id };
+    try {
+      const answer = await this.send(executionId, command, definition, arg, id);
+      this.log({ component: 'api', level: 'info', message: `${command} applied`, execution_id: executionId, data });
+      return answer;
+    } catch (error) {
+      this.log({ component: 'api', level: 'warn', message: `${command} refused: ${error instanceof Error ? error.message : String(error)}`, execution_id: executionId, data });
+      throw error;
+    }
+  }
+
+  private async send<Ret, Arg>(executionId: string, command: string, definition: UpdateDefinition<Ret, [Arg]>, arg: Arg, id: string): Promise<Ret> {
     if (!isExecutionId(executionId)) throw new ExecutionNotFound(executionId);
     const handle = this.client.workflow.getHandle(executionId);
     try {

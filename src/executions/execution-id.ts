@@ -9,7 +9,8 @@ import { v5 as uuidV5 } from 'uuid';
 /** UUID namespace of idempotent execution ids (a fixed random UUID; changing it breaks idempotency). */
 const IDEMPOTENT_EXECUTION_NAMESPACE = '4f6b7f0e-3c51-4b3e-9a0e-7d2f8c1b5a90';
 
-const EXECUTION_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A schedule's executions (docs/design.md §9) carry the time Temporal appends: `-2026-12-01T06:00:00Z`. */
+const EXECUTION_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}(-\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z)?$/;
 
 /** A fresh execution id for a definition. */
 export function newExecutionId(definitionId: string): string {

@@ -17,7 +17,6 @@ import {
 } from '@temporalio/client';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
-  ExecutionClosed,
   ExecutionNotFound,
   IdempotencyKeyReused,
   InputInvalid,
@@ -46,11 +45,12 @@ import { executionQuery, statusQuery, taskContextQuery } from '../workflows/mess
 import { firstOversize } from '../workflows/payload-size';
 import { CadenzaStatusKey, CadenzaWorkflowIdKey, CadenzaWorkflowVersionKey } from '../workflows/search-attributes';
 import { ExecutionStatus } from '../workflows/states';
+import { cancelExecution } from './cancel-execution';
 import { idempotentExecutionId, isExecutionId, newExecutionId } from './execution-id';
 import { type JournalPage, SegmentedJournal } from './journal-segments';
 import { TaskValueResolver } from './task-value-refs';
 import { TemporalSegmentSource } from './temporal-segment-source';
-import { describeExecution, describeIfExists, type ExecutionSummary, statusOf, summarize } from './execution-info';
+import { describeExecution, describeIfExists, type ExecutionSummary, summarize } from './execution-info';
 import { decodePageToken, encodePageToken } from './page-token';
 import { fingerprintRequest } from './request-fingerprint';
 import { templateEnvSnapshot } from './template-env';
@@ -274,18 +274,8 @@ export class ExecutionService {
    * Requests cooperative cancellation (WorkflowCancel); works while paused. `execution_closed` when
    * the execution already finished. Returns the status it had when asked.
    */
-  async cancel(executionId: string): Promise<ExecutionStatus> {
-    const description = await this.describe(executionId);
-    const status = statusOf(description);
-    if (description.status.name !== 'RUNNING') throw new ExecutionClosed(executionId, status);
-    try {
-      await this.client.workflow.getHandle(executionId).cancel();
-    } catch (error) {
-      // It closed between describe and cancel.
-      if (error instanceof WorkflowNotFoundError) throw new ExecutionClosed(executionId, statusOf(await this.describe(executionId)));
-      throw temporalLimitProblem(error, { execution_id: executionId, command: 'cancel' }) ?? error;
-    }
-    return status;
+  cancel(executionId: string): Promise<ExecutionStatus> {
+    return cancelExecution(this.client, executionId);
   }
 
   private async query<T>(executionId: string, what: string, fn: (handle: WorkflowHandle) => Promise<T>): Promise<T> {

@@ -7,6 +7,7 @@ import type { WorkflowExecutionStatusName } from '@temporalio/client';
 import { INTERPRETER_WORKFLOW_TYPE } from '../workflows/contracts';
 import { CadenzaAwaitingKey, CadenzaStatusKey, CadenzaWorkflowIdKey } from '../workflows/search-attributes';
 import { ExecutionStatus, terminalExecutionStatuses } from '../workflows/states';
+import { visibilityLiteral as quote } from '../temporal/visibility-literal';
 
 export interface ExecutionFilter {
   status?: ExecutionStatus;
@@ -76,8 +77,4 @@ function statusClause(status: ExecutionStatus): string {
     ? ` OR (ExecutionStatus IN (${temporalNames.map(quote).join(', ')}) AND ${attr} IN (${liveStatuses.map(quote).join(', ')}))`
     : '';
   return `(${attr} = ${quote(status)}${unrecorded})`;
-}
-
-function quote(value: string): string {
-  return `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
 }

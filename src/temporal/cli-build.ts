@@ -3,10 +3,8 @@
  * Each route builds into a fresh temporary directory next to the cache and the binary is renamed into
  * place only once complete, so an interrupted build never leaves a half-written `temporal` behind.
  */
-import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import {
   type BuildAttempt,
   TEMPORAL_CLI_PACKAGE,
@@ -15,6 +13,7 @@ import {
   type TemporalCliBuildRoute,
   TemporalCliRoute,
 } from './cli-route';
+import { elapsedSeconds, type GoResult, isFile, removeLeftoverBuildDirs, runGo as runGoCommand } from './go-build';
 
 /** File next to the binary recording how it was built. */
 export const BUILD_RECORD_FILE = 'build.json';
@@ -139,57 +138,6 @@ async function moduleToolchain(options: CliBuildOptions): Promise<string> {
   }
 }
 
-interface GoResult {
-  code: number | null;
-  /** Complete stdout (for small commands such as `go env`). */
-  output: string;
-  /** Last lines of stdout and stderr together. */
-  tail: string[];
-}
-
 function runGo(options: CliBuildOptions, args: string[], extraEnv: NodeJS.ProcessEnv, onLine: (line: string) => void): Promise<GoResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(options.goPath, args, {
-      cwd: options.cacheDir,
-      env: { ...options.env, ...extraEnv },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      ...(options.signal ? { signal: options.signal } : {}),
-    });
-    let output = '';
-    const tail: string[] = [];
-    const take = (line: string): void => {
-      tail.push(line);
-      if (tail.length > 40) tail.shift();
-      onLine(line);
-    };
-    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString('utf8')));
-    createInterface({ input: child.stdout }).on('line', take);
-    createInterface({ input: child.stderr }).on('line', take);
-    child.on('error', (error) => {
-      if (options.signal?.aborted) reject(options.signal.reason instanceof Error ? options.signal.reason : error);
-      else resolve({ code: null, output, tail: [...tail, error.message] });
-    });
-    child.on('close', (code) => {
-      if (options.signal?.aborted) return;
-      resolve({ code, output, tail });
-    });
-  });
-}
-
-/** Temporary build directories of a build that was killed. Only called while holding the build lock. */
-async function removeLeftoverBuildDirs(cacheDir: string): Promise<void> {
-  for (const name of await readdir(cacheDir)) {
-    if (name.startsWith('.build-')) await rm(join(cacheDir, name), { recursive: true, force: true });
-  }
-}
-
-async function isFile(path: string): Promise<boolean> {
-  return stat(path).then(
-    (info) => info.isFile(),
-    () => false,
-  );
-}
-
-function elapsedSeconds(since: number): number {
-  return Math.round((Date.now() - since) / 1000);
+  return runGoCommand({ goPath: options.goPath, cwd: options.cacheDir, env: options.env, ...(options.signal ? { signal: options.signal } : {}) }, args, extraEnv, onLine);
 }

@@ -22,6 +22,12 @@ export const cadenzaDynamicConfig: Readonly<Record<string, boolean | number>> = 
   // workflow task waits up to 50 ms (the "~45 ms per dispatch" of docs/decisions.md). A read takes a
   // batch, so the limit only protects a shared database; the dev server has one shard and no neighbours.
   'history.transferProcessorMaxPollRPS': 1000,
+  // Signals that arrive while a workflow task runs are buffered; past 100 (the default) the server
+  // fails that task (FORCE_CLOSE_COMMAND) and the worker replays the run. Under a burst of signals
+  // (hundreds a second over REST) the retried task takes longer, more buffer, and it fails again:
+  // the execution cannot continue as new until the burst ends (docs/design.md §11). The buffer stays
+  // bounded in bytes by `history.maximumBufferedEventsSizeInBytes` (2 MiB).
+  'history.maximumBufferedEventsBatch': 1000,
   // Lets workers opt into worker versioning without a server restart.
   'frontend.workerVersioningDataAPIs': true,
   'frontend.workerVersioningWorkflowAPIs': true,

@@ -3,7 +3,7 @@
  * the server waits for one. The services bound every such call so a client gets
  * `503 worker_unavailable` after a few seconds instead of a hanging request (docs/design.md §4).
  */
-import { type Client, isGrpcCancelledError, isGrpcDeadlineError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
+import { type Client, isGrpcCancelledError, isGrpcDeadlineError, isGrpcServiceError, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { TemporalUnavailable, WorkerUnavailable } from '../errors/problems';
 
 /** Default bound of a query or update, in milliseconds. */
@@ -28,6 +28,21 @@ export async function withWorkerDeadline<T>(client: Client, timeoutMs: number, w
         timeout_ms: timeoutMs,
       });
     }
+    // The last workflow task failed or timed out (its worker died): Temporal retries it; so can the caller.
+    if (isWorkflowTaskFailed(error)) throw new WorkerUnavailable(`${what}: the execution's last workflow task failed or timed out (a worker stopped?); Temporal retries it, retry shortly`, { timeout_ms: timeoutMs });
+    throw error;
+  }
+}
+
+/**
+ * Runs `fn` (calls the server answers itself: visibility, describe) with a deadline; a deadline hit
+ * becomes `TemporalUnavailable` naming `what` did not answer.
+ */
+export async function withServerDeadline<T>(client: Client, timeoutMs: number, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await client.withDeadline(Date.now() + timeoutMs, fn);
+  } catch (error) {
+    if (isDeadlineHit(error)) throw new TemporalUnavailable(`${what} did not answer within ${timeoutMs} ms`, error);
     throw error;
   }
 }
@@ -47,3 +62,12 @@ function isDeadlineHit(error: unknown): boolean {
   // Inside `withDeadline` a CANCELLED status is the deadline too (the SDK cancels the long poll).
   return error instanceof WorkflowUpdateRPCTimeoutOrCancelledError || isGrpcDeadlineError(error) || isGrpcCancelledError(error);
 }
+
+/** gRPC FAILED_PRECONDITION "Unable to query workflow due to Workflow Task in failed state", as the client wraps it. */
+function isWorkflowTaskFailed(error: unknown): boolean {
+  const cause = error instanceof Error ? error.cause : undefined;
+  return [error, cause].some((e) => isGrpcServiceError(e) && Number(e.code) === GRPC_FAILED_PRECONDITION && /workflow task in failed state/i.test(e.details || e.message));
+}
+
+/** gRPC status code FAILED_PRECONDITION. */
+const GRPC_FAILED_PRECONDITION = 9;

@@ -2,14 +2,17 @@
  * Builds a Cadenza worker: the interpreter and registry workflows plus the task activity.
  * Used by `src/worker.ts`, `npm start` and the integration tests.
  */
+import { Client } from '@temporalio/client';
 import { type BundleOptions, bundleWorkflowCode, type InjectedSinks, type NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities';
+import type { ExecutionLogger } from '../activities/agents/execution-log';
 import type { HttpToolOptions } from '../activities/tools/http';
 import type { Tool } from '../activities/tools/tool';
 import { ToolRegistry } from '../activities/tools/registry';
 import type { TaskSizeLimits } from '../limits/size-limits';
 import type { JournalEvent } from '../workflows/events';
 import type { CadenzaSinks } from '../workflows/journal-sink';
+import { executionIdLogAttributes } from '../observability/worker-telemetry';
 
 export interface CadenzaWorkerOptions {
   connection: NativeConnection;
@@ -21,13 +24,22 @@ export interface CadenzaWorkerOptions {
   http?: HttpToolOptions;
   /** Task input and output size limits (`CADENZA_MAX_TASK_*_BYTES`); default: 512 KiB each. */
   limits?: TaskSizeLimits;
+  /** Receives `LogEmitted` lines of the worker and runtime components (default: dropped). */
+  executionLog?: ExecutionLogger;
   /** A prebuilt workflow bundle (tests build it once); otherwise the workflows are bundled at start. */
   workflowBundle?: { codePath: string };
+  /** The API's public base URL, for callback URLs (default `http://127.0.0.1:3000`). */
+  publicUrl?: string;
   /** Receives every journal event as it is appended (not on replay); default: dropped. */
   onJournalEvent?: (event: JournalEvent) => void;
+  /** Worker plugins, e.g. tracing's (`src/observability/tracing.ts`); they bring their own interceptors. */
+  plugins?: WorkerOptions['plugins'];
   /** Overrides for tuning (benchmarks) and tests. */
   tuning?: Partial<Pick<WorkerOptions, 'maxCachedWorkflows' | 'maxConcurrentActivityTaskExecutions' | 'maxConcurrentWorkflowTaskExecutions' | 'reuseV8Context' | 'shutdownGraceTime' | 'maxHeartbeatThrottleInterval'>>;
 }
+
+/** Base URL of callback URLs when none is configured. */
+export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
 
 /** The workflow code: the interpreter and the registry. */
 export const workflowsPath = require.resolve('../workflows');
@@ -68,10 +80,16 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     namespace: options.namespace,
     taskQueue: options.taskQueue,
     // A prebuilt bundle carries the interceptors already (`bundleCadenzaWorkflows`).
-    ...(options.workflowBundle
-      ? { workflowBundle: options.workflowBundle }
-      : { workflowsPath, interceptors: { workflowModules: [...workflowInterceptorModules] }, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
-    activities: createActivities(registry, options.limits),
+    ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
+    interceptors: { activity: [executionIdLogAttributes], ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules] }) },
+    ...(options.plugins ? { plugins: options.plugins } : {}),
+    // Events in and bulk operations talk to Temporal from activities, over the worker's own connection.
+    activities: createActivities({
+      tools: registry,
+      inbound: { client: new Client({ connection: options.connection, namespace: options.namespace }), taskQueue: options.taskQueue, publicUrl: options.publicUrl ?? DEFAULT_PUBLIC_URL },
+      ...(options.limits && { limits: options.limits }),
+      ...(options.executionLog && { log: options.executionLog }),
+    }),
     sinks: journalSinks(options.onJournalEvent ?? (() => undefined)),
     // Cancellation reaches an activity only through a heartbeat response: keep that short.
     maxHeartbeatThrottleInterval: '1s',

@@ -5,6 +5,7 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import type { ApprovalTask } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { issueCallback, settlingCallback } from './callbacks';
 import { EventType } from './events';
 import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
@@ -29,7 +30,7 @@ export interface ApprovalOutput {
  */
 export async function runApprovalTask(host: TaskHost, run: TaskRun, task: ApprovalTask, from?: GatedTaskPosition): Promise<{ next: string | undefined; failed: boolean }> {
   const carried = from === undefined ? undefined : host.gates.find((g) => g.run === run);
-  if (from !== undefined && carried !== undefined) return settleApproval(host, run, task, carried, await awaitCarried(host, carried, from));
+  if (from !== undefined && carried !== undefined) return settleApproval(host, run, task, carried, await settlingCallback(host.callbacks, run.taskExecId, () => awaitCarried(host, carried, from)));
   let message: unknown;
   try {
     message = task.message === undefined ? null : renderTemplate(task.message, run.inboundContext, 'message');
@@ -44,17 +45,20 @@ export async function runApprovalTask(host: TaskHost, run: TaskRun, task: Approv
   run.status = TaskStatus.Waiting;
   run.input = { approvers: task.approvers ?? null, message, decision_schema: task.decision_schema ?? null, expires_at: expiresAt };
   host.tasks.record(run);
-  host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: run.input as Record<string, unknown> });
+  const callbackUrl = host.behaviour.callbackUrls ? await issueCallback(host, run, 'approval') : null;
+  const extra = callbackUrl === null ? {} : { callback_url: callbackUrl };
+  host.journal.append({ type: EventType.ApprovalRequested, task_id: run.taskId, task_exec_id: run.taskExecId, data: { ...(run.input as Record<string, unknown>), ...extra } });
   const gate = host.openGate(
     new Gate(PauseReason.ApprovalRequired, run, run.taskId, run.branch, task.on_approve?.next ?? null, {
       approvers: task.approvers ?? null,
       message,
       expires_at: expiresAt,
       on_timeout: task.on_timeout ?? 'fail',
+      ...extra,
     }),
   );
   const position = { at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner: { at: 'approval', timeout_at: timeoutMs === undefined ? null : Date.now() + timeoutMs } } as const;
-  return settleApproval(host, run, task, gate, await host.awaitGate(gate, timeoutMs, position));
+  return settleApproval(host, run, task, gate, await settlingCallback(host.callbacks, run.taskExecId, () => host.awaitGate(gate, timeoutMs, position)));
 }
 
 /** Ends the approval run as its gate was resolved: the decision, or the timeout's. */

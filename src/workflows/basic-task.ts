@@ -7,6 +7,8 @@
 import { CancellationScope, isCancellation, sleep } from '@temporalio/workflow';
 import type { BasicTask, WorkflowConfig } from '../definitions/schema';
 import { renderTemplate } from '../definitions/templates';
+import { resolveAgentInput } from './agent-setup';
+import { runAgentTask } from './agent-task';
 import type { TaskActivityResult } from './contracts';
 import { firstOversize, WORKFLOW_MAX_TASK_INPUT_BYTES } from './payload-size';
 import { EventType } from './events';
@@ -25,7 +27,8 @@ export interface InputOverride {
 }
 
 /** Resolves a basic task's input when it is scheduled, so TaskScheduled can carry it (docs/design.md §14.1). */
-export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: InputOverride): void {
+export function resolveBasicInput(run: TaskRun, task: BasicTask, override?: InputOverride, previous?: TaskRun): void {
+  if (task.agent !== undefined) return resolveAgentInput(run, task, override, previous);
   if (override !== undefined) {
     run.input = override.value;
     return;
@@ -48,6 +51,8 @@ export async function runBasicTask(
   config: WorkflowConfig | undefined,
   from?: BasicAttemptPosition | BasicWaitingPosition,
 ): Promise<void> {
+  // An agent's loop has no parked positions: an execution does not continue as new while one runs.
+  if (task.agent !== undefined) return runAgentTask(host, run, task, config);
   if (from === undefined) {
     if (run.inputError !== null) {
       run.attempts = 1;
@@ -90,7 +95,7 @@ export async function runBasicTask(
     run.status = TaskStatus.Running;
     host.tasks.record(run);
     // Decided once per run, right before its first dispatch (a tool's own declaration is patched in).
-    local ??= runsLocally(task);
+    local ??= runsLocally(task, host.behaviour);
     host.journal.append({ type: EventType.TaskDispatched, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, data: { tool: task.tool, ...(local && { local }) } });
     host.refreshStatus();
     const runTask: TaskAttempt = taskAttempt(task, config, local, activityId(run.taskId, run.runNumber, attempt), `${task.tool} · ${run.taskId}`);
@@ -100,7 +105,7 @@ export async function runBasicTask(
     try {
       result = await attemptScope.run(() =>
         runTask({
-          tool: task.tool,
+          tool: task.tool ?? '',
           input: run.input,
           execution_id: executionId,
           workflow_id: workflowId,

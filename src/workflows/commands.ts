@@ -75,6 +75,8 @@ export const CommandErrorType = {
   ConditionNotMet: 'condition_not_met',
   CommandInvalid: 'command_invalid',
   CommandDataTooLarge: 'command_data_too_large',
+  /** A callback URL used up, expired with its gate, or revoked (docs/design.md §9). */
+  CallbackGone: 'callback_gone',
 } as const;
 export type CommandErrorType = (typeof CommandErrorType)[keyof typeof CommandErrorType];
 

@@ -4,6 +4,7 @@
  * runs (large values by reference), the buffered signals, where each flow is parked, the update ids
  * already applied — and where the new run's journal segment starts.
  */
+import type { CallbackEntry } from './callbacks';
 import type { FlowPosition } from './flow-positions';
 import type { GateSnapshot } from './gates';
 import type { ManualPause } from './manual-pause';
@@ -50,6 +51,8 @@ export interface ContinuedState {
   rejections: RejectionTally;
   /** Epoch ms at which the execution times out (`config.timeout`), if it does. */
   timeout_at: number | null;
+  /** Callback URLs (docs/design.md §9): every open one, and the latest used, expired or revoked ones. */
+  callbacks?: Record<string, CallbackEntry>;
 }
 
 /** Whether `value` is a continued state this code can take; anything else fails the run at once. */

@@ -3,6 +3,7 @@
  * Everything here crosses Temporal's payload converter, so it is plain JSON.
  */
 import type { VersionedDefinition } from '../definitions/schema';
+import type { AgentLoopState } from './agent-contracts';
 import type { JournalEvent } from './events';
 import type { ExecutionStatus, PauseReason, TaskStatus } from './states';
 
@@ -17,7 +18,7 @@ export interface ExecutionInput {
   /** Allow-listed environment captured at trigger time (template variable `env`). */
   env: Record<string, string>;
   trigger: {
-    source: 'api' | 'nats' | 'event' | 'cli';
+    source: 'api' | 'nats' | 'event' | 'cli' | 'schedule';
     actor?: string;
     idempotency_key?: string;
   };
@@ -130,6 +131,10 @@ export interface TaskContextView extends TaskView {
   resume_data: unknown;
   /** Every run of this task in this execution, oldest first (a resume may re-run a task). */
   runs: TaskView[];
+  /** An agent task's conversation, tool calls and usage (docs/design.md §8). */
+  agent?: AgentLoopState;
+  /** The URL that resumes this run while it waits (docs/design.md §9); null when it has none open. */
+  callback_url?: string | null;
 }
 
 export interface EventsQueryArgs {

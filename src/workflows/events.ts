@@ -24,6 +24,12 @@ export const EventType = {
   ApprovalRequested: 'ApprovalRequested',
   ApprovalDecided: 'ApprovalDecided',
   CommandRejected: 'CommandRejected',
+  AgentExecutionStarted: 'AgentExecutionStarted',
+  AgentExecutionSuccess: 'AgentExecutionSuccess',
+  AgentExecutionFailed: 'AgentExecutionFailed',
+  ToolExecutionStarted: 'ToolExecutionStarted',
+  ToolExecutionSuccess: 'ToolExecutionSuccess',
+  ToolExecutionFailed: 'ToolExecutionFailed',
 } as const;
 export type EventType = (typeof EventType)[keyof typeof EventType];
 

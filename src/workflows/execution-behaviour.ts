@@ -5,6 +5,9 @@
  * reads the switches instead of calling `patched()` itself, so queries and validators stay read-only.
  */
 import { patched } from '@temporalio/workflow';
+import { localityOf } from '../definitions/local-tasks';
+import type { Definition, Task } from '../definitions/schema';
+import { CALLBACK_PATCH_ID } from './callback-patch';
 
 /** Marker of the December 2026 hardening (docs/design.md §3, §4): one patch for every switch below. */
 export const TRUST_PATCH_ID = 'cadenza-trust-1';
@@ -45,6 +48,14 @@ export interface ExecutionBehaviour {
    * (`command_data_too_large`). Patch `SIZE_LIMITS_PATCH_ID`.
    */
   boundedPayloads: boolean;
+  /**
+   * A tool that declares itself local (`echo`) runs as a local activity, decided at the start
+   * (`LOCAL_TOOLS_AT_START_PATCH_ID`). False for executions recorded before: they decide at the
+   * task (`localToolsApply()`).
+   */
+  localToolsFromStart: boolean;
+  /** Waiting runs and pending approvals get callback URLs (docs/design.md §9, `CALLBACK_PATCH_ID`). */
+  callbackUrls: boolean;
 }
 
 /** The behaviour of every switch on (new executions) or off (executions started before it). */
@@ -59,6 +70,8 @@ export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
     strictCommands: on,
     settleBranches: on,
     boundedPayloads: on,
+    localToolsFromStart: on,
+    callbackUrls: on,
   };
 }
 
@@ -66,17 +79,45 @@ export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
 export const LOCAL_TOOLS_PATCH_ID = 'cadenza-local-tools-1';
 
 /**
- * True when a task whose tool declares itself local may run as a local activity. Unlike the switches
- * above it is decided where it matters — when such a task is first dispatched — so executions that
- * never run one record no marker; an execution recorded before it replays the task as an activity.
+ * Marker of local tools decided at the start. `LOCAL_TOOLS_PATCH_ID` was decided at a task's first
+ * dispatch, which may follow a local activity: a run whose local activity completed in a later
+ * workflow task than it started in reaches that `patched()` call in an earlier workflow task on
+ * replay, where its marker is not known yet, and fails with a nondeterminism error. Every patch is
+ * now decided before the first command.
  */
-export function localToolsApply(): boolean {
-  return patched(LOCAL_TOOLS_PATCH_ID);
+export const LOCAL_TOOLS_AT_START_PATCH_ID = 'cadenza-local-tools-2';
+
+/**
+ * True when a task whose tool declares itself local may run as a local activity: from the start for
+ * new executions; for those recorded before `LOCAL_TOOLS_AT_START_PATCH_ID`, decided with
+ * `LOCAL_TOOLS_PATCH_ID` when such a task is first dispatched, as they were recorded.
+ */
+export function localToolsApply(behaviour: ExecutionBehaviour): boolean {
+  return behaviour.localToolsFromStart || patched(LOCAL_TOOLS_PATCH_ID);
 }
 
-/** Decides this execution's behaviour; call once, from the workflow function, before anything else. */
-export function decideBehaviour(): ExecutionBehaviour {
+/** Every task of `tasks`, parallel branches included; nothing for what is not a task list (the input is checked later). */
+function everyTask(tasks: unknown): Task[] {
+  if (!Array.isArray(tasks)) return [];
+  return (tasks as Task[]).flatMap((task) => (task?.type === 'parallel' && Array.isArray(task.branches) ? [task, ...task.branches.flatMap((b) => everyTask(b?.tasks))] : [task]));
+}
+
+/**
+ * Decides this execution's behaviour; call once, from the workflow function, before anything else.
+ * The switches of a feature the definition does not use are not asked for, so its history holds no
+ * marker for them: local tools only with a task whose tool declares itself local, callback URLs only
+ * with a wait or approval task.
+ */
+export function decideBehaviour(input: unknown): ExecutionBehaviour {
+  const tasks = everyTask((input as { definition?: Partial<Definition> } | null)?.definition?.tasks);
+  const usesLocalTools = tasks.some((t) => t?.type === 'basic' && localityOf(t) === 'tool_default');
+  const usesGates = tasks.some((t) => t?.type === 'wait' || t?.type === 'approval');
   const trust = patched(TRUST_PATCH_ID);
   // An execution from before the trust patch keeps everything as it was; a newer one asks for long life.
-  return { ...behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID)), boundedPayloads: patched(SIZE_LIMITS_PATCH_ID) };
+  return {
+    ...behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID)),
+    boundedPayloads: patched(SIZE_LIMITS_PATCH_ID),
+    localToolsFromStart: usesLocalTools && patched(LOCAL_TOOLS_AT_START_PATCH_ID),
+    callbackUrls: usesGates && patched(CALLBACK_PATCH_ID),
+  };
 }

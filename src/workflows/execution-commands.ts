@@ -8,6 +8,7 @@ import { CommandErrorType, type DecideCommand, PauseMode, type PauseCommand, typ
 import { invalid, parseDecide, parsePause, parseRejectedNotice, parseResume, parseTaskResume } from './command-parsing';
 import type { CommandHost } from './command-host';
 import { closed, describeApprovers } from './command-refusal-texts';
+import type { Task } from '../definitions/schema';
 import { CommandRejection } from './command-rejection';
 import type { StatusView } from './contracts';
 import { EventType } from './events';
@@ -229,14 +230,7 @@ export class ExecutionCommands {
         return new CommandRejection(CommandErrorType.ApproverNotAllowed, `"${command.actor}" may not decide this approval (approvers: ${describeApprovers(approvers)})`);
       }
     }
-    const task = this.host.tasksById.get(command.task_id);
-    if (task?.type === 'approval' && task.decision_schema !== undefined) {
-      const problems = checkAgainstSchema(task.decision_schema, command.data ?? {});
-      if (problems.length > 0) {
-        return new CommandRejection(CommandErrorType.DecisionInvalid, `data: ${problems.map((p) => `${p.path || '(root)'} ${p.message}`).join('; ')}`, { errors: problems });
-      }
-    }
-    return undefined;
+    return decisionDataRejection(this.host.tasksById.get(command.task_id), command.data);
   }
 
   applyDecide(input: unknown): StatusView {
@@ -324,6 +318,14 @@ export class ExecutionCommands {
     if (this.host.refusals !== undefined) this.host.refusals.record(entry, command, type);
     else this.host.journal.append(entry);
   }
+}
+
+/** Why a decision's `data` fails the approval task's `decision_schema`, if it does. */
+export function decisionDataRejection(task: Task | undefined, data: unknown): CommandRejection | undefined {
+  if (task?.type !== 'approval' || task.decision_schema === undefined) return undefined;
+  const problems = checkAgainstSchema(task.decision_schema, data ?? {});
+  if (problems.length === 0) return undefined;
+  return new CommandRejection(CommandErrorType.DecisionInvalid, `data: ${problems.map((p) => `${p.path || '(root)'} ${p.message}`).join('; ')}`, { errors: problems });
 }
 
 /** Why a generic signal may not enter the execution's state, if it may not. */

@@ -30,6 +30,9 @@ function inputProblem(input: unknown): string | undefined {
   if (input.env !== undefined && !isObject(input.env)) return 'env must be an object';
   if (input.trigger !== undefined && !isObject(input.trigger)) return 'trigger must be an object';
   if (definition.config !== undefined && !isObject(definition.config)) return 'definition.config must be an object';
+  if (definition.agents !== undefined && (!Array.isArray(definition.agents) || !definition.agents.every((a) => isObject(a) && typeof a.id === 'string' && isObject(a.model)))) {
+    return 'definition.agents must be an array of agents with an id and a model';
+  }
   return tasksProblem(definition.tasks, 'definition.tasks');
 }
 
@@ -41,7 +44,7 @@ function tasksProblem(tasks: unknown, path: string): string | undefined {
     if (typeof task.id !== 'string') return `${at}.id must be a string`;
     if (typeof task.type !== 'string' || !taskTypes.includes(task.type)) return `${at}.type must be one of ${taskTypes.join(', ')}`;
     if (task.type === 'router' && (typeof task.condition !== 'string' || !isObject(task.routes))) return `${at} needs a condition string and a routes object`;
-    if (task.type === 'basic' && typeof task.tool !== 'string') return `${at}.tool must be a string`;
+    if (task.type === 'basic' && typeof task.tool !== 'string' && typeof task.agent !== 'string') return `${at}.tool must be a string`;
     if (task.type === 'wait' && typeof task.wait_for !== 'string') return `${at}.wait_for must be a string`;
     if (task.type === 'set' && !isObject(task.values)) return `${at}.values must be an object`;
     if (task.type === 'parallel') {

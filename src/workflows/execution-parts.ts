@@ -6,7 +6,8 @@
  * behaviour: it runs the execution and is the only one that changes these parts.
  */
 import { workflowInfo } from '@temporalio/workflow';
-import type { Task, WorkflowConfig } from '../definitions/schema';
+import type { Agent, Task, WorkflowConfig } from '../definitions/schema';
+import { CallbackRegistry } from './callbacks';
 import { expressionTaskReads } from './carried-values';
 import { Continuation } from './continuation';
 import { CONTINUED_STATE_FORMAT, type ContinuedState } from './continued-state';
@@ -39,10 +40,14 @@ export abstract class ExecutionParts {
   readonly identity: { executionId: string; workflowId: string };
   /** The definition's config. */
   readonly config: WorkflowConfig | undefined;
+  /** The definition's agents by id. */
+  readonly agents: ReadonlyMap<string, Agent>;
   /** When to continue as new, where the flows are parked, the update ids applied (docs/design.md §11). */
   readonly continuation: Continuation;
   /** Journals refusals, counted under a flood; undefined for executions from before long life. */
   readonly refusals: RejectionCounter | undefined;
+  /** Callback URLs of waiting runs (docs/design.md §9). */
+  readonly callbacks: CallbackRegistry;
   protected readonly pause: ManualPauseControl;
   protected readonly record: ExecutionRecord;
   protected readonly scope: TemplateScope;
@@ -66,6 +71,7 @@ export abstract class ExecutionParts {
   ) {
     this.identity = { executionId, workflowId: input.definition.id };
     this.config = input.definition.config;
+    this.agents = new Map((input.definition.agents ?? []).map((a) => [a.id, a]));
     const segment = continued && { firstSeq: continued.first_seq, previousRunId: continued.previous_run_id };
     this.journal = new Journal(executionId, input.definition.id, publishToSink, segment, behaviour.longLife ? workflowInfo().runId : '');
     this.record = new ExecutionRecord(this.journal, continued?.record);
@@ -76,6 +82,7 @@ export abstract class ExecutionParts {
     this.signals = new SignalBuffer(behaviour.longLife, continued?.signals);
     this.continuation = new Continuation(behaviour.longLife, { afterEvents: input.limits?.continue_after_events }, continued);
     this.refusals = behaviour.longLife ? new RejectionCounter(this.journal, continued?.rejections) : undefined;
+    this.callbacks = new CallbackRegistry(continued?.callbacks);
     this.holds = new FlowHolds({ behaviour, pause: this.pause, flows: this.flows, gates: this.gates, continuation: this.continuation, refreshStatus: () => this.refreshStatus() });
     const tasksById = new Map<string, Task>();
     indexTasks(input.definition.tasks, tasksById);
@@ -120,6 +127,7 @@ export abstract class ExecutionParts {
       update_ids: this.continuation.rememberedUpdateIds,
       rejections: this.refusals?.snapshot() ?? { counts: {}, total: 0, first_at: null, last_at: null },
       timeout_at: this.timeoutAt,
+      callbacks: this.callbacks.carried(),
     };
   }
 

@@ -6,7 +6,8 @@
 import { ApplicationFailure, type UpdateDefinition } from '@temporalio/common';
 import { allHandlersFinished, condition, continueAsNew, currentUpdateInfo, setDefaultSignalHandler, setHandler, workflowInfo } from '@temporalio/workflow';
 import { type ContinuedState, isContinuedState } from './continued-state';
-import type { ExecutionInput, ExecutionResult } from './contracts';
+import { CallbackCommands, type CallbackRef } from './callback-commands';
+import type { ExecutionInput, ExecutionResult, TaskContextView } from './contracts';
 import { CommandRejection, ExecutionCommands } from './execution-commands';
 import { CommandErrorType } from './commands';
 import { decideBehaviour } from './execution-behaviour';
@@ -16,6 +17,8 @@ import { executionView, taskContextView } from './execution-views';
 import { describeError, guarded } from './handler-guard';
 import { reservedSignalName } from './interceptors';
 import {
+  callbackQuery,
+  callbackUpdate,
   commandRejectedSignal,
   decideSignal,
   decideUpdate,
@@ -26,6 +29,7 @@ import {
   resumePlanQuery,
   resumeSignal,
   resumeUpdate,
+  revokeCallbackUpdate,
   statusQuery,
   taskContextQuery,
   taskResumeSignal,
@@ -37,11 +41,12 @@ import {
  * another gets the state it carried as `continued` (docs/design.md §11).
  */
 export async function cadenzaInterpreter(input: ExecutionInput, continued?: ContinuedState): Promise<ExecutionResult> {
-  const behaviour = decideBehaviour();
+  const behaviour = decideBehaviour(input);
   assertExecutionInput(input);
   if (continued !== undefined && !isContinuedState(continued)) throw invalidContinuedState();
   const machine = new ExecutionMachine(workflowInfo().workflowId, input, behaviour, continued);
   const commands = new ExecutionCommands(machine);
+  const callbacks = new CallbackCommands(machine, commands);
   const refuse = (rejection: CommandRejection | undefined): void => {
     if (rejection) throw rejection.toFailure();
   };
@@ -91,7 +96,7 @@ export async function cadenzaInterpreter(input: ExecutionInput, continued?: Cont
 
   setHandler(statusQuery, guarded('the status query', () => machine.statusView()));
   setHandler(executionQuery, guarded('the execution query', () => executionView(machine.viewState())));
-  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => (typeof taskId === 'string' ? taskContextView(machine.viewState(), taskId) : null)));
+  setHandler(taskContextQuery, guarded('the taskContext query', (taskId: unknown) => withCallbackUrl(machine, typeof taskId === 'string' ? taskContextView(machine.viewState(), taskId) : null)));
   setHandler(eventsQuery, guarded('the events query', (args?: unknown) => machine.journal.page(args)));
   setHandler(resumePlanQuery, guarded('the resumePlan query', (command: unknown) => commands.plan(command)));
 
@@ -117,6 +122,11 @@ export async function cadenzaInterpreter(input: ExecutionInput, continued?: Cont
   commandUpdate(resumeUpdate, (c) => commands.validateResume(c), (c) => commands.applyResume(c), (c) => ({ plan: commands.plan(c), status: current() }));
   commandUpdate(taskResumeUpdate, (c) => commands.validateTaskResume(c), (c) => commands.applyTaskResume(c), current);
   commandUpdate(decideUpdate, (c) => commands.validateDecide(c), (c) => commands.applyDecide(c), current);
+  // Callback URLs (docs/design.md §9): updates only, the API checks the token with the query first.
+  setHandler(callbackQuery, guarded('the callback query', (ref: unknown) => callbacks.lookup(ref)));
+  commandUpdate(callbackUpdate, (c) => callbacks.validate(c), (c) => callbacks.apply(c), (c) => callbacks.apply(c));
+  const revoked = (c: unknown) => ({ task_exec_id: (c as CallbackRef).task_exec_id, revoked: true as const });
+  commandUpdate(revokeCallbackUpdate, (c) => callbacks.validateRevoke(c), (c) => callbacks.applyRevoke(c), revoked);
 
   setHandler(pauseSignal, onPause);
   setHandler(resumeSignal, onResume);
@@ -136,6 +146,11 @@ export async function cadenzaInterpreter(input: ExecutionInput, continued?: Cont
 
 function invalidContinuedState(): ApplicationFailure {
   return ApplicationFailure.nonRetryable('the continued state of this run is not one this Cadenza can read', 'InvalidContinuedState');
+}
+
+/** The task context with the URL of the run's open callback. */
+function withCallbackUrl(machine: ExecutionMachine, view: TaskContextView | null): TaskContextView | null {
+  return view === null ? null : { ...view, callback_url: machine.callbacks.urlOf(view.task_exec_id) };
 }
 
 function actorOf(command: unknown): string | undefined {

@@ -4,6 +4,8 @@
  * what the `temporal` CLI uses, e.g. `temporal workflow signal --name pause`.
  */
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
+import type { CallbackCommand, CallbackRef } from './callback-commands';
+import type { CallbackAnswer, CallbackLookup } from './callbacks';
 import type { CommandRejectedNotice, DecideCommand, PauseCommand, ResumeCommand, ResumePlan, TaskResumeCommand } from './commands';
 import type { EventsPage, EventsQueryArgs, ExecutionView, StatusView, TaskContextView } from './contracts';
 import type { ResumeResult } from './execution-commands';
@@ -38,6 +40,15 @@ export const taskResumeUpdate = defineUpdate<StatusView, [command: TaskResumeCom
 /** Decides an approval (docs/design.md §14.3). */
 export const decideSignal = defineSignal<[command: DecideCommand]>('decide');
 export const decideUpdate = defineUpdate<StatusView, [command: DecideCommand]>('decide');
+
+/** Uses a callback URL (docs/design.md §9): resumes its waiting task; the same answer on every use. */
+export const callbackUpdate = defineUpdate<CallbackAnswer, [command: CallbackCommand]>('callback');
+
+/** Revokes a task execution's open callback URL. */
+export const revokeCallbackUpdate = defineUpdate<{ task_exec_id: string; revoked: true }, [ref: CallbackRef]>('revokeCallback');
+
+/** Where a callback token stands: open, used (with its answer), expired, revoked, or unknown. */
+export const callbackQuery = defineQuery<CallbackLookup, [ref: CallbackRef]>('callback');
 
 /** Journals a command refused outside the workflow (e.g. a NATS command whose update was refused). */
 export const commandRejectedSignal = defineSignal<[notice: CommandRejectedNotice]>('commandRejected');

@@ -41,6 +41,11 @@ export interface DefinitionSummary {
 /** Argument of `putDefinitionUpdate`: an already validated definition; `version` absent means "next". */
 export interface PutDefinitionRequest {
   definition: Definition;
+  /**
+   * When the version was first stored (ISO-8601): only the migration from the single registry sets
+   * it, to keep a version's date. The definition entity takes it; the single registry ignores it.
+   */
+  registered_at?: string;
 }
 
 /** What a put did. */
@@ -66,6 +71,10 @@ export const RegistryFailureType = {
   VersionConflict: 'VersionConflict',
   /** The request is not a definition at all (the API validates fully before sending). */
   InvalidRequest: 'InvalidRequest',
+  /** The definition has `max_versions` versions already (definition entity only). */
+  VersionLimitReached: 'VersionLimitReached',
+  /** The body is over `MAX_DEFINITION_BYTES` (definition entity only). */
+  DefinitionTooLarge: 'DefinitionTooLarge',
 } as const;
 export type RegistryFailureType = (typeof RegistryFailureType)[keyof typeof RegistryFailureType];
 
@@ -79,6 +88,8 @@ export interface VersionConflictDetails {
 /** State carried across continue-as-new: every version of every definition, ascending by version. */
 export interface RegistryState {
   definitions: Record<string, StoredDefinition[]>;
+  /** Set once `retire` froze the registry: it takes no more puts (the migration copies it). */
+  retired?: true;
 }
 
 /** Input of the registry workflow. */
@@ -99,3 +110,22 @@ export const getDefinitionQuery = defineQuery<StoredDefinition | null, [id: stri
 
 /** The latest version of every definition, sorted by id. */
 export const listDefinitionsQuery = defineQuery<DefinitionSummary[]>('listDefinitions');
+
+/** Argument of `retireUpdate`. */
+export interface RetireRequest {
+  /** `false`: freeze (refuse every further put). `true`: freeze and complete the workflow. */
+  complete: boolean;
+}
+
+/** What `retire` answers: how many definitions the frozen registry holds. */
+export interface RetireResult {
+  definitions: number;
+  versions: number;
+}
+
+/**
+ * Retires the single registry after its definitions moved to definition entities
+ * (src/definitions/legacy-migration.ts): a frozen registry refuses puts with `InvalidRequest`, and
+ * `complete: true` ends the workflow once the copy is done.
+ */
+export const retireUpdate = defineUpdate<RetireResult, [request: RetireRequest]>('retire');

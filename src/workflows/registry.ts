@@ -2,10 +2,17 @@
  * The definitions registry: one long-lived entity workflow per namespace that holds every version of
  * every definition. Writes are updates (validated, so a conflict is refused without touching history),
  * reads are queries; the run continues as new before its history grows large, carrying the state.
+ *
+ * Superseded by the definition entities (`cadenzaDefinition`, ./definition-entity.ts): its state and
+ * continue-as-new input grow with every version of every definition. It stays for the registries
+ * that users' servers still run: replay, and the migration, which freezes it with `retire`, copies
+ * its versions and completes it (src/definitions/legacy-migration.ts). `retire` is a new handler and
+ * changes nothing in the history of a registry that never receives it, so no patch is needed.
  */
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { canonicalJson } from './canonical-json';
 import { guarded } from './handler-guard';
+import { assertWellFormed, conflict } from './definition-put-rules';
 import type { VersionedDefinition } from '../definitions/schema';
 import {
   type DefinitionSummary,
@@ -17,8 +24,10 @@ import {
   putDefinitionUpdate,
   type RegistryInput,
   RegistryFailureType,
+  type RetireRequest,
+  type RetireResult,
+  retireUpdate,
   type StoredDefinition,
-  type VersionConflictDetails,
 } from './registry-messages';
 
 /** Default history length after which the registry hands over to a fresh run. */
@@ -29,12 +38,18 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
   const definitions = new Map<string, StoredDefinition[]>(Object.entries(input.state?.definitions ?? {}));
 
   const latestOf = (id: string): StoredDefinition | undefined => definitions.get(id)?.at(-1);
+  let retired = input.state?.retired === true;
+  let completing = false;
+  const refuseWhenRetired = () => {
+    if (retired) throw ApplicationFailure.create({ type: RegistryFailureType.InvalidRequest, message: RETIRED_MESSAGE, nonRetryable: true });
+  };
 
   // Every handler is total: a malformed request (say, from the Temporal CLI) is refused, never a failed workflow task.
   const invalidRequest = RegistryFailureType.InvalidRequest;
   setHandler(
     putDefinitionUpdate,
     guarded('the putDefinition update', (request: PutDefinitionRequest) => {
+      refuseWhenRetired();
       const plan = planPut(request, definitions.get(request.definition.id) ?? []);
       if (plan.outcome === 'unchanged') return { outcome: 'unchanged', stored: plan.existing };
       const stored: StoredDefinition = { definition: plan.definition, registered_at: new Date().toISOString() };
@@ -45,6 +60,7 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
     }, invalidRequest),
     {
       validator: guarded('the putDefinition update', (request: PutDefinitionRequest) => {
+        refuseWhenRetired();
         assertWellFormed(request);
         // Throws VersionConflict; running the plan here keeps the refusal out of history.
         planPut(request, definitions.get(request.definition.id) ?? []);
@@ -61,17 +77,37 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
 
   setHandler(listDefinitionsQuery, guarded('the listDefinitions query', () => summaries(definitions), invalidRequest));
 
+  setHandler(
+    retireUpdate,
+    guarded('the retire update', (request: RetireRequest): RetireResult => {
+      retired = true;
+      completing ||= request.complete;
+      return { definitions: definitions.size, versions: [...definitions.values()].reduce((n, versions) => n + versions.length, 0) };
+    }, invalidRequest),
+    {
+      validator: guarded('the retire update', (request: RetireRequest) => {
+        if (typeof (request as Partial<RetireRequest> | null)?.complete !== 'boolean') {
+          throw ApplicationFailure.create({ type: invalidRequest, message: 'retire takes {complete: boolean}', nonRetryable: true });
+        }
+      }, invalidRequest),
+    },
+  );
+
   await condition(() => {
     const info = workflowInfo();
-    return info.continueAsNewSuggested || info.historyLength >= maxHistoryLength;
+    return completing || info.continueAsNewSuggested || info.historyLength >= maxHistoryLength;
   });
   // Let every accepted update finish before handing over, so none is lost with the old run.
   await condition(allHandlersFinished);
+  if (completing) return;
   await continueAsNew<typeof cadenzaRegistry>({
-    state: { definitions: Object.fromEntries(definitions) },
+    state: { definitions: Object.fromEntries(definitions), ...(retired ? { retired: true as const } : {}) },
     max_history_length: maxHistoryLength,
   });
 }
+
+/** Why a retired registry refuses a put: an API node of a version before the definition entities sent it. */
+const RETIRED_MESSAGE = 'this registry was migrated to one workflow per definition (cadenzaDefinition) and takes no more definitions: upgrade this API node';
 
 /** The latest version of every definition, sorted by id. */
 function summaries(definitions: ReadonlyMap<string, StoredDefinition[]>): DefinitionSummary[] {
@@ -115,33 +151,12 @@ function planPut(request: PutDefinitionRequest, versions: StoredDefinition[]): P
   const existing = versions.find((s) => s.definition.version === requested);
   if (existing) {
     if (sameBody(existing.definition, definition)) return { outcome: 'unchanged', existing };
-    throw conflict(definition.id, requested, latest, `version ${requested} of "${definition.id}" exists with a different body`);
+    throw conflict(definition.id, requested, latest?.definition.version ?? null, `version ${requested} of "${definition.id}" exists with a different body`);
   }
   if (latest && requested < latest.definition.version) {
-    throw conflict(definition.id, requested, latest, `version ${requested} of "${definition.id}" is below the latest version ${latest.definition.version}`);
+    throw conflict(definition.id, requested, latest.definition.version, `version ${requested} of "${definition.id}" is below the latest version ${latest.definition.version}`);
   }
   return { outcome: 'created', definition: { ...definition, version: requested } };
-}
-
-function conflict(id: string, version: number, latest: StoredDefinition | undefined, message: string): ApplicationFailure {
-  const details: VersionConflictDetails = { id, version, latest_version: latest?.definition.version ?? null };
-  return ApplicationFailure.create({ type: RegistryFailureType.VersionConflict, message, nonRetryable: true, details: [details] });
-}
-
-/** Cheap structural checks only: the API validated the definition fully before sending it. */
-function assertWellFormed(request: PutDefinitionRequest): void {
-  const definition = (request as Partial<PutDefinitionRequest> | undefined)?.definition as { id?: unknown; version?: unknown } | undefined;
-  const fail = (message: string) =>
-    ApplicationFailure.create({ type: RegistryFailureType.InvalidRequest, message, nonRetryable: true });
-  if (typeof definition !== 'object' || definition === null) throw fail('the request holds no definition');
-  if (typeof definition.id !== 'string' || definition.id.length === 0) throw fail('the definition has no id');
-  const { version } = definition;
-  if (version !== undefined && !(typeof version === 'number' && Number.isInteger(version) && version >= 1 && version <= MAX_DEFINITION_VERSION)) {
-    throw fail(`the definition version must be an integer from 1 to ${MAX_DEFINITION_VERSION}`);
-  }
-  // The interpreter refuses to start on a definition without tasks; refuse to store one.
-  const tasks = (definition as { tasks?: unknown }).tasks;
-  if (!Array.isArray(tasks) || tasks.length === 0) throw fail('the definition has no tasks');
 }
 
 /** Two definitions are the same when they are equal as JSON, ignoring key order and `version`. */

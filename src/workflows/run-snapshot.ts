@@ -3,6 +3,7 @@
  * (docs/design.md §11). Large inputs and outputs travel as references to the journal event of the
  * earlier run that holds them; the inbound context is rebuilt from the runs scheduled before.
  */
+import type { AgentLoopState } from './agent-contracts';
 import type { TaskError, ValueRef } from './contracts';
 import type { TaskStatus } from './states';
 import { TaskRun } from './task-run';
@@ -32,6 +33,8 @@ export interface RunSnapshot {
   input_error: string | null;
   resume_data: unknown;
   context_patch?: Record<string, unknown>;
+  /** An agent task's loop (docs/design.md §8). */
+  agent?: AgentLoopState;
   /** The `resume` template variable the run saw when it was scheduled. */
   inbound_resume: unknown;
 }
@@ -66,6 +69,7 @@ export function snapshotRun(run: TaskRun, inlineOutput = false): RunSnapshot {
     input_error: run.inputError,
     resume_data: run.resumeData,
     ...(run.contextPatch !== undefined && { context_patch: run.contextPatch }),
+    ...(run.agent !== null && { agent: run.agent }),
     inbound_resume: (run.inboundContext as { resume?: unknown }).resume ?? null,
   };
 }
@@ -87,6 +91,7 @@ export function restoreRun(snapshot: RunSnapshot, inbound: Record<string, unknow
   run.inputError = snapshot.input_error;
   run.resumeData = snapshot.resume_data;
   run.contextPatch = snapshot.context_patch;
+  run.agent = snapshot.agent ?? null;
   return run;
 }
 

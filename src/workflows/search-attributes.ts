@@ -19,12 +19,24 @@ export const CadenzaWorkflowVersionKey = defineSearchAttributeKey('CadenzaWorkfl
 /** Who an open approval waits for: `role:<role>`, `user:<name>`, or `anyone`. */
 export const CadenzaAwaitingKey = defineSearchAttributeKey('CadenzaAwaiting', SearchAttributeType.KEYWORD_LIST);
 
+/** The registry a definition entity (`cadenzaDefinition`) belongs to: listings filter on it. */
+export const CadenzaRegistryKey = defineSearchAttributeKey('CadenzaRegistry', SearchAttributeType.KEYWORD);
+
+/**
+ * Event names that start a definition (the `triggers[].event` of its latest version), kept on its
+ * entity so that an event router finds the definitions an event starts with one visibility query
+ * (`CadenzaTriggerEvents = 'order.created'`) instead of a scan. Empty until definitions have triggers.
+ */
+export const CadenzaTriggerEventsKey = defineSearchAttributeKey('CadenzaTriggerEvents', SearchAttributeType.KEYWORD_LIST);
+
 /** Every custom search attribute with its Temporal type name, for registration. */
 export const cadenzaSearchAttributes: ReadonlyArray<{ name: string; type: 'Keyword' | 'Int' | 'KeywordList' }> = [
   { name: CadenzaStatusKey.name, type: 'Keyword' },
   { name: CadenzaWorkflowIdKey.name, type: 'Keyword' },
   { name: CadenzaWorkflowVersionKey.name, type: 'Int' },
   { name: CadenzaAwaitingKey.name, type: 'KeywordList' },
+  { name: CadenzaRegistryKey.name, type: 'Keyword' },
+  { name: CadenzaTriggerEventsKey.name, type: 'KeywordList' },
 ];
 
 /**

@@ -10,7 +10,7 @@ import type { CadenzaActivities } from '../activities';
 import { localityOf, localTimeoutMs } from '../definitions/local-tasks';
 import type { BasicTask, WorkflowConfig } from '../definitions/schema';
 import type { TaskActivityRequest, TaskActivityResult } from './contracts';
-import { localToolsApply } from './execution-behaviour';
+import { type ExecutionBehaviour, localToolsApply } from './execution-behaviour';
 
 const DEFAULT_TASK_TIMEOUT = '5m';
 const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
@@ -19,13 +19,14 @@ const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
 export type TaskAttempt = (request: TaskActivityRequest) => Promise<TaskActivityResult>;
 
 /**
- * Whether the task runs locally. A tool's own declaration (`echo`) applies only to executions that
- * reach the task with the `cadenza-local-tools-1` patch (decided then, see execution-behaviour.ts),
- * so executions recorded before it replay their echo tasks as ordinary activities.
+ * Whether the task runs locally. A tool's own declaration (`echo`) applies to executions started with
+ * `cadenza-local-tools-2`, and to those recorded before it that reached the task with
+ * `cadenza-local-tools-1` (see execution-behaviour.ts); older ones replay their echo tasks as
+ * ordinary activities.
  */
-export function runsLocally(task: BasicTask): boolean {
+export function runsLocally(task: BasicTask, behaviour: ExecutionBehaviour): boolean {
   const locality = localityOf(task);
-  return locality === 'local' || (locality === 'tool_default' && localToolsApply());
+  return locality === 'local' || (locality === 'tool_default' && localToolsApply(behaviour));
 }
 
 /** The activity of one attempt; `activityId` names it in the Web UI (an ordinary activity only). */

@@ -2,8 +2,9 @@
  * What the task runners (basic, router, parallel, approval, wait) need from the execution they run in.
  */
 import type { CancellationScope } from '@temporalio/workflow';
-import type { Task } from '../definitions/schema';
+import type { Agent, Task } from '../definitions/schema';
 import type { TaskError } from './contracts';
+import type { CallbackRegistry } from './callbacks';
 import type { ExecutionBehaviour } from './execution-behaviour';
 import type { Gate, GateRegistry, GateResolution } from './gates';
 import type { FlowPosition } from './flow-positions';
@@ -45,10 +46,14 @@ export interface TaskHost {
   readonly journal: Journal;
   readonly gates: GateRegistry;
   readonly identity: { executionId: string; workflowId: string };
+  /** The definition's agents by id (docs/design.md §8). */
+  readonly agents: ReadonlyMap<string, Agent>;
   /** The behaviour switches of this execution (router: strict routes; parallel: settled branches). */
   readonly behaviour: ExecutionBehaviour;
   /** The transitions of the runs, and any run by its `task_exec_id`. */
   readonly tasks: RunTransitions & { findByExecId(taskExecId: string): TaskRun | undefined };
+  /** The callback URLs of waiting runs (docs/design.md §9). */
+  readonly callbacks: CallbackRegistry;
   /** Opens a gate and updates status and search attributes. */
   openGate(gate: Gate): Gate;
   /**

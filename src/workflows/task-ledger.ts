@@ -63,7 +63,7 @@ export class TaskLedger implements RunTransitions {
   schedule(task: Task, branch: string | null, inbound: Record<string, unknown>, input?: InputOverride): TaskRun {
     const previous = this.latest.get(task.id);
     const run = new TaskRun(task.id, uuid4(), task.type, branch, inbound, (previous?.runNumber ?? 0) + 1);
-    if (task.type === 'basic') resolveBasicInput(run, task, input);
+    if (task.type === 'basic') resolveBasicInput(run, task, input, previous);
     this.all.push(run);
     this.latest.set(task.id, run);
     this.record(run);
@@ -75,7 +75,7 @@ export class TaskLedger implements RunTransitions {
         task_type: task.type,
         branch,
         run: run.runNumber,
-        ...(task.type === 'basic' && { tool: task.tool, input: run.input }),
+        ...(task.type === 'basic' && { ...(task.agent !== undefined ? { agent: task.agent } : { tool: task.tool }), input: run.input }),
         ...(previous !== undefined && { previous_task_exec_id: previous.taskExecId }),
       },
     });

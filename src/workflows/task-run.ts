@@ -2,6 +2,7 @@
  * One run of one task in one execution (`task_exec_id`). A resume that re-runs a task makes a new run;
  * retries are attempts of the same run.
  */
+import type { AgentLoopState } from './agent-contracts';
 import type { TaskContextView, TaskError, TaskView, ValueRef } from './contracts';
 import { TaskStatus } from './states';
 
@@ -28,6 +29,8 @@ export class TaskRun {
   inputByRef = false;
   /** The context patch of the repair that scheduled this run, merged into its inbound context. */
   contextPatch: Record<string, unknown> | undefined;
+  /** An agent task's loop: conversation, tool calls, usage (docs/design.md §8); null for other tasks. */
+  agent: AgentLoopState | null = null;
 
   constructor(
     readonly taskId: string,
@@ -79,6 +82,7 @@ export class TaskRun {
       ...(this.inputByRef && this.inputRef !== null && { input_ref: this.inputRef }),
       resume_data: this.resumeData,
       runs,
+      ...(this.agent !== null && { agent: this.agent }),
     };
   }
 }

@@ -6,13 +6,15 @@
 import { msToNumber } from '@temporalio/common/lib/time';
 import { evaluateExpression } from '../definitions/expressions';
 import type { WaitTask } from '../definitions/schema';
+import { issueCallback, settlingCallback } from './callbacks';
+import { awaitCarried } from './carried-gate';
+import { correlationKey, registerCorrelation } from './correlated-wait';
 import { EventType } from './events';
-import { Gate } from './gates';
+import type { GatedTaskPosition } from './flow-positions';
+import { Gate, type GateResolution } from './gates';
 import type { JournalEntry } from './journal';
 import { PauseReason, TaskStatus } from './states';
-import { awaitCarried } from './carried-gate';
-import type { GatedTaskPosition } from './flow-positions';
-import type { GateResolution } from './gates';
+import { errorMessage } from './task-error';
 import type { TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
 
@@ -25,7 +27,13 @@ export async function runWaitTask(
   from?: GatedTaskPosition,
 ): Promise<{ next: string | undefined; failed: boolean }> {
   const carried = from === undefined ? undefined : host.gates.find((g) => g.run === run);
-  if (from !== undefined && carried !== undefined) return settleWait(host, run, task, await awaitCarried(host, carried, from));
+  if (from !== undefined && carried !== undefined) {
+    // The registration may have been lost with the run that scheduled it (the mailbox ignores a repeat).
+    const key = carried.data.correlate;
+    const expiresAt = from.timeout_at === null ? null : new Date(from.timeout_at).toISOString();
+    const withdraw = typeof key === 'string' ? registerCorrelation(host.identity.executionId, run, task.wait_for, key, expiresAt) : undefined;
+    return settleWait(host, run, task, await closingWait(host, run, withdraw, () => awaitCarried(host, carried, from)));
+  }
   const timeoutMs = task.timeout === undefined ? undefined : msToNumber(task.timeout as Parameters<typeof msToNumber>[0]);
   const waitReason = task.description ?? `waiting for signal "${task.wait_for}"`;
   const resumeConditions = { signal: task.wait_for, condition: task.condition ?? null, resume_schema: task.resume_schema ?? null };
@@ -33,11 +41,20 @@ export async function runWaitTask(
   run.startedAt = new Date().toISOString();
   run.status = TaskStatus.Waiting;
   host.tasks.record(run);
+  let key: string | undefined;
+  try {
+    key = task.correlate === undefined ? undefined : correlationKey({ ...task, correlate: task.correlate }, run);
+  } catch (err) {
+    host.tasks.fail(run, { message: errorMessage(err), type: 'CorrelationError', non_retryable: true });
+    return { next: undefined, failed: true };
+  }
+  const callbackUrl = host.behaviour.callbackUrls ? await issueCallback(host, run, 'wait') : null;
+  const extra = { ...(key !== undefined && { correlate: key }), ...(callbackUrl !== null && { callback_url: callbackUrl }) };
   host.journal.append({
     type: EventType.TaskWaitingStarted,
     task_id: run.taskId,
     task_exec_id: run.taskExecId,
-    data: { wait_reason: waitReason, resume_conditions: resumeConditions, timeout: task.timeout ?? null },
+    data: { wait_reason: waitReason, resume_conditions: resumeConditions, timeout: task.timeout ?? null, ...extra },
   });
   const gate = new Gate(PauseReason.WaitingForSignal, run, run.taskId, run.branch, task.on_success?.next ?? null, {
     wait_for: task.wait_for,
@@ -45,13 +62,26 @@ export async function runWaitTask(
     resume_conditions: resumeConditions,
     ...(task.condition !== undefined && { condition: task.condition }),
     ...(task.resume_schema !== undefined && { resume_schema: task.resume_schema }),
+    ...extra,
   });
   // A signal that arrived before the task started waiting is not lost. It is taken before the gate
   // opens, so the execution does not flicker through paused (and journal a pause) for data it has.
   takeBufferedSignal(gate);
   host.openGate(gate);
-  const position = { at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner: { at: 'wait', timeout_at: timeoutMs === undefined ? null : Date.now() + timeoutMs } } as const;
-  return settleWait(host, run, task, await host.awaitGate(gate, timeoutMs, position));
+  const timeoutAt = timeoutMs === undefined ? null : Date.now() + timeoutMs;
+  const position = { at: 'in_task', task_id: run.taskId, run: run.taskExecId, inner: { at: 'wait', timeout_at: timeoutAt } } as const;
+  const expiresAt = timeoutAt === null ? null : new Date(timeoutAt).toISOString();
+  const withdraw = key !== undefined && gate.open ? registerCorrelation(host.identity.executionId, run, task.wait_for, key, expiresAt) : undefined;
+  return settleWait(host, run, task, await closingWait(host, run, withdraw, () => host.awaitGate(gate, timeoutMs, position)));
+}
+
+/** Waits at the gate; once it closed, however it closed, the run's callback expires and the wait leaves its mailbox. */
+async function closingWait(host: TaskHost, run: TaskRun, withdraw: (() => Promise<void>) | undefined, wait: () => Promise<GateResolution>): Promise<GateResolution> {
+  try {
+    return await settlingCallback(host.callbacks, run.taskExecId, wait);
+  } finally {
+    if (withdraw !== undefined) await withdraw();
+  }
 }
 
 /** Ends the wait run as its gate was resolved: with the data that woke it, or by its timeout. */

@@ -83,10 +83,17 @@ test('latest.json holds every scenario with the agreed shape', async () => {
   expect(chain.cells.cadenza_local['10']!.local_activities_per_execution).toBe(10);
   expect(chain.cells.cadenza_set['10']!.local_activities_per_execution).toBe(0);
 
+  const registry = results.registry!;
+  expect([registry.definitions, registry.versions_each, registry.list_pages]).toEqual([20, 2, 1]);
+  expect(registry.put_ms.n).toBe(40);
+  expect(registry.get_version_ms.p50).toBeGreaterThan(0);
+  expect(registry.entity_max.largest_payload_bytes).toBeGreaterThan(0);
+  expect(registry.hot.stats.versions).toBe(8);
+
   expect(results.startup!.ready_s).toBeGreaterThan(0);
 
-  // 7 figures, and 3 per chain length.
-  expect(results.targets.map((t) => t.figure)).toHaveLength(16);
+  // 7 figures, 3 per chain length and the registry's largest payload.
+  expect(results.targets.map((t) => t.figure)).toHaveLength(17);
   for (const target of results.targets) expect(typeof target.met).toBe('boolean');
 });
 
@@ -97,5 +104,6 @@ test('latest.md is the table the run printed', async () => {
   expect(markdown).toMatch(/### Overhead/);
   expect(markdown).toMatch(/### Chains of N tasks/);
   expect(markdown).toMatch(/### Scale: 50 executions paused at once/);
+  expect(markdown).toMatch(/### Registry: 20 definitions × 2 versions/);
   expect(markdown).toMatch(/### Startup/);
 });

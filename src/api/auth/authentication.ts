@@ -13,6 +13,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** What a caller needs to use the route. */
     permission?: Permission;
+    /** The route needs no API key: its URL is the credential (callback URLs, docs/design.md §9). */
+    keyless?: boolean;
   }
   interface FastifyRequest {
     /** The caller; the anonymous principal when auth is off. */
@@ -38,7 +40,7 @@ export function registerAuthentication(app: FastifyInstance, keys: ApiKeyRegistr
 
 function authorize(request: FastifyRequest, keys: ApiKeyRegistry): void {
   const permission = request.routeOptions.config.permission;
-  if (permission === undefined && !request.url.startsWith(API_PREFIX)) {
+  if (request.routeOptions.config.keyless === true || (permission === undefined && !request.url.startsWith(API_PREFIX))) {
     request.principal = keys.enabled ? unauthenticatedPrincipal : anonymousPrincipal;
     return;
   }

@@ -1,12 +1,14 @@
 /**
- * Definitions (`/api/v1/workflows`): list, read, register (PUT, JSON or YAML) and validate. Stored
- * durably in the registry workflow through `DefinitionStore`.
+ * Definitions (`/api/v1/workflows`): list (paged), read, register (PUT, JSON or YAML) and validate.
+ * Stored durably in one entity workflow per definition through `DefinitionStore`.
  */
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { DefinitionError } from '../../definitions/definition-error';
+import { assertDefinitionSize } from '../../definitions/definition-size';
 import { validateDefinitionObject } from '../../definitions/parse';
 import type { Definition } from '../../definitions/schema';
 import type { DefinitionStore } from '../../definitions/store';
+import type { ScheduleService } from '../../schedules/schedule-service';
 import { PutOutcome, type StoredDefinition } from '../../workflows/registry-messages';
 import { Permission } from '../../auth/permissions';
 import { DefinitionInvalid, WorkflowNotFound } from '../../errors/problems';
@@ -14,6 +16,7 @@ import { problemResponses } from '../schemas/problem';
 import {
   DefinitionBodySchema,
   GetWorkflowQuerySchema,
+  ListWorkflowsQuerySchema,
   ListWorkflowsResponseSchema,
   PutWorkflowResponseSchema,
   StoredWorkflowSchema,
@@ -23,27 +26,33 @@ import {
 
 export interface WorkflowRoutesOptions {
   definitions: DefinitionStore;
+  /** Keeps each definition's Temporal Schedule in step with its latest version (docs/design.md §9). */
+  schedules?: ScheduleService;
 }
 
 const BASE = '/api/v1/workflows';
 const tags = ['workflows'];
 const bodyContentTypes = 'JSON (`application/json`) or YAML (`application/yaml`, `text/yaml`)';
 
-export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (app, { definitions }, done) => {
+export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (app, { definitions, schedules }, done) => {
   app.get(
     BASE,
     {
       config: { permission: Permission.WorkflowsRead },
       schema: {
         tags,
-        summary: 'List definitions (latest version of each)',
-        response: { 200: ListWorkflowsResponseSchema, ...problemResponses(401, 403, 503) },
+        summary: 'List definitions (latest version of each), by id, in pages',
+        description: 'Pages hold `limit` definitions in id order; follow `next_page_token` (as `page_token`) until it is `null`.',
+        querystring: ListWorkflowsQuerySchema,
+        response: { 200: ListWorkflowsResponseSchema, ...problemResponses(400, 401, 403, 503) },
       },
     },
-    async () => {
-      const summaries = await definitions.list();
+    async (request) => {
+      const { limit, page_token: pageToken } = request.query;
+      const page = await definitions.list({ ...(limit ? { limit } : {}), ...(pageToken ? { pageToken } : {}) });
       return {
-        items: summaries.map((s) => ({ ...s, links: { self: `${BASE}/${s.id}`, executions: `${BASE}/${s.id}/executions` } })),
+        items: page.items.map((s) => ({ ...s, links: { self: `${BASE}/${s.id}`, executions: `${BASE}/${s.id}/executions` } })),
+        next_page_token: page.next_page_token,
       };
     },
   );
@@ -93,6 +102,7 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
       }
       const definition = validate({ ...body, id });
       const result = await definitions.put(definition);
+      await schedules?.sync(result.stored.definition);
       const created = result.outcome === PutOutcome.Created;
       const { version } = result.stored.definition;
       return reply
@@ -122,14 +132,17 @@ export const workflowRoutes: FastifyPluginCallbackZod<WorkflowRoutesOptions> = (
   done();
 };
 
-/** Full validation (schema and static checks); `definition_invalid` with every issue otherwise. */
+/** Full validation (schema, static checks, size); `definition_invalid` with every issue, or `definition_too_large`. */
 function validate(body: unknown): Definition {
+  let definition: Definition;
   try {
-    return validateDefinitionObject(body);
+    definition = validateDefinitionObject(body);
   } catch (error) {
     if (error instanceof DefinitionError) throw new DefinitionInvalid([...error.issues]);
     throw error;
   }
+  assertDefinitionSize(definition);
+  return definition;
 }
 
 function present(stored: StoredDefinition) {

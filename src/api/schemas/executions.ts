@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { DefinitionIdSchema, DefinitionVersionSchema, TaskIdSchema } from '../../definitions/schema';
 import { IdempotencyKeySchema } from '../../executions/idempotency-key';
 import type { JournalPage } from '../../executions/journal-segments';
+import { AgentRunSchema } from './agents';
 import type { ExecutionView, StatusView, TaskContextView } from '../../workflows/contracts';
 import { EventType } from '../../workflows/events';
 import { ExecutionStatus, PauseReason, TaskStatus } from '../../workflows/states';
@@ -164,6 +165,8 @@ export const TaskContextResponseSchema = TaskViewSchema.extend({
     .describe('Set (with `input: null`) only when the earlier run holding the input no longer exists'),
   resume_data: z.unknown().describe('Data of the TaskResume that last woke the task'),
   runs: z.array(TaskViewSchema).describe('Every run of this task, oldest first'),
+  agent: AgentRunSchema.optional().describe("An agent task's conversation, tool calls and usage"),
+  callback_url: z.string().nullable().optional().describe('While the run waits (wait task, approval): the URL that resumes it without an API key'),
 }).meta({ id: 'TaskContext' });
 
 const JournalEventSchema = z.object({

@@ -1,5 +1,6 @@
 /** Schemas of the definitions endpoints (`/api/v1/workflows`). */
 import { z } from 'zod';
+import { DEFAULT_DEFINITIONS_PAGE, MAX_DEFINITIONS_PAGE } from '../../definitions/definition-listing';
 import { DefinitionIdSchema, MAX_DEFINITION_VERSION } from '../../definitions/schema';
 
 /**
@@ -51,6 +52,25 @@ export const WorkflowSummarySchema = z.object({
   links: z.object({ self: z.string(), executions: z.string() }),
 });
 
-export const ListWorkflowsResponseSchema = z.object({ items: z.array(WorkflowSummarySchema) });
+export const ListWorkflowsQuerySchema = z.strictObject({
+  limit: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(MAX_DEFINITIONS_PAGE)
+    .optional()
+    .describe(`Definitions per page, 1 to ${MAX_DEFINITIONS_PAGE} (default ${DEFAULT_DEFINITIONS_PAGE})`),
+  page_token: z
+    .string()
+    .max(200)
+    .regex(/^[A-Za-z0-9_-]+$/, 'must be a next_page_token returned by this endpoint')
+    .optional()
+    .describe('The `next_page_token` of the previous page'),
+});
+
+export const ListWorkflowsResponseSchema = z.object({
+  items: z.array(WorkflowSummarySchema),
+  next_page_token: z.string().nullable().describe('Pass as `page_token` for the next page (ids continue in order); `null` on the last page'),
+});
 
 export const ValidateWorkflowResponseSchema = z.object({ valid: z.literal(true) });

@@ -9,7 +9,7 @@ import { type Config, loadConfig } from '../../../src/config';
 import { DefinitionStore } from '../../../src/definitions/store';
 import { ExecutionCommandService } from '../../../src/executions/command-service';
 import { ExecutionService } from '../../../src/executions/execution-service';
-import type { RegistryInput } from '../../../src/workflows/registry-messages';
+import type { DefinitionEntityLimits } from '../../../src/workflows/definition-entity-messages';
 import { connectTestClient, startTestWorker, type TestClient, type TestWorker } from '../harness';
 import { tools } from '../fixtures/test-tools';
 
@@ -20,7 +20,8 @@ export interface ApiContextOptions {
   registryId?: string;
   /** Bound of queries/updates; short in tests that expect `worker_unavailable`. */
   deadlineMs?: number;
-  registryInput?: RegistryInput;
+  /** Bounds of the definition entities the store creates (lowered to reach archives and continue-as-new). */
+  entityLimits?: Partial<DefinitionEntityLimits>;
   env?: Record<string, string>;
   /** `CADENZA_API_KEYS` entries; auth is off without them. */
   apiKeys?: ReadonlyArray<{ key: string; name: string; permissions: string[]; roles?: string[] }>;
@@ -55,9 +56,9 @@ export async function startApiContext(options: ApiContextOptions = {}): Promise<
   const store = new DefinitionStore({
     client: t.client,
     taskQueue,
-    workflowId: registryId,
+    registryId,
     ...(options.deadlineMs === undefined ? {} : { deadlineMs: options.deadlineMs }),
-    ...(options.registryInput ? { registryInput: options.registryInput } : {}),
+    ...(options.entityLimits ? { entityLimits: options.entityLimits } : {}),
   });
   const executions = new ExecutionService({
     client: t.client,

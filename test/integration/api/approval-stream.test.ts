@@ -37,7 +37,7 @@ interface InboxEvent {
 async function startApp(maxStreams: number): Promise<CadenzaApp> {
   const taskQueue = w.taskQueue;
   const config = loadConfig({ CADENZA_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: t.namespace, LOG_LEVEL: 'silent', CADENZA_API_KEYS: JSON.stringify(Object.values(keys)) });
-  const definitions = new DefinitionStore({ client: t.client, taskQueue, workflowId: `registry-${randomUUID()}` });
+  const definitions = new DefinitionStore({ client: t.client, taskQueue, registryId: `registry-${randomUUID()}` });
   const executions = new ExecutionService({ client: t.client, definitions, config });
   const built = await buildApp({ config, client: t.client, definitions, executions, streams: new StreamRegistry({ maxStreams }) });
   await built.listen({ host: '127.0.0.1', port: 0 });

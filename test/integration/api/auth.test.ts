@@ -49,7 +49,21 @@ const endpoints: Endpoint[] = [
   { method: 'GET', route: '/api/v1/executions/{id}/stream', url: `/api/v1/executions/${GHOST}/stream`, permission: 'executions:read' },
   // A query it refuses (400) after authorization, so an allowed caller gets an answer instead of a live stream.
   { method: 'GET', route: '/api/v1/approvals/stream', url: '/api/v1/approvals/stream?after=1', permission: 'approvals:decide' },
+  // Events in, callbacks, bulk, schedules (docs/design.md §9).
+  { method: 'POST', route: '/api/v1/events', url: '/api/v1/events', permission: 'events:publish', body: { name: 'auth.nothing', payload: {} } },
+  { method: 'DELETE', route: '/api/v1/executions/{id}/callbacks/{taskExecId}', url: `/api/v1/executions/${GHOST}/callbacks/wait-1`, permission: 'execution:resume' },
+  // A bulk operation needs the permission of its action.
+  { method: 'POST', route: '/api/v1/executions/bulk', url: '/api/v1/executions/bulk', permission: 'execution:pause', body: { action: 'pause', ids: [GHOST], dry_run: true } },
+  { method: 'POST', route: '/api/v1/executions/bulk', url: '/api/v1/executions/bulk', permission: 'execution:cancel', body: { action: 'cancel', ids: [GHOST], dry_run: true } },
+  { method: 'GET', route: '/api/v1/bulk/{bulkId}', url: '/api/v1/bulk/cadenza-bulk-ghost', permission: 'executions:read' },
+  { method: 'GET', route: '/api/v1/schedules', url: '/api/v1/schedules', permission: 'workflows:read' },
+  { method: 'GET', route: '/api/v1/workflows/{id}/schedule', url: '/api/v1/workflows/auth-sample/schedule', permission: 'workflows:read' },
+  { method: 'POST', route: '/api/v1/workflows/{id}/schedule/pause', url: '/api/v1/workflows/auth-sample/schedule/pause', permission: 'workflows:write' },
+  { method: 'POST', route: '/api/v1/workflows/{id}/schedule/resume', url: '/api/v1/workflows/auth-sample/schedule/resume', permission: 'workflows:write' },
 ];
+
+/** Endpoints a caller uses without any key: a callback URL is its own credential. */
+const keyless: Array<Omit<Endpoint, 'permission'>> = [{ method: 'POST', route: '/api/v1/callbacks/{token}', url: '/api/v1/callbacks/forged.token.value', body: { resume_data: {} } }];
 
 /** Endpoints that need a valid key and no permission beyond it. */
 const keyOnly: Array<Omit<Endpoint, 'permission'>> = [{ method: 'GET', route: '/api/v1/me', url: '/api/v1/me' }];
@@ -87,7 +101,7 @@ describe('the endpoint × permission matrix', () => {
       .filter(([path]) => path.startsWith('/api/'))
       .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`))
       .sort();
-    const covered = [...new Set([...endpoints, ...keyOnly].map((e) => `${String(e.method)} ${e.route}`))].sort();
+    const covered = [...new Set([...endpoints, ...keyOnly, ...keyless].map((e) => `${String(e.method)} ${e.route}`))].sort();
     expect(covered).toEqual(documented);
   });
 
@@ -116,6 +130,13 @@ describe.each(keyOnly)('$method $url', (endpoint) => {
     expectProblem(await call(ctx.app, endpoint.method, endpoint.url), 401, 'unauthenticated');
     expectProblem(await call(ctx.app, endpoint.method, endpoint.url, { key: 'not-a-configured-key-000' }), 401, 'unauthenticated');
     for (const p of allPermissions) expect((await call(ctx.app, endpoint.method, endpoint.url, { key: only(p) })).statusCode).toBe(200);
+  });
+});
+
+describe.each(keyless)('$method $url', (endpoint) => {
+  it('needs no key: answered on its own terms (a forged token is 404), never 401', async () => {
+    const answer = await call(ctx.app, endpoint.method, endpoint.url, { body: endpoint.body });
+    expect(expectProblem(answer, 404, 'callback_not_found')).toBeDefined();
   });
 });
 
@@ -170,7 +191,7 @@ describe('over HTTP', () => {
       LOG_LEVEL: 'silent',
       CADENZA_API_KEYS: JSON.stringify([{ key: 'http-key-0123456789abc', name: 'http', permissions: ['executions:read'] }]),
     });
-    const definitions = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, workflowId: `registry-${randomUUID()}` });
+    const definitions = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, registryId: `registry-${randomUUID()}` });
     const server = await startServer(config, { port: 0, definitions });
     try {
       expect((await fetch(`${server.url}/healthz`)).status).toBe(200);

@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from '../../../src/api/app';
 import { loadConfig } from '../../../src/config';
+import { definitionEntityId } from '../../../src/workflows/definition-entity-messages';
 import { DefinitionStore } from '../../../src/definitions/store';
 import { connectTestClient, startTestWorker, waitFor, type TestClient } from '../harness';
 import { definition, startExecution } from '../workflow/start-execution';
@@ -25,12 +26,14 @@ describe('no worker polling the task queue', () => {
     await ctx?.close();
   });
 
-  it('answers registry writes and reads with 503 worker_unavailable within the deadline', async () => {
+  it('answers definition writes and reads with 503 worker_unavailable within the deadline; the listing needs no worker', async () => {
     const started = Date.now();
     const put = await ctx.app.inject({ method: 'PUT', url: '/api/v1/workflows/waiting', payload: sampleDefinition('waiting') });
     expect(expectProblem(put, 503, 'worker_unavailable').timeout_ms).toBe(1500);
     expect(put.headers['retry-after']).toBe('5');
-    expectProblem(await ctx.app.inject({ method: 'GET', url: '/api/v1/workflows' }), 503, 'worker_unavailable');
+    // Visibility answers the listing; the refused PUT's entity has no version yet, so it is not listed.
+    const listed = await ctx.app.inject({ method: 'GET', url: '/api/v1/workflows' });
+    expect([listed.statusCode, listed.json()]).toEqual([200, { items: [], next_page_token: null }]);
     expectProblem(await ctx.app.inject({ method: 'GET', url: '/api/v1/workflows/waiting' }), 503, 'worker_unavailable');
     expectProblem(await ctx.app.inject({ method: 'POST', url: '/api/v1/workflows/waiting/executions', payload: { input: { n: 1 } } }), 503, 'worker_unavailable');
     expect(Date.now() - started).toBeLessThan(15_000);
@@ -147,8 +150,8 @@ describe('durable registry', () => {
     }
   });
 
-  it('continues as new when its history grows, keeping every version', async () => {
-    const ctx = await startApiContext({ registryInput: { max_history_length: 25 } });
+  it('an entity continues as new when its history grows, keeping every version', async () => {
+    const ctx = await startApiContext({ entityLimits: { max_run_puts: 3 } });
     try {
       for (let version = 1; version <= 12; version += 1) {
         const res = await ctx.app.inject({
@@ -158,14 +161,19 @@ describe('durable registry', () => {
         });
         expect(res.json()).toMatchObject({ version, outcome: 'created' });
       }
-      const runs = await waitFor(async () => ((await runCount(ctx.t.client, ctx.registryId)) > 1 ? runCount(ctx.t.client, ctx.registryId) : undefined), {
-        what: 'a continued-as-new registry run',
+      const entityId = definitionEntityId(ctx.registryId, 'busy');
+      const runs = await waitFor(async () => ((await runCount(ctx.t.client, entityId)) > 1 ? runCount(ctx.t.client, entityId) : undefined), {
+        what: 'a continued-as-new entity run',
       });
       expect(runs).toBeGreaterThan(1);
-      const fresh = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, workflowId: ctx.registryId });
+      const fresh = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, registryId: ctx.registryId });
       const versions = await Promise.all([1, 6, 12].map(async (v) => (await fresh.get('busy', v))?.definition.description));
       expect(versions).toEqual(['v1', 'v6', 'v12']);
-      expect((await fresh.list())[0]?.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+      const listed = await waitFor(async () => {
+        const [item] = (await fresh.list()).items;
+        return item?.versions.length === 12 ? item : undefined;
+      }, { what: 'the listing of the continued entity' });
+      expect(listed.versions).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
     } finally {
       await ctx.close();
     }

@@ -108,9 +108,9 @@ describe('registration and versioning', () => {
 
   it('another store on the same registry (another API node) sees the definitions', async () => {
     await put('shared', sampleDefinition('shared'));
-    const other = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, workflowId: ctx.registryId });
+    const other = new DefinitionStore({ client: ctx.t.client, taskQueue: ctx.taskQueue, registryId: ctx.registryId });
     expect((await other.get('shared'))?.definition.version).toBe(1);
-    expect((await other.list()).map((s) => s.id)).toContain('shared');
+    expect((await other.list()).items.map((s) => s.id)).toContain('shared');
   });
 });
 

@@ -45,7 +45,7 @@ describe('startServer over HTTP', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    const definitions = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, workflowId: `registry-${randomUUID()}` });
+    const definitions = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, registryId: `registry-${randomUUID()}` });
     let announced: string | undefined;
     // Connects on its own (TEMPORAL_ADDRESS) so close() also closes that connection.
     server = await startServer(config, { port: 0, definitions, onReady: ({ url }) => (announced = url) });
@@ -137,7 +137,7 @@ describe('registerDefinitionsFromDirectory', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'cadenza-defs-'));
-    store = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, workflowId: `registry-${randomUUID()}` });
+    store = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, registryId: `registry-${randomUUID()}` });
   });
 
   afterAll(async () => {
@@ -196,7 +196,7 @@ describe('search attributes at startup', () => {
     // A new namespace takes a moment to reach every server component.
     await waitFor(() => t.connection.operatorService.listSearchAttributes({ namespace }).then(() => true), { what: 'the namespace', timeoutMs: 30_000 });
     const nsConfig = loadConfig({ ...configEnv(), TEMPORAL_NAMESPACE: namespace });
-    const definitions = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, workflowId: `registry-${randomUUID()}` });
+    const definitions = new DefinitionStore({ client: t.client, taskQueue: worker.taskQueue, registryId: `registry-${randomUUID()}` });
 
     const first = capture();
     const server = await startServer(nsConfig, { port: 0, definitions, logger: first.logger });

@@ -53,7 +53,7 @@ beforeAll(async () => {
   const taskQueue = `stream-life-${randomUUID()}`;
   w = await startPublishingWorker(t, taskQueue, undefined);
   config = loadConfig({ CADENZA_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: t.namespace, LOG_LEVEL: 'silent', CADENZA_SSE_MAX_STREAMS: '2' });
-  definitions = new DefinitionStore({ client: t.client, taskQueue, workflowId: `registry-${randomUUID()}` });
+  definitions = new DefinitionStore({ client: t.client, taskQueue, registryId: `registry-${randomUUID()}` });
   // Never ends by itself: a stream of it polls until its client leaves or the server closes.
   waiting = await startExecution(t.client, taskQueue, definition({ id: 'held', tasks: [{ id: 'ask', type: 'basic', tool: 'nats-ask', with: { wait_reason: 'later' } }] }));
 });

@@ -28,7 +28,7 @@ beforeAll(async () => {
   const taskQueue = `stream-${randomUUID()}`;
   w = await startPublishingWorker(t, taskQueue, undefined);
   const config = loadConfig({ CADENZA_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: t.namespace, LOG_LEVEL: 'silent' });
-  const definitions = new DefinitionStore({ client: t.client, taskQueue, workflowId: `registry-${randomUUID()}` });
+  const definitions = new DefinitionStore({ client: t.client, taskQueue, registryId: `registry-${randomUUID()}` });
   executions = new ExecutionService({ client: t.client, definitions, config });
   app = await buildApp({ config, client: t.client, definitions, executions });
   await app.listen({ host: '127.0.0.1', port: 0 });

@@ -8,3 +8,4 @@ export { useClientAndWorker, type ClientAndWorker } from './use-client-and-worke
 export { WorkerProcesses, type WorkerProcessOptions } from './worker-process';
 export { useTemporalCli, type TemporalCli } from './use-temporal-cli';
 export { TestEnv } from './test-environment';
+export { FakeModelServer, inOrder, reply, type FakeModelRequest, type FakeReply, type FakeScript } from './fake-model-server';

@@ -68,7 +68,7 @@ export async function startCommandHarness(definitions: readonly object[], log?: 
     CADENZA_API_KEYS: JSON.stringify([{ key: OPERATOR_KEY, name: 'operator', permissions: ['*'], roles: ['finance'] }]),
   });
   const registryId = `registry-${randomUUID()}`;
-  const store = new DefinitionStore({ client: t.client, taskQueue, workflowId: registryId });
+  const store = new DefinitionStore({ client: t.client, taskQueue, registryId: registryId });
   for (const body of definitions) await store.put(DefinitionSchema.parse(body));
   const intake = startCommandIntake({ config, client: t.client, definitions: store, ...(log ? { log } : {}) });
   if (!(await intake.link.whenUsable(10_000))) throw new Error('the command intake never connected to NATS');

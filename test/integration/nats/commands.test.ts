@@ -52,7 +52,7 @@ beforeAll(async () => {
       { key: CLERK, name: 'clerk', permissions: ['approvals:decide'] },
     ]),
   });
-  const definitions = new DefinitionStore({ client: t.client, taskQueue, workflowId: `registry-${randomUUID()}` });
+  const definitions = new DefinitionStore({ client: t.client, taskQueue, registryId: `registry-${randomUUID()}` });
   for (const body of [seed000, napping, approval]) await definitions.put(DefinitionSchema.parse(body));
   intake = startCommandIntake({ config, client: t.client, definitions });
   expect(await intake.link.whenUsable(10_000)).toBe(true);

@@ -13,6 +13,7 @@ import { type NatsConfig, NatsConfigSchema, type NatsNames, natsNamesOf } from '
 import { createCadenzaWorker } from '../../../src/worker/create-worker';
 import type { JournalEvent } from '../../../src/workflows/events';
 import { requireTestEnv, TestEnv, testNamespace } from '../harness/test-environment';
+import type { Tool } from '../../../src/activities/tools/tool';
 import { natsTools } from './nats-tools';
 import type { TestClient } from '../harness';
 
@@ -38,7 +39,7 @@ export interface PublishingWorker {
 }
 
 /** A worker on `taskQueue` whose sink publishes to NATS with `config` (or publishes nothing when undefined). */
-export async function startPublishingWorker(t: TestClient, taskQueue: string, config: NatsConfig | undefined): Promise<PublishingWorker> {
+export async function startPublishingWorker(t: TestClient, taskQueue: string, config: NatsConfig | undefined, options: { tools?: Tool[] } = {}): Promise<PublishingWorker> {
   const connection = await NativeConnection.connect({ address: requireTestEnv(TestEnv.Address) });
   const publishing = config ? startEventPublishing({ config, client: t.client, taskQueue }) : undefined;
   const handed: JournalEvent[] = [];
@@ -47,7 +48,8 @@ export async function startPublishingWorker(t: TestClient, taskQueue: string, co
     namespace: testNamespace(),
     taskQueue,
     workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) },
-    tools: natsTools,
+    tools: options.tools ?? natsTools,
+    ...(publishing && { executionLog: publishing.logs.logger }),
     onJournalEvent: (event) => {
       handed.push(event);
       publishing?.onJournalEvent(event);
@@ -80,8 +82,17 @@ export interface StreamMessage {
   headers: Record<string, string>;
 }
 
-/** Every message of the stream, in stream order. */
+/** Every journal event message of the stream, in stream order (`LogEmitted` lines left out: `logMessages()`). */
 export async function streamMessages(nc: NatsConnection, names: NatsNames): Promise<StreamMessage[]> {
+  return (await allStreamMessages(nc, names)).filter((m) => !m.subject.startsWith(`${names.prefix}.events.log.`));
+}
+
+/** The `LogEmitted` lines of the stream (`<p>.events.log.<component>`), in stream order. */
+export async function logMessages(nc: NatsConnection, names: NatsNames): Promise<StreamMessage[]> {
+  return (await allStreamMessages(nc, names)).filter((m) => m.subject.startsWith(`${names.prefix}.events.log.`));
+}
+
+async function allStreamMessages(nc: NatsConnection, names: NatsNames): Promise<StreamMessage[]> {
   const jsm = await jetstreamManager(nc);
   let info;
   try {

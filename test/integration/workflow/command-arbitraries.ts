@@ -1,6 +1,6 @@
 /**
  * Generators of the command fuzz (command-fuzz.test.ts): signals, updates and queries of every message
- * name of the interpreter and the registry, with payloads that are arbitrary JSON, wrong-typed versions
+ * name of the interpreter and of a definition entity (the registry target), with payloads that are arbitrary JSON, wrong-typed versions
  * of the real commands, hostile strings and keys, nesting far beyond the workflow's bound, and now and
  * then a valid command, so the executions also move while they are bombarded.
  */
@@ -9,6 +9,9 @@ import { RawValue } from '@temporalio/common';
 import fc from 'fast-check';
 
 export type Via = 'signal' | 'update' | 'query';
+
+/** The definition id of the fuzz's definition entity (the `registry` target). */
+export const FUZZ_DEFINITION_ID = 'fz-1';
 export type TargetKind = 'repair' | 'approval' | 'wait' | 'breakpoint' | 'parallel' | 'registry';
 export const executionKinds = ['repair', 'approval', 'wait', 'breakpoint', 'parallel'] as const satisfies readonly TargetKind[];
 export type ExecutionKind = (typeof executionKinds)[number];
@@ -162,8 +165,8 @@ function deepArg(name: string): fc.Arbitrary<Arg> {
     let template: unknown = HOLE;
     for (const key of [...path].reverse()) template = objectOf([[key, template]]);
     if (name === 'putDefinition' && path[0] === 'definition' && path.length > 1) {
-      // A fresh id each time: an earlier deep body under the same id would mask this one.
-      template = { definition: { id: `fz-deep-${d}-${shape}`, tasks: [{ id: 'a', type: 'basic', tool: 'echo' }], ...(template as { definition: object }).definition } };
+      // The entity's own id, so the deep body reaches its digest and its store.
+      template = { definition: { id: FUZZ_DEFINITION_ID, tasks: [{ id: 'a', type: 'basic', tool: 'echo' }], ...(template as { definition: object }).definition } };
     }
     return { json: JSON.stringify(template).replace(JSON.stringify(HOLE), nested(d, shape)), depth: d };
   });
@@ -234,12 +237,15 @@ const validCommands: Record<TargetKind, fc.Arbitrary<Omit<FuzzCommand, 'target'>
     pauseValid,
     continueValid,
   ),
+  // The registry target is the definition entity of `FUZZ_DEFINITION_ID`: its valid puts carry that id.
   registry: fc.oneof(
-    fc.tuple(fc.constantFrom('fz-1', 'fz-2'), fc.constantFrom('one', 'two'), fc.option(fc.integer({ min: 1, max: 5 }), { nil: undefined })).map(([id, name, version]) =>
-      v('update', 'putDefinition', { definition: { id, name, ...(version !== undefined && { version }), tasks: [{ id: 'a', type: 'basic', tool: 'echo' }] } }),
+    fc.tuple(fc.constantFrom('one', 'two', 'three'), fc.option(fc.integer({ min: 1, max: 40 }), { nil: undefined })).map(([name, version]) =>
+      v('update', 'putDefinition', { definition: { id: FUZZ_DEFINITION_ID, name, ...(version !== undefined && { version }), tasks: [{ id: 'a', type: 'basic', tool: 'echo' }] } }),
     ),
-    fc.constantFrom('fz-1', 'fz-2').map((id) => v('query', 'getDefinition', id, 1)),
-    fc.constant(v('query', 'listDefinitions')),
+    fc.integer({ min: 1, max: 40 }).map((version) => v('query', 'getDefinition', version)),
+    fc.constant(v('query', 'getDefinition')),
+    fc.constant(v('query', 'describeDefinition')),
+    fc.constant(v('query', 'entityStats')),
   ),
 };
 
@@ -261,11 +267,11 @@ const registryCommand = fc.oneof(
   { arbitrary: named('update', fc.oneof(fc.constantFrom('pause', 'resume'), strangeName)), weight: 1 },
   {
     arbitrary: fc
-      .tuple(fc.oneof(fc.constantFrom('fz-1', 'fz-2', 'fz-3'), wrong), fc.oneof(fc.constant(undefined), fc.integer({ min: 1, max: 3 }), hostileNumber, json))
-      .map(([id, version]) => ({ via: 'query' as const, name: 'getDefinition', args: [{ value: id }, { value: version }], valid: false })),
+      .oneof(fc.constant(undefined), fc.integer({ min: 1, max: 3 }), hostileNumber, json, wrong)
+      .map((version) => ({ via: 'query' as const, name: 'getDefinition', args: [{ value: version }], valid: false })),
     weight: 2,
   },
-  { arbitrary: named('query', fc.oneof(fc.constant('listDefinitions'), fc.constant('status'), strangeName)), weight: 2 },
+  { arbitrary: named('query', fc.oneof(fc.constantFrom('describeDefinition', 'entityStats', 'listDefinitions', 'status'), strangeName)), weight: 2 },
   { arbitrary: named('signal', fc.oneof(fc.constant('putDefinition'), strangeName)), weight: 1 },
   { arbitrary: validCommands.registry, weight: 2 },
 );
@@ -275,5 +281,5 @@ export const fuzzCommand: fc.Arbitrary<FuzzCommand> = fc
   .constantFrom<TargetKind>(...executionKinds, 'registry')
   .chain((target) => (target === 'registry' ? registryCommand : interpreterCommand(target)).map((c) => ({ ...c, target })));
 
-/** A fresh workflow id for the fuzz's own registry (never the namespace's real one). */
+/** A fresh registry id for the fuzz's own definition entity (never the namespace's real registry). */
 export const fuzzRegistryId = (): string => `fuzz-registry-${randomUUID()}`;

@@ -1,5 +1,6 @@
 /**
- * Property-based fuzz of every message the interpreter and the registry take, against the real dev
+ * Property-based fuzz of every message the interpreter and a definition entity (the registry target,
+ * with lowered limits so that it archives versions and continues as new under fire) take, against the real dev
  * server and a real worker: thousands of generated signals, updates and queries (arbitrary JSON,
  * wrong-typed commands, hostile strings, nesting up to 5,000 levels, unknown and reserved names, and
  * some valid commands) on executions holding every kind of gate. Whatever arrives, a signal is
@@ -24,10 +25,28 @@ import { tools } from '../fixtures/test-tools';
 import { CommandErrorType } from '../../../src/workflows/commands';
 import type { StatusView } from '../../../src/workflows/contracts';
 import type { JournalEvent } from '../../../src/workflows/events';
-import { cadenzaRegistry } from '../../../src/workflows';
+import { cadenzaDefinition } from '../../../src/workflows';
+import {
+  type ArchivedVersion,
+  definitionEntityId,
+  describeDefinitionQuery,
+  entityStatsQuery,
+  getArchivedVersionQuery,
+  getVersionQuery,
+} from '../../../src/workflows/definition-entity-messages';
 import { decideUpdate, eventsQuery, executionQuery, resumeUpdate, statusQuery, taskResumeUpdate } from '../../../src/workflows/messages';
-import { type DefinitionSummary, getDefinitionQuery, listDefinitionsQuery, RegistryFailureType } from '../../../src/workflows/registry-messages';
-import { describeArgs, type ExecutionKind, executionKinds, type FuzzCommand, fuzzCommand, fuzzRegistryId, type TargetKind, wire } from './command-arbitraries';
+import { RegistryFailureType, type StoredDefinition } from '../../../src/workflows/registry-messages';
+import {
+  describeArgs,
+  type ExecutionKind,
+  executionKinds,
+  FUZZ_DEFINITION_ID,
+  type FuzzCommand,
+  fuzzCommand,
+  fuzzRegistryId,
+  type TargetKind,
+  wire,
+} from './command-arbitraries';
 import { fuzzDefinitions, initialGates } from './command-fuzz-targets';
 import { definition, startExecution } from './start-execution';
 import { statusWhen } from './pause-resume-probes';
@@ -38,6 +57,8 @@ const numRuns = Number(process.env.CADENZA_FUZZ_COMMANDS ?? 2400);
 const width = 12;
 /** Far above what a command takes; a target that needs longer is stuck. */
 const commandDeadlineMs = 10_000;
+/** Limits of the fuzzed definition entity: low, so that it archives and continues as new during the fuzz. */
+const entityLimits = { kept_bytes: 4096, max_run_puts: 20 };
 /** A CommandRejected entry keeps a summary of a refused payload (payload-bounds.ts): entries stay this small. */
 const MAX_REJECTED_ENTRY_CHARS = 16 * 1024;
 
@@ -58,7 +79,12 @@ beforeAll(async () => {
   for (const kind of executionKinds) {
     handles[kind] = await startExecution(t.client, w.taskQueue, definition({ id: `fuzz-${kind}`, ...fuzzDefinitions[kind] }), { ok: false });
   }
-  const registry = await t.client.workflow.start(cadenzaRegistry, { args: [{}], taskQueue: w.taskQueue, workflowId: fuzzRegistryId() });
+  const registryId = fuzzRegistryId();
+  const registry = await t.client.workflow.start(cadenzaDefinition, {
+    args: [{ registry_id: registryId, definition_id: FUZZ_DEFINITION_ID, limits: entityLimits }],
+    taskQueue: w.taskQueue,
+    workflowId: definitionEntityId(registryId, FUZZ_DEFINITION_ID),
+  });
   handles.registry = registry;
   registryRunId = registry.firstExecutionRunId;
   for (const kind of executionKinds) {
@@ -79,7 +105,7 @@ const interpreterRefusals: readonly string[] = Object.values(CommandErrorType);
 const registryRefusals: readonly string[] = Object.values(RegistryFailureType);
 const updatesOf = (target: TargetKind) => (target === 'registry' ? ['putDefinition'] : ['pause', 'resume', 'taskResume', 'decide']);
 const queriesOf = (target: TargetKind) =>
-  target === 'registry' ? ['getDefinition', 'listDefinitions'] : ['status', 'execution', 'taskContext', 'events', 'resumePlan'];
+  target === 'registry' ? ['getDefinition', 'describeDefinition', 'entityStats'] : ['status', 'execution', 'taskContext', 'events', 'resumePlan'];
 /** Queries the SDK answers itself. */
 const sdkQueries = ['__stack_trace', '__enhanced_stack_trace', '__temporal_workflow_metadata'];
 const Grpc = { InvalidArgument: 3, DeadlineExceeded: 4, FailedPrecondition: 9 } as const;
@@ -150,7 +176,7 @@ async function send(c: FuzzCommand, retry = c.via === 'query'): Promise<string> 
 /** After a failed query, the target must still answer its own queries. */
 async function stillAnswers(target: TargetKind): Promise<void> {
   try {
-    if (target === 'registry') await handles.registry.query(getDefinitionQuery, 'no-such-definition');
+    if (target === 'registry') await handles.registry.query(describeDefinitionQuery);
     else await handles[target].query(statusQuery);
   } catch (err) {
     throw new Anomaly(`no answer after a failed query: ${explain(err)}`, true);
@@ -170,7 +196,7 @@ async function inPool<T>(items: readonly T[], run: (item: T, index: number) => P
 }
 
 const count = (tally: Map<string, number>, key: string) => tally.set(key, (tally.get(key) ?? 0) + 1);
-const known = new Set(['pause', 'resume', 'taskResume', 'decide', 'commandRejected', 'status', 'execution', 'taskContext', 'events', 'resumePlan', 'putDefinition', 'getDefinition', 'listDefinitions']);
+const known = new Set(['pause', 'resume', 'taskResume', 'decide', 'commandRejected', 'status', 'execution', 'taskContext', 'events', 'resumePlan', 'putDefinition', 'getDefinition', 'describeDefinition', 'entityStats']);
 const kindOf = (c: FuzzCommand) => `${c.target === 'registry' ? 'registry' : 'interpreter'} ${c.via} ${known.has(c.name) ? c.name : c.via === 'signal' ? '<generic>' : '<unknown>'}${c.valid ? ' (valid)' : ''}`;
 
 // ---- the fuzz ------------------------------------------------------------------------------------
@@ -212,7 +238,7 @@ it(`survives ${numRuns} generated commands (seed ${seed})`, async () => {
 
 type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
 
-/** Every event of every run of a workflow (the registry continues as new). */
+/** Every event of every run of a workflow (the definition entity continues as new). */
 async function historyOf(workflowId: string, runId?: string): Promise<HistoryEvent[]> {
   const events: HistoryEvent[] = [];
   for (let run = runId; ; ) {
@@ -267,19 +293,27 @@ describe.each(executionKinds)('after the fuzz, the %s execution', (kind) => {
   }, 60_000);
 });
 
-describe('after the fuzz, the registry', () => {
-  it('has no failed workflow task and lists ascending, unique versions it can read back', async () => {
-    expect(breakage(await historyOf(handles.registry.workflowId, registryRunId))).toEqual([]);
-    const listed: DefinitionSummary[] = await handles.registry.query(listDefinitionsQuery);
+describe('after the fuzz, the definition entity', () => {
+  it('has no failed workflow task, kept its state bounded, and reads back ascending, unique versions, archived ones too', async () => {
+    const registry = handles.registry;
+    expect(breakage(await historyOf(registry.workflowId, registryRunId))).toEqual([]);
+    const summary = await registry.query(describeDefinitionQuery);
+    const stats = await registry.query(entityStatsQuery);
+    console.log(`definition entity after the fuzz: ${JSON.stringify(stats)}, versions ${summary?.versions.join(',') ?? 'none'}`);
+    expect(summary).not.toBeNull();
+    const { versions, version } = summary!;
     const problems: string[] = [];
-    for (const { id, version, versions } of listed) {
-      if (!versions.every((v, i) => i === 0 || v > versions[i - 1]!)) problems.push(`${id}: versions not strictly ascending: ${versions.join(', ')}`);
-      const latest = await handles.registry.query(getDefinitionQuery, id).then(
-        (stored) => stored?.definition.version,
-        (err: unknown) => `no answer: ${explain(err)}`,
-      );
-      if (latest !== version) problems.push(`${id}: getDefinition answers ${String(latest)}, the listing says ${version}`);
+    if (!versions.every((v, i) => i === 0 || v > versions[i - 1]!)) problems.push(`versions not strictly ascending: ${versions.join(', ')}`);
+    if (versions.at(-1) !== version) problems.push(`latest ${version} is not the last of ${versions.join(', ')}`);
+    // Kept bodies stay within the budget plus one body (each a few KB here): the rest went to archives.
+    if (stats.kept_bytes > entityLimits.kept_bytes + 64 * 1024) problems.push(`keeps ${stats.kept_bytes} bytes`);
+    const archives = new Set<string>();
+    for (const v of versions) {
+      const answer: StoredDefinition | ArchivedVersion | null = await registry.query(getVersionQuery, v);
+      const stored = answer && 'archived_in' in answer ? (archives.add(answer.archived_in), await t.client.workflow.getHandle(answer.archived_in).query(getArchivedVersionQuery, v)) : answer;
+      if (stored?.definition.version !== v) problems.push(`version ${v} reads back as ${JSON.stringify(stored?.definition.version)}`);
     }
+    for (const archive of archives) problems.push(...breakage(await historyOf(archive)).map((b) => `${archive}: ${b}`));
     expect(problems).toEqual([]);
   }, 60_000);
 });

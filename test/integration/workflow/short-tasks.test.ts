@@ -6,7 +6,7 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import { useClientAndWorker } from '../harness';
 import { stallAborts, stallCalls, tools } from '../fixtures/test-tools';
-import { LOCAL_TOOLS_PATCH_ID } from '../../../src/workflows/execution-behaviour';
+import { LOCAL_TOOLS_AT_START_PATCH_ID, LOCAL_TOOLS_PATCH_ID } from '../../../src/workflows/execution-behaviour';
 import { pauseUpdate, resumeUpdate, taskContextQuery } from '../../../src/workflows/messages';
 import { definition, journal, startExecution, types } from './start-execution';
 import { count, eventOf, paused } from './pause-resume-probes';
@@ -45,8 +45,8 @@ describe('local tasks', () => {
     expect(events.find((e) => e.type === 'TaskDispatched' && e.task_id === 'c')?.data).toEqual({ tool: 'echo' });
     const history = await historyOf(handle);
     expect(history).toMatchObject({ activities: 1, localActivities: 2 });
-    // Only the tool's own declaration (echo) needs the patch: an explicit local: true is a new field.
-    expect(history.patches.some((p) => p.includes(LOCAL_TOOLS_PATCH_ID))).toBe(true);
+    // Only the tool's own declaration (echo) needs the patch, decided at the start: an explicit local: true is a new field.
+    expect(history.patches.filter((p) => p.includes('cadenza-local-tools'))).toEqual([expect.stringContaining(LOCAL_TOOLS_AT_START_PATCH_ID)]);
     expect(await handle.query(taskContextQuery, 'a')).toMatchObject({ status: 'succeeded', attempts: 1, input: { v: 7 }, output: { v: 7 }, started_at: expect.any(String) });
   });
 
@@ -54,7 +54,7 @@ describe('local tasks', () => {
     const def = definition({ id: 'local-no-patch', tasks: [{ id: 'a', type: 'basic', tool: 'record', local: true, with: { v: 1 } }] });
     const handle = await startExecution(env.t.client, env.w.taskQueue, def);
     await handle.result();
-    expect((await historyOf(handle)).patches.filter((p) => p.includes(LOCAL_TOOLS_PATCH_ID))).toEqual([]);
+    expect((await historyOf(handle)).patches.filter((p) => p.includes(LOCAL_TOOLS_PATCH_ID) || p.includes(LOCAL_TOOLS_AT_START_PATCH_ID))).toEqual([]);
   });
 
   it('retries with the interpreter’s policy, each attempt journaled', async () => {

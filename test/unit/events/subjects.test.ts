@@ -37,7 +37,7 @@ describe('eventSubject', () => {
 
   it('keeps a workflow event that names a task (a failure) on the execution subject, and names unknown types in snake case', () => {
     expect(eventSubject('p', event(EventType.WorkflowExecutionFailed, { task_id: 'a' }))).toBe('p.events.workflow.instance.wf-x.failed');
-    expect(eventSubject('p', event('AgentExecutionStarted' as EventType, { task_exec_id: 't' }))).toBe('p.events.task.instance.t.agent_execution_started');
+    expect(eventSubject('p', event(EventType.AgentExecutionStarted, { task_exec_id: 't' }))).toBe('p.events.task.instance.t.agent_execution_started');
     expect(eventSubject('p', event(EventType.TaskWaitingResumed))).toBe('p.events.workflow.instance.wf-x.waiting_resumed');
   });
 });

@@ -23,6 +23,7 @@ describe('commandRefusalProblem', () => {
       output_invalid: 422,
       command_invalid: 400,
       command_data_too_large: 413,
+      callback_gone: 410,
     });
   });
 
