@@ -106,7 +106,10 @@ export class BenchEnvironment {
         });
       }
 
-      const connection = await Connection.connect({ address: devServer.address });
+      // The bench reads whole histories (registry footprints): a page of a definition entity's run can
+      // pass grpc-js' 4 MiB default. The SDK's own default (128 MB) is set under a key grpc-js ignores
+      // (`max_receive_message_length` without the `grpc.` prefix, @temporalio/client 1.24).
+      const connection = await Connection.connect({ address: devServer.address, channelArgs: { 'grpc.max_receive_message_length': 128 * 1024 * 1024 } });
       cleanups.push(() => connection.close());
       const client = new Client({ connection, namespace: 'default' });
       const config = loadConfig({ CADENZA_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: devServer.address });

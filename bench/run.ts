@@ -40,6 +40,8 @@ interface Parameters {
   concurrency: number;
   paused: number;
   scaleConcurrency: number;
+  /** `--scale-resume commands|bulk`: how the scale scenario resumes everything. */
+  scaleResume: 'commands' | 'bulk';
   definitions: number;
   versions: number;
   registryConcurrency: number;
@@ -87,6 +89,7 @@ function parameters(argv: string[]): Parameters {
       'overhead-executions': { type: 'string' },
       'overhead-sides': { type: 'string' },
       'scale-concurrency': { type: 'string' },
+      'scale-resume': { type: 'string' },
       definitions: { type: 'string' },
       versions: { type: 'string' },
       'registry-concurrency': { type: 'string' },
@@ -139,6 +142,7 @@ function parameters(argv: string[]): Parameters {
     concurrency: int('concurrency', values.concurrency, smoke ? 4 : 16),
     paused: int('paused', values.paused, smoke ? 50 : 10_000),
     scaleConcurrency: int('scale-concurrency', values['scale-concurrency'], smoke ? 8 : 32),
+    scaleResume: values['scale-resume'] === 'bulk' ? 'bulk' : 'commands',
     definitions: int('definitions', values.definitions, smoke ? 20 : 2000),
     versions: int('versions', values.versions, smoke ? 2 : 10),
     registryConcurrency: int('registry-concurrency', values['registry-concurrency'], smoke ? 4 : 8),
@@ -193,7 +197,7 @@ async function main(): Promise<void> {
       return await run();
     } catch (error) {
       errors[scenario] = error instanceof Error ? error.message : String(error);
-      log(`${scenario} failed: ${errors[scenario]}`);
+      log(`${scenario} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
       return null;
     }
   };
@@ -244,7 +248,7 @@ async function main(): Promise<void> {
       if (p.only.includes(Scenario.Scale)) {
         await census();
         log(`scale: ${p.paused} paused at once …`);
-        results.scale = await attempt(Scenario.Scale, () => runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, log }));
+        results.scale = await attempt(Scenario.Scale, () => runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, resumeVia: p.scaleResume, log }));
       }
       if (p.only.includes(Scenario.Registry)) {
         await census();
