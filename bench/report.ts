@@ -57,7 +57,7 @@ export function checkTargets(r: Pick<BenchResults, 'resume_latency' | 'overhead'
   if (r.chain) checks.push(...chainTargets(r.chain));
   if (r.scale) {
     checks.push({ figure: `process RSS with ${r.scale.paused} paused (peak)`, value: r.scale.peak_rss_mib, unit: 'MiB', target: '< 1024 MiB', met: r.scale.peak_rss_mib < 1024 });
-    checks.push({ figure: `resume all ${r.scale.paused} paused`, value: r.scale.resume_all_s, unit: 's', target: '≤ 120 s', met: r.scale.resume_all_s <= 120 });
+    checks.push({ figure: `resume all ${r.scale.paused} paused (${r.scale.resume_via === 'bulk' ? 'one bulk operation' : 'one REST resume each'})`, value: r.scale.resume_all_s, unit: 's', target: '≤ 120 s', met: r.scale.resume_all_s <= 120 });
   }
   if (r.registry) {
     const largest = Math.max(r.registry.entity_max.largest_payload_bytes, r.registry.hot.largest_payload_bytes);
@@ -118,7 +118,7 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(`| process RSS before / all paused / peak | ${fmt(s.memory_before.rss_mib)} / ${fmt(s.memory_paused.rss_mib)} / ${fmt(s.peak_rss_mib)} MiB |`);
     lines.push(`| workflows in the worker cache when all paused | ${s.cached_workflows_when_paused} |`);
     lines.push(`| list all paused (\`GET /api/v1/executions?status=paused\`) | ${fmt(s.list_s)} s, ${s.list_pages} pages, ${s.list_items} items |`);
-    lines.push(`| resume all: every API call answered | ${fmt(s.resume_all_accepted_s)} s (${s.resume_retries} sent again after a 503) |`);
+    lines.push(s.resume_via === 'bulk' ? `| resume all (one bulk operation): every outcome recorded | ${fmt(s.resume_all_accepted_s)} s |` : `| resume all: every API call answered | ${fmt(s.resume_all_accepted_s)} s (${s.resume_retries} sent again after a 503) |`);
     lines.push(`| resume all: every next task started | ${fmt(s.resume_all_s)} s (${fmt(s.resumes_per_s)}/s) |`);
     const c = s.cpu.resume_all;
     lines.push(`| CPU per resume: this process + Temporal server | ${fmt(s.cpu.ms_per_resume.process)} + ${fmt(s.cpu.ms_per_resume.server)} ms (cores ${fmt(c.machine_busy * 100)} % busy, ${fmt(c.others_ms / 1000)} s of it other work) |`, '');

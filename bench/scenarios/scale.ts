@@ -22,6 +22,8 @@ export interface ScaleOptions {
   listRounds: number;
   pageSize: number;
   log: (line: string) => void;
+  /** How every execution is resumed: one REST command each (default), or one bulk operation. */
+  resumeVia?: 'commands' | 'bulk';
 }
 
 interface MemorySample {
@@ -31,6 +33,8 @@ interface MemorySample {
 }
 
 export interface ScaleResult {
+  /** How every execution was resumed (`ScaleOptions.resumeVia`). */
+  resume_via: 'commands' | 'bulk';
   paused: number;
   concurrency: number;
   trigger_s: number;
@@ -97,7 +101,8 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     let retries = 0;
     const cpu1 = cpuSnapshot(env.serverPid);
     const r0 = performance.now();
-    await mapConcurrent(ids, concurrency, (id) => resumeWithRetry(env, id, () => retries++));
+    if (options.resumeVia === 'bulk') await resumeInBulk(env, ids.length, log);
+    else await mapConcurrent(ids, concurrency, (id) => resumeWithRetry(env, id, () => retries++));
     const acceptedS = (performance.now() - r0) / 1000;
     const deadline = Date.now() + 300_000;
     while (env.starts.total - startsBefore < paused) {
@@ -112,6 +117,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     return {
       paused,
       concurrency,
+      resume_via: options.resumeVia ?? 'commands',
       trigger_s: round(triggerS, 2),
       triggers_per_s: round(paused / triggerS),
       all_paused_s: round(allPausedS, 2),
@@ -135,6 +141,29 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     };
   } finally {
     clearInterval(sampler);
+  }
+}
+
+/**
+ * One bulk operation (`POST /api/v1/executions/bulk`, docs/design.md §9) resumes every paused
+ * execution of the bench definition (a visibility query: 10,000 ids would not fit the body limit), at
+ * the highest rate it takes; resolves when its progress says every one has an outcome.
+ */
+async function resumeInBulk(env: BenchEnvironment, expected: number, log: (line: string) => void): Promise<void> {
+  const query = `CadenzaWorkflowId = '${breakpointDefinition.id}' AND CadenzaStatus = 'paused'`;
+  const body = { action: 'resume', query, command: { mode: 'continue', reason: 'bench' }, rate_per_s: 1000 };
+  const started = expectStatus(await env.http.post<{ bulk_id: string }>('/api/v1/executions/bulk', body), 202, 'bulk resume');
+  const path = `/api/v1/bulk/${encodeURIComponent(started.body.bulk_id)}?limit=1&failed_only=true`;
+  for (let last = Date.now(); ; await new Promise((resolve) => setTimeout(resolve, 500))) {
+    const progress = expectStatus(await env.http.get<{ phase: string; total: number; done: number; failed: number }>(path), 200, 'bulk progress').body;
+    if (Date.now() - last > 10_000) {
+      log(`  bulk: ${progress.done}/${progress.total} done, ${progress.failed} failed`);
+      last = Date.now();
+    }
+    if (progress.phase === 'completed') {
+      if (progress.failed > 0 || progress.total !== expected) throw new Error(`bulk resume: ${progress.failed} of ${progress.total} failed (${expected} paused)`);
+      return;
+    }
   }
 }
 
