@@ -10,8 +10,6 @@ import { proxyLocalActivities } from '@temporalio/workflow';
 import type { CadenzaActivities } from '../activities';
 import type { TaskRun } from './task-run';
 
-export { CALLBACK_PATCH_ID } from './callback-patch';
-
 /** How many used, expired or revoked callbacks a continued execution carries (the latest). */
 export const MAX_CARRIED_SETTLED_CALLBACKS = 200;
 
