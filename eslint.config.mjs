@@ -18,6 +18,16 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  */
 const sandboxed = ['src/workflows/**/*.ts', 'src/definitions/{templates,expressions,cel-values,expression-references,value-path,local-tasks}.ts'];
 
+/** Module-scope constructs that would hold state shared by every workflow of a worker. */
+const sharedStateMessage = 'Workflow modules are preloaded and shared by every workflow of a worker: no state at module scope (keep it in the workflow\'s objects).';
+const moduleScopeState = [
+  'Program > VariableDeclaration[kind!="const"]',
+  'Program > ExportNamedDeclaration > VariableDeclaration[kind!="const"]',
+  'Program > VariableDeclaration > VariableDeclarator > NewExpression.init',
+  'Program > ExportNamedDeclaration > VariableDeclaration > VariableDeclarator > NewExpression.init',
+  'PropertyDefinition[static=true][readonly!=true]',
+].map((selector) => ({ selector, message: sharedStateMessage }));
+
 /** Files that may import the HTTP edge (src/api): itself and the two entry points that start it. */
 const httpEdge = ['src/api/**', 'src/server.ts', 'src/main.ts'];
 
@@ -69,6 +79,10 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { paths: nodeBuiltins.map((name) => ({ name, message: 'Workflow code must be deterministic: no Node built-ins.' })) }],
       'no-restricted-globals': ['error', 'process', 'setTimeout', 'setInterval', 'Buffer'],
+      // The worker preloads this code once and every workflow shares its module scope
+      // (src/worker/create-worker.ts, workflowPreloadModules): state kept there would leak between
+      // executions and break replay. State lives in each workflow's own objects.
+      'no-restricted-syntax': ['error', ...moduleScopeState],
     },
   },
   {

@@ -17,7 +17,8 @@ export interface ExpressionReference {
 }
 
 /** Comprehension macros whose first argument binds a variable for the arguments after it. */
-const COMPREHENSIONS = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
+// eslint-disable-next-line no-restricted-syntax -- a constant: read, never written.
+const COMPREHENSIONS: ReadonlySet<string> = new Set(['all', 'exists', 'exists_one', 'map', 'filter']);
 
 /** Lists the free variables of an expression, in source order. */
 export function findReferences(ast: ASTNode): ExpressionReference[] {

@@ -28,8 +28,10 @@ export type ExpressionScope = { readonly [K in ExpressionRoot]?: unknown };
  * CEL forms of the scope values converted so far, by identity. Scope values are never mutated once
  * evaluated against (the workflow replaces a task's entry, it never changes one), so an output read
  * by every later task of a chain is converted once, not once per task (bench/README.md: the
- * conversion was the largest cost of a long chain). Weak: it holds nothing alive.
+ * conversion was the largest cost of a long chain). Weak: it holds nothing alive. Shared by the
+ * workflows of a worker (preloaded): keyed by identity, each workflow finds only its own objects.
  */
+// eslint-disable-next-line no-restricted-syntax -- a pure cache (see above), not workflow state.
 const celForms = new WeakMap<object, unknown>();
 
 /** A scope already converted to CEL values, to evaluate many expressions against one scope cheaply. */
@@ -76,9 +78,12 @@ export interface CompiledExpression {
 const environment = createEnvironment();
 
 /**
- * Compiled expressions by source, the 1000 most recently used. In workflow code this is per-workflow
- * module state (the bundler resolves lru-cache's browser build: no timers, clocks or Node modules).
+ * Compiled expressions by source, the 1000 most recently used. In workflow code the workflows of a
+ * worker share it (the module is preloaded): a compiled expression is a pure function of its source,
+ * so which workflow compiled it first changes nothing (the bundler resolves lru-cache's browser
+ * build: no timers, clocks or Node modules).
  */
+// eslint-disable-next-line no-restricted-syntax -- a pure cache (see above), not workflow state.
 const cache = new LRUCache<string, CompiledExpression>({ max: 1000 });
 
 /** Parses and type-checks an expression (cached). Throws `ExpressionError` with a one-line message. */

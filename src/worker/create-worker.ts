@@ -49,16 +49,23 @@ export const workflowInterceptorModules: readonly string[] = [require.resolve('.
 
 /**
  * Modules the bundle loads once per reusable V8 context instead of once per workflow (the bundler's
- * `preloadModules`; bench/README.md measured 0.63 → 0.30 MiB per cached workflow and ~6 ms less
- * workflow CPU per 3-task execution). Each keeps no per-workflow state: CEL and JSON Schema are pure
- * per call, and the expression layer's CEL environment and compiled-expression cache are pure
- * functions of their input (the SDK deep-freezes preloaded exports).
+ * `preloadModules`): all of Cadenza's workflow code and the libraries it uses. Without a preload the
+ * SDK instantiates every module of the bundle again for each workflow it creates, and keeps those
+ * instances for as long as the workflow is cached; bench/README.md measures the memory per cached
+ * workflow and the CPU per replay. No module keeps per-workflow state: module scope holds only
+ * constants, message definitions, activity and sink proxies (they find the running workflow when
+ * called) and the expression layer's caches, which are pure functions of their input (a compiled CEL
+ * expression, a CEL form keyed by its object); the SDK deep-freezes preloaded exports, so a module
+ * that wrote to an exported object would fail loudly, and lint refuses module-scope state in every
+ * sandboxed module (eslint.config.mjs, `moduleScopeState`).
  */
 export const workflowPreloadModules: readonly string[] = [
   '@marcbachmann/cel-js',
   '@cfworker/json-schema',
   require.resolve('../definitions/expressions'),
   require.resolve('../definitions/templates'),
+  workflowsPath,
+  ...workflowInterceptorModules,
 ];
 
 /**

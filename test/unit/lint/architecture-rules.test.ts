@@ -101,6 +101,10 @@ const apiImports = (filePath: string): string =>
   'export const planted = buildApp;\nexport type Planted = typeof ProblemSchema;\n';
 
 const fsImport = "import { readFileSync } from 'node:fs';\n\nexport const planted = readFileSync;\n";
+/** Five kinds of module-scope state: a let, an exported var, a Map, an exported Set, a static field. */
+const moduleState =
+  'let count = 0;\nexport var total = 0;\nconst seen = new Map<string, number>();\nexport const names = new Set<string>();\n' +
+  'export class Planted {\n  static instances = 0;\n  static readonly limit = 3;\n}\nexport const planted = () => [count++, total, seen, names];\n';
 const sandboxed = sandboxedModules();
 const sandboxedOutsideWorkflows = sandboxed.filter((f) => !f.startsWith('src/workflows/'));
 const cycleFile = 'src/executions/execution-id.ts';
@@ -112,6 +116,8 @@ const cases = {
   apiAtTheEdge: theEdge.map((filePath) => ({ filePath, code: apiImports(filePath) })),
   fsSandboxed: ['src/workflows/journal.ts', ...sandboxedOutsideWorkflows].map((filePath) => ({ filePath, code: fsImport })),
   fsOutside: [{ filePath: 'src/definitions/load-directory.ts', code: fsImport }],
+  stateSandboxed: ['src/workflows/journal.ts', ...sandboxedOutsideWorkflows].map((filePath) => ({ filePath, code: moduleState })),
+  stateOutside: [{ filePath: 'src/definitions/load-directory.ts', code: moduleState }],
   cycle: [{ filePath: cycleFile, code: `import { ExecutionService } from './execution-service';\n\nexport const planted = ExecutionService;\n${cycleFileText}` }],
   noCycle: [{ filePath: cycleFile, code: cycleFileText }],
 };
@@ -170,6 +176,17 @@ describe('the workflow sandbox: no Node built-ins (no-restricted-imports)', () =
 
   it('leaves the definitions code that runs on the worker or the API alone', () => {
     expect(fired('fsOutside')[0]!.rules).not.toContain('no-restricted-imports');
+  });
+});
+
+describe('the workflow sandbox: no state at module scope (no-restricted-syntax)', () => {
+  it('fails lint for each kind of module-scope state in src/workflows and every sandboxed module outside it', () => {
+    const results = fired('stateSandboxed').map(({ file, rules }) => ({ file, flagged: count(rules, 'no-restricted-syntax') }));
+    expect(results).toEqual(cases.stateSandboxed.map(({ filePath }) => ({ file: filePath, flagged: 5 })));
+  });
+
+  it('leaves module state outside the sandbox alone', () => {
+    expect(fired('stateOutside')[0]!.rules).not.toContain('no-restricted-syntax');
   });
 });
 
