@@ -33,7 +33,7 @@ export interface EnvironmentOptions {
   dynamicConfig?: Readonly<Record<string, unknown>>;
   /**
    * Modules the Cadenza bundle preloads once per reusable V8 context instead of once per workflow
-   * (the bundler's `preloadModules`); empty is what `createCadenzaWorker` does today.
+   * (the bundler's `preloadModules`); `--preload workflows` is what `createCadenzaWorker` ships.
    */
   preloadModules: readonly string[];
   /** Sockets the bench's HTTP client may open to the API. */

@@ -42,6 +42,8 @@ interface Parameters {
   scaleConcurrency: number;
   /** `--scale-resume commands|bulk`: how the scale scenario resumes everything. */
   scaleResume: 'commands' | 'bulk';
+  /** `--scale-baseline on|off`: also resume N hand-written Temporal workflows in the same run (default on). */
+  scaleBaseline: boolean;
   definitions: number;
   versions: number;
   registryConcurrency: number;
@@ -62,7 +64,7 @@ interface Parameters {
  * bench/README.md) and what the lead is asked to make Cadenza's defaults. `--preload none
  * --eager-activities off --max-cached-workflows sdk` measures Cadenza as it ships today.
  */
-const RECOMMENDED = { preload: 'expressions', maxCachedWorkflows: 1000, eagerActivities: true } as const;
+const RECOMMENDED = { preload: 'workflows', maxCachedWorkflows: 1000, eagerActivities: true } as const;
 
 /** Short names for `--preload`: what each puts in the bundler's `preloadModules`. */
 const libraries = ['@marcbachmann/cel-js', '@cfworker/json-schema'];
@@ -70,9 +72,11 @@ const preloadSets: Record<string, string[]> = {
   cel: ['@marcbachmann/cel-js'],
   // The third-party libraries workflow code uses; both are stateless per call.
   libraries,
-  // Plus Cadenza's expression layer: its CEL environment and compiled-expression cache are pure.
-  // What createCadenzaWorker ships (workflowPreloadModules).
-  expressions: [...workflowPreloadModules],
+  // Plus Cadenza's expression layer: its CEL environment and compiled-expression cache are pure
+  // (what createCadenzaWorker shipped until 2026-12-01).
+  expressions: [...libraries, require.resolve('../src/definitions/expressions'), require.resolve('../src/definitions/templates')],
+  // All of Cadenza's workflow code: what createCadenzaWorker ships (workflowPreloadModules).
+  workflows: [...workflowPreloadModules],
 };
 
 function parameters(argv: string[]): Parameters {
@@ -90,6 +94,7 @@ function parameters(argv: string[]): Parameters {
       'overhead-sides': { type: 'string' },
       'scale-concurrency': { type: 'string' },
       'scale-resume': { type: 'string' },
+      'scale-baseline': { type: 'string' },
       definitions: { type: 'string' },
       versions: { type: 'string' },
       'registry-concurrency': { type: 'string' },
@@ -143,6 +148,7 @@ function parameters(argv: string[]): Parameters {
     paused: int('paused', values.paused, smoke ? 50 : 10_000),
     scaleConcurrency: int('scale-concurrency', values['scale-concurrency'], smoke ? 8 : 32),
     scaleResume: values['scale-resume'] === 'bulk' ? 'bulk' : 'commands',
+    scaleBaseline: flag('scale-baseline', values['scale-baseline'], true),
     definitions: int('definitions', values.definitions, smoke ? 20 : 2000),
     versions: int('versions', values.versions, smoke ? 2 : 10),
     registryConcurrency: int('registry-concurrency', values['registry-concurrency'], smoke ? 4 : 8),
@@ -248,7 +254,7 @@ async function main(): Promise<void> {
       if (p.only.includes(Scenario.Scale)) {
         await census();
         log(`scale: ${p.paused} paused at once …`);
-        results.scale = await attempt(Scenario.Scale, () => runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, resumeVia: p.scaleResume, log }));
+        results.scale = await attempt(Scenario.Scale, () => runScale(env, { paused: p.paused, concurrency: p.scaleConcurrency, listRounds: p.smoke ? 1 : 3, pageSize: 1000, resumeVia: p.scaleResume, baseline: p.scaleBaseline, log }));
       }
       if (p.only.includes(Scenario.Registry)) {
         await census();
