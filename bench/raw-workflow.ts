@@ -4,7 +4,7 @@
  * plain Temporal workflow. No journal, gates, templates or search attributes: what Cadenza adds is the
  * difference. It is bundled on its own, so it pays none of Cadenza's per-workflow module setup.
  */
-import { ActivityCancellationType, proxyActivities, proxyLocalActivities, workflowInfo } from '@temporalio/workflow';
+import { ActivityCancellationType, condition, defineUpdate, proxyActivities, proxyLocalActivities, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CadenzaActivities } from '../src/activities';
 
 /** Workflow type name the bench starts. */
@@ -65,4 +65,26 @@ async function chain(taskIds: readonly string[], input: unknown, run: typeof run
     value = (result.output as { value?: unknown } | null)?.value;
   }
   return value;
+}
+
+/** Workflow type of the scale bench's baseline. */
+export const RAW_PAUSED_TYPE = 'rawPaused';
+
+/** The baseline's resume: an update with a validator, as Cadenza's resume is. */
+export const rawResumeUpdate = defineUpdate<string, [reason: string]>('resume');
+
+/**
+ * The scale bench's baseline: waits to be resumed (an update whose validator refuses a second one),
+ * then runs the one `bench-mark` task Cadenza's breakpoint execution runs, and completes.
+ */
+export async function rawPaused(args: { tool: string }): Promise<unknown> {
+  let resumed = false;
+  setHandler(rawResumeUpdate, (_reason: string) => ((resumed = true), 'running'), {
+    validator: (_reason: string) => {
+      if (resumed) throw new Error('not paused');
+    },
+  });
+  await condition(() => resumed);
+  const executionId = workflowInfo().workflowId;
+  return runTask({ tool: args.tool, input: {}, execution_id: executionId, workflow_id: RAW_PAUSED_TYPE, task_id: 'mark', task_exec_id: 'mark', attempt: 1, idempotency_key: `${executionId}:mark` });
 }

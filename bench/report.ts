@@ -121,7 +121,13 @@ export function renderMarkdown(r: BenchResults): string {
     lines.push(s.resume_via === 'bulk' ? `| resume all (one bulk operation): every outcome recorded | ${fmt(s.resume_all_accepted_s)} s |` : `| resume all: every API call answered | ${fmt(s.resume_all_accepted_s)} s (${s.resume_retries} sent again after a 503) |`);
     lines.push(`| resume all: every next task started | ${fmt(s.resume_all_s)} s (${fmt(s.resumes_per_s)}/s) |`);
     const c = s.cpu.resume_all;
-    lines.push(`| CPU per resume: this process + Temporal server | ${fmt(s.cpu.ms_per_resume.process)} + ${fmt(s.cpu.ms_per_resume.server)} ms (cores ${fmt(c.machine_busy * 100)} % busy, ${fmt(c.others_ms / 1000)} s of it other work) |`, '');
+    lines.push(`| CPU per resume: this process + Temporal server | ${fmt(s.cpu.ms_per_resume.process)} + ${fmt(s.cpu.ms_per_resume.server)} ms (cores ${fmt(c.machine_busy * 100)} % busy, ${fmt(c.others_ms / 1000)} s of it other work) |`);
+    const b = s.baseline;
+    if (b) {
+      lines.push(`| raw Temporal, same run: ${b.paused} waiting for an update (client start, 16 updates in flight): every next task started | ${fmt(b.resume_all_s)} s (${fmt(b.resumes_per_s)}/s) |`);
+      lines.push(`| raw Temporal: CPU per resume, this process + Temporal server | ${fmt(b.cpu.ms_per_resume.process)} + ${fmt(b.cpu.ms_per_resume.server)} ms (cores ${fmt(b.cpu.resume_all.machine_busy * 100)} % busy) |`);
+    }
+    lines.push('');
   }
   if (r.registry) lines.push(...registryTable(r.registry));
   if (r.startup) {

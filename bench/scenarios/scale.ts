@@ -11,6 +11,7 @@ import { cpuSnapshot, type CpuSpent, cpuSpent } from '../cpu';
 import { GateCommandError } from '../gate-commands';
 import { triggerMany, waitVisibleCount } from '../executions';
 import { expectStatus } from '../http-client';
+import { runScaleBaseline, type ScaleBaselineResult } from './scale-baseline';
 import { median, round } from '../stats';
 import { ExecutionStatus } from '../../src/workflows/states';
 
@@ -24,6 +25,8 @@ export interface ScaleOptions {
   log: (line: string) => void;
   /** How every execution is resumed: one REST command each (default), or one bulk operation. */
   resumeVia?: 'commands' | 'bulk';
+  /** Also run the hand-written Temporal baseline (`scale-baseline.ts`) after Cadenza's side. */
+  baseline?: boolean;
 }
 
 interface MemorySample {
@@ -59,6 +62,8 @@ export interface ScaleResult {
   resume_retries: number;
   /** Where the cores went while triggering and while resuming (this process, the server, everything else). */
   cpu: { trigger_to_all_paused: CpuSpent; resume_all: CpuSpent; ms_per_resume: { process: number; server: number } };
+  /** The same N as hand-written Temporal, same run (`--scale-baseline on`); null when not run. */
+  baseline: ScaleBaselineResult | null;
 }
 
 export async function runScale(env: BenchEnvironment, options: ScaleOptions): Promise<ScaleResult> {
@@ -114,6 +119,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     env.starts.clear();
     log(`  resumed all: accepted in ${round(acceptedS)} s, every next task started after ${round(resumeAllS)} s (${retries} retried after 503)`);
     log(`  CPU per resume: ${round(resumeCpu.process_ms / paused, 2)} ms this process + ${round(resumeCpu.server_ms / paused, 2)} ms server; machine busy ${resumeCpu.machine_busy}, others ${resumeCpu.others_ms} ms`);
+    const baseline = options.baseline ? await runScaleBaseline(env, paused, concurrency, log) : null;
     return {
       paused,
       concurrency,
@@ -138,6 +144,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
         resume_all: resumeCpu,
         ms_per_resume: { process: round(resumeCpu.process_ms / paused, 2), server: round(resumeCpu.server_ms / paused, 2) },
       },
+      baseline,
     };
   } finally {
     clearInterval(sampler);
