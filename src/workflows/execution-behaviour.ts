@@ -21,6 +21,15 @@ export const LONG_LIFE_PATCH_ID = 'cadenza-long-life-1';
  */
 export const SIZE_LIMITS_PATCH_ID = 'cadenza-size-limits-1';
 
+/**
+ * Marker of trust, long life and size limits together (the three patches above), for executions
+ * started since 2026-12-01. Each `patched()` call records a marker and an upsert of Temporal's
+ * `TemporalChangeVersion` search attribute, i.e. a visibility write; one marker instead of three saves
+ * two of each on every execution. An execution recorded before has no such marker, so on replay it
+ * answers false and the three patches are asked as they were recorded.
+ */
+export const CURRENT_PATCH_ID = 'cadenza-2026-12';
+
 /** Behaviour switches of one execution. */
 export interface ExecutionBehaviour {
   /** WorkflowExecutionStarted is journaled before any command is handled (always seq 1). */
@@ -112,11 +121,13 @@ export function decideBehaviour(input: unknown): ExecutionBehaviour {
   const tasks = everyTask((input as { definition?: Partial<Definition> } | null)?.definition?.tasks);
   const usesLocalTools = tasks.some((t) => t?.type === 'basic' && localityOf(t) === 'tool_default');
   const usesGates = tasks.some((t) => t?.type === 'wait' || t?.type === 'approval');
-  const trust = patched(TRUST_PATCH_ID);
+  // Asked first: a new execution records only this marker; one recorded before asks the three below.
+  const current = patched(CURRENT_PATCH_ID);
+  const trust = current || patched(TRUST_PATCH_ID);
   // An execution from before the trust patch keeps everything as it was; a newer one asks for long life.
   return {
-    ...behaviourOf(trust, trust && patched(LONG_LIFE_PATCH_ID)),
-    boundedPayloads: patched(SIZE_LIMITS_PATCH_ID),
+    ...behaviourOf(trust, current || (trust && patched(LONG_LIFE_PATCH_ID))),
+    boundedPayloads: current || patched(SIZE_LIMITS_PATCH_ID),
     localToolsFromStart: usesLocalTools && patched(LOCAL_TOOLS_AT_START_PATCH_ID),
     callbackUrls: usesGates && patched(CALLBACK_PATCH_ID),
   };
