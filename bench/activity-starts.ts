@@ -55,6 +55,15 @@ export class ActivityStarts {
     return this.count;
   }
 
+  /** Resolves once `total` mark activities have started since the bench began; rejects after `timeoutMs`. */
+  async reach(total: number, timeoutMs: number, label: string): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.count < total) {
+      if (Date.now() > deadline) throw new Error(`${label}: ${this.count} of ${total} mark activities started within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+
   /** Forgets starts nobody asked for (e.g. after a scale round that only counts them). */
   clear(): void {
     this.started.clear();

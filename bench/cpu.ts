@@ -52,6 +52,17 @@ export function cpuSpent(from: CpuSnapshot, to: CpuSnapshot): CpuSpent {
   };
 }
 
+/** CPU time of this process and of the server per unit of work (e.g. per resume), in ms to 0.01. */
+export interface CpuPerUnit {
+  process: number;
+  server: number;
+}
+
+export function cpuPerUnit(spent: CpuSpent, units: number): CpuPerUnit {
+  const per = (ms: number) => Math.round((ms / units) * 100) / 100;
+  return { process: per(spent.process_ms), server: per(spent.server_ms) };
+}
+
 /** utime + stime of a process, in ms; 0 when it cannot be read. */
 function pidCpuMs(pid: number): number {
   try {

@@ -10,7 +10,7 @@ import type { BenchEnvironment } from '../environment';
 import { RAW_TASK_QUEUE } from '../environment';
 import { MARK_TOOL_ID } from '../activity-starts';
 import { mapConcurrent } from '../concurrency';
-import { cpuSnapshot, type CpuSpent, cpuSpent } from '../cpu';
+import { type CpuPerUnit, cpuPerUnit, cpuSnapshot, type CpuSpent, cpuSpent } from '../cpu';
 import { RAW_PAUSED_TYPE, rawResumeUpdate } from '../raw-workflow';
 import { round } from '../stats';
 
@@ -22,8 +22,11 @@ export interface ScaleBaselineResult {
   /** First resume sent → last next-task activity started. */
   resume_all_s: number;
   resumes_per_s: number;
-  cpu: { resume_all: CpuSpent; ms_per_resume: { process: number; server: number } };
+  cpu: { resume_all: CpuSpent; ms_per_resume: CpuPerUnit };
 }
+
+// temporal.api.enums.v1.TaskQueueType (as in src/api/readiness.ts: @temporalio/proto is not a direct dependency).
+const TASK_QUEUE_TYPE_WORKFLOW = 1;
 
 /** Resume lanes: the most commands a bulk operation has in flight (src/activities/bulk.ts). */
 const LANES = 16;
@@ -45,22 +48,19 @@ export async function runScaleBaseline(env: BenchEnvironment, paused: number, co
   const cpu0 = cpuSnapshot(env.serverPid);
   const r0 = performance.now();
   await mapConcurrent(ids, LANES, (workflowId) => env.client.workflow.getHandle(workflowId).executeUpdate(rawResumeUpdate, { args: ['bench'] }));
-  const deadline = Date.now() + 300_000;
-  while (env.starts.total - startsBefore < paused) {
-    if (Date.now() > deadline) throw new Error(`baseline: only ${env.starts.total - startsBefore} of ${paused} next tasks started`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+  await env.starts.reach(startsBefore + paused, 300_000, 'baseline: next tasks of the resumed workflows');
   const resumeAllS = (performance.now() - r0) / 1000;
   const resumeCpu = cpuSpent(cpu0, cpuSnapshot(env.serverPid));
+  const perResume = cpuPerUnit(resumeCpu, paused);
   env.starts.clear();
-  log(`  baseline: resumed all in ${round(resumeAllS)} s; CPU per resume ${round(resumeCpu.process_ms / paused, 2)} + ${round(resumeCpu.server_ms / paused, 2)} ms`);
+  log(`  baseline: resumed all in ${round(resumeAllS)} s; CPU per resume ${perResume.process} + ${perResume.server} ms`);
   return {
     paused,
     start_s: round(startS, 2),
     all_waiting_s: round(allWaitingS, 2),
     resume_all_s: round(resumeAllS, 2),
     resumes_per_s: round(paused / resumeAllS),
-    cpu: { resume_all: resumeCpu, ms_per_resume: { process: round(resumeCpu.process_ms / paused, 2), server: round(resumeCpu.server_ms / paused, 2) } },
+    cpu: { resume_all: resumeCpu, ms_per_resume: perResume },
   };
 }
 
@@ -72,7 +72,7 @@ async function backlogDrained(env: BenchEnvironment): Promise<void> {
     const response = await env.client.workflowService.describeTaskQueue({
       namespace: env.client.options.namespace,
       taskQueue: { name: RAW_TASK_QUEUE },
-      taskQueueType: 1, // TASK_QUEUE_TYPE_WORKFLOW
+      taskQueueType: TASK_QUEUE_TYPE_WORKFLOW,
       reportStats: true,
     });
     const backlog = Number(response.stats?.approximateBacklogCount ?? 0);

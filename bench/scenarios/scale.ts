@@ -7,7 +7,7 @@
 import type { BenchEnvironment } from '../environment';
 import { breakpointDefinition } from '../definitions';
 import { mapConcurrent } from '../concurrency';
-import { cpuSnapshot, type CpuSpent, cpuSpent } from '../cpu';
+import { type CpuPerUnit, cpuPerUnit, cpuSnapshot, type CpuSpent, cpuSpent } from '../cpu';
 import { GateCommandError } from '../gate-commands';
 import { triggerMany, waitVisibleCount } from '../executions';
 import { expectStatus } from '../http-client';
@@ -61,7 +61,7 @@ export interface ScaleResult {
   /** Resumes the API answered 503 worker_unavailable (its 5 s deadline) and the bench sent again. */
   resume_retries: number;
   /** Where the cores went while triggering and while resuming (this process, the server, everything else). */
-  cpu: { trigger_to_all_paused: CpuSpent; resume_all: CpuSpent; ms_per_resume: { process: number; server: number } };
+  cpu: { trigger_to_all_paused: CpuSpent; resume_all: CpuSpent; ms_per_resume: CpuPerUnit };
   /** The same N as hand-written Temporal, same run (`--scale-baseline on`); null when not run. */
   baseline: ScaleBaselineResult | null;
 }
@@ -109,11 +109,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     if (options.resumeVia === 'bulk') await resumeInBulk(env, ids.length, log);
     else await mapConcurrent(ids, concurrency, (id) => resumeWithRetry(env, id, () => retries++));
     const acceptedS = (performance.now() - r0) / 1000;
-    const deadline = Date.now() + 300_000;
-    while (env.starts.total - startsBefore < paused) {
-      if (Date.now() > deadline) throw new Error(`only ${env.starts.total - startsBefore} of ${paused} next tasks started`);
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    await env.starts.reach(startsBefore + paused, 300_000, 'next tasks of the resumed executions');
     const resumeAllS = (performance.now() - r0) / 1000;
     const resumeCpu = cpuSpent(cpu1, cpuSnapshot(env.serverPid));
     env.starts.clear();
@@ -145,7 +141,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
       cpu: {
         trigger_to_all_paused: pauseCpu,
         resume_all: resumeCpu,
-        ms_per_resume: { process: round(resumeCpu.process_ms / paused, 2), server: round(resumeCpu.server_ms / paused, 2) },
+        ms_per_resume: cpuPerUnit(resumeCpu, paused),
       },
       baseline,
     };
