@@ -52,16 +52,7 @@ async function chain(taskIds: readonly string[], input: unknown, run: typeof run
   const executionId = workflowInfo().workflowId;
   let value: unknown = input;
   for (const taskId of taskIds) {
-    const result = await run({
-      tool: 'echo',
-      input: { value },
-      execution_id: executionId,
-      workflow_id: RAW_WORKFLOW_TYPE,
-      task_id: taskId,
-      task_exec_id: taskId,
-      attempt: 1,
-      idempotency_key: `${executionId}:${taskId}`,
-    });
+    const result = await run(taskRequest(executionId, RAW_WORKFLOW_TYPE, taskId, 'echo', { value }));
     value = (result.output as { value?: unknown } | null)?.value;
   }
   return value;
@@ -86,5 +77,10 @@ export async function rawPaused(args: { tool: string }): Promise<unknown> {
   });
   await condition(() => resumed);
   const executionId = workflowInfo().workflowId;
-  return runTask({ tool: args.tool, input: {}, execution_id: executionId, workflow_id: RAW_PAUSED_TYPE, task_id: 'mark', task_exec_id: 'mark', attempt: 1, idempotency_key: `${executionId}:mark` });
+  return runTask(taskRequest(executionId, RAW_PAUSED_TYPE, 'mark', args.tool, {}));
+}
+
+/** The `runTask` request of a baseline task: first attempt, the task id as its execution id. */
+function taskRequest(executionId: string, workflowType: string, taskId: string, tool: string, input: unknown): Parameters<typeof runTask>[0] {
+  return { tool, input, execution_id: executionId, workflow_id: workflowType, task_id: taskId, task_exec_id: taskId, attempt: 1, idempotency_key: `${executionId}:${taskId}` };
 }
