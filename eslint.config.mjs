@@ -13,10 +13,10 @@ const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}
  * (type-only imports are erased). Outside src/workflows that is, traced from src/workflows/*.ts:
  * src/definitions/templates.ts (from approval-task, basic-task, execution-machine) -> expressions.ts,
  * value-path.ts; expressions.ts (also from execution-machine) -> cel-values.ts, expression-references.ts;
- * local-tasks.ts (from task-activity, docs/design.md §13).
+ * local-tasks.ts (from task-activity, docs/design.md §13) -> every-task.ts (also from execution-behaviour).
  * test/unit/lint/architecture-rules.test.ts traces it again and fails when a file is missing here.
  */
-const sandboxed = ['src/workflows/**/*.ts', 'src/definitions/{templates,expressions,cel-values,expression-references,value-path,local-tasks}.ts'];
+const sandboxed = ['src/workflows/**/*.ts', 'src/definitions/{templates,expressions,cel-values,expression-references,value-path,local-tasks,every-task}.ts'];
 
 /** Module-scope constructs that would hold state shared by every workflow of a worker. */
 const sharedStateMessage = 'Workflow modules are preloaded and shared by every workflow of a worker: no state at module scope (keep it in the workflow\'s objects).';

@@ -32,6 +32,7 @@ import { isTemporalUnreachable } from '../temporal/unreachable';
 import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import type { Config } from '../config';
 import { validateAgainstSchema } from '../definitions/json-schema';
+import { localStartOptions } from '../definitions/local-tasks';
 import type { DefinitionStore } from '../definitions/store';
 import {
   type EventsQueryArgs,
@@ -190,6 +191,7 @@ export class ExecutionService {
         // With a key, a concurrent or later duplicate lands on this execution instead of a new one.
         workflowIdConflictPolicy: idempotencyKey ? 'USE_EXISTING' : 'FAIL',
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        ...localStartOptions(definition),
         ...(idempotencyKey ? { memo: { [REQUEST_MEMO_KEY]: memo } } : {}),
       });
     } catch (error) {

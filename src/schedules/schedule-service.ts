@@ -7,6 +7,7 @@
  */
 import { type Client, ScheduleNotFoundError, type ScheduleOptions, type ScheduleDescription } from '@temporalio/client';
 import { v5 as uuidV5 } from 'uuid';
+import { localStartOptions } from '../definitions/local-tasks';
 import type { VersionedDefinition } from '../definitions/schema';
 import { ScheduleNotFound } from '../errors/inbound-problems';
 import { templateEnvSnapshot } from '../executions/template-env';
@@ -115,6 +116,7 @@ export class ScheduleService {
         workflowId: `${definition.id}-${uuidV5(`${definition.id}@${definition.version}`, SCHEDULE_NAMESPACE)}`,
         taskQueue: this.options.taskQueue,
         args: [input],
+        ...localStartOptions(definition),
         typedSearchAttributes: [
           { key: CadenzaStatusKey, value: ExecutionStatus.Running },
           { key: CadenzaWorkflowIdKey, value: definition.id },

@@ -5,8 +5,9 @@
  * reads the switches instead of calling `patched()` itself, so queries and validators stay read-only.
  */
 import { patched } from '@temporalio/workflow';
+import { everyTask } from '../definitions/every-task';
 import { localityOf } from '../definitions/local-tasks';
-import type { Definition, Task } from '../definitions/schema';
+import type { Definition } from '../definitions/schema';
 import { CALLBACK_PATCH_ID } from './callback-patch';
 
 /** Marker of the December 2026 hardening (docs/design.md §3, §4): one patch for every switch below. */
@@ -103,12 +104,6 @@ export const LOCAL_TOOLS_AT_START_PATCH_ID = 'cadenza-local-tools-2';
  */
 export function localToolsApply(behaviour: ExecutionBehaviour): boolean {
   return behaviour.localToolsFromStart || patched(LOCAL_TOOLS_PATCH_ID);
-}
-
-/** Every task of `tasks`, parallel branches included; nothing for what is not a task list (the input is checked later). */
-function everyTask(tasks: unknown): Task[] {
-  if (!Array.isArray(tasks)) return [];
-  return (tasks as Task[]).flatMap((task) => (task?.type === 'parallel' && Array.isArray(task.branches) ? [task, ...task.branches.flatMap((b) => everyTask(b?.tasks))] : [task]));
 }
 
 /**

@@ -3,6 +3,8 @@
  * versions, idempotency), list (visibility filters and paging), reads (state, status, events, task
  * context), cancel, and every refused request as problem+json.
  */
+import { msToNumber } from '@temporalio/common/lib/time';
+import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
 import { waitFor } from '../harness';
 import { expectProblem, sampleDefinition, startApiContext, type ApiContext } from './api-context';
 
@@ -107,6 +109,9 @@ describe('trigger and read', () => {
     await waitForStatus(id, 'completed');
     const state = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions/${id}` });
     expect(state.json().outputs).toEqual({ region: 'eu-west' });
+    // echo runs locally: the execution starts with the short workflow task timeout (docs/design.md §13).
+    const config = (await ctx.t.client.workflow.getHandle(id).describe()).raw.executionConfig;
+    expect(config?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe(String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000));
     const context = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions/${id}/tasks/hello/context` });
     expect(JSON.stringify(context.json())).not.toContain('not-for-templates');
     delete process.env.API_TEST_SECRET;

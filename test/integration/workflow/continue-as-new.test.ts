@@ -6,6 +6,8 @@
  * (`limits.continue_after_events`), so a few hundred signals make several runs.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
 import { type cadenzaInterpreter } from '../../../src/workflows';
 import { decideUpdate, executionQuery, pauseUpdate, resumeUpdate, statusQuery, taskContextQuery, taskResumeUpdate } from '../../../src/workflows/messages';
 import { tools } from '../fixtures/test-tools';
@@ -45,6 +47,13 @@ describe('continue-as-new', () => {
     expect(Math.max(...lengths)).toBeLessThan(150 + 400);
     const { events, runs } = await wholeJournal(cw.t.client, handle.workflowId);
     expect(runs).toBe(lengths.length);
+    // The echo task runs locally: every run keeps the short workflow task timeout it started with.
+    const taskTimeouts = new Set<string>();
+    for await (const run of cw.t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) {
+      const described = await cw.t.client.workflow.getHandle(handle.workflowId, run.runId).describe();
+      taskTimeouts.add(String(described.raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds));
+    }
+    expect([...taskTimeouts]).toEqual([String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000)]);
     expectContinuousSeq(events);
     expect(events[0]?.type).toBe('WorkflowExecutionStarted');
     expect(events.at(-1)?.type).toBe('WorkflowExecutionSuccess');

@@ -4,7 +4,9 @@
  * compute their values in the workflow, with no activity.
  */
 import type { WorkflowHandle } from '@temporalio/client';
-import { useClientAndWorker } from '../harness';
+import { msToNumber } from '@temporalio/common/lib/time';
+import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
+import { useClientAndWorker, waitFor } from '../harness';
 import { stallAborts, stallCalls, tools } from '../fixtures/test-tools';
 import { LOCAL_TOOLS_AT_START_PATCH_ID, LOCAL_TOOLS_PATCH_ID } from '../../../src/workflows/execution-behaviour';
 import { pauseUpdate, resumeUpdate, taskContextQuery } from '../../../src/workflows/messages';
@@ -93,30 +95,38 @@ describe('local tasks', () => {
     expect(await handle.query(taskContextQuery, 'b')).toMatchObject({ status: 'skipped', output: { by: 'hand' } });
   });
 
-  it('an immediate pause sent while a local attempt runs is handled when its workflow task ends: the local attempt is not interrupted', async () => {
+  it('an immediate pause sent while a local attempt runs cancels it once core heartbeats the workflow task; resume runs it again', async () => {
     const def = definition({
       id: 'local-immediate',
       tasks: [
-        { id: 'a', type: 'basic', tool: 'stall', local: true, with: { ms: 1500 }, on_success: { next: 'b' } },
-        { id: 'b', type: 'basic', tool: 'stall', with: { ms: 60_000, later_ms: 10 }, heartbeat_timeout: '2s' },
+        { id: 'a', type: 'basic', tool: 'stall', local: true, with: { ms: 9_000, later_ms: 10 }, on_success: { next: 'b' } },
+        { id: 'b', type: 'basic', tool: 'echo', with: { done: true } },
       ],
     });
     const handle = await startExecution(env.t.client, env.w.taskQueue, def);
+    expect((await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe(String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000));
     const a = await eventOf(handle, 'TaskDispatched', 'a');
     const sent = Date.now();
-    // The workflow sees the update once the workflow task running the local activity ends, which
-    // schedules b: the pause then interrupts b, an ordinary activity.
+    // The server hands the update over when core heartbeats the workflow task holding the local
+    // attempt (80 % of LOCAL_WORKFLOW_TASK_TIMEOUT): the pause then cancels the attempt, long before
+    // its 9 s would be up.
     await handle.executeUpdate(pauseUpdate, { args: [{ mode: 'immediate', reason: 'stop now' }] });
     const status = await paused(handle);
-    expect(status.pause).toMatchObject({ reason: 'manual', next_task_id: 'b' });
-    expect(Date.now() - sent).toBeGreaterThan(500);
-    expect(stallAborts.filter((x) => x.task_exec_id === a.task_exec_id)).toEqual([]);
-    const events = await journal(handle);
-    expect(types(events, 'a')).toEqual(['TaskScheduled', 'TaskDispatched', 'TaskExecutionStarted', 'TaskExecutionSuccess']);
-    expect(types(events, 'b')).toEqual(['TaskScheduled', 'TaskDispatched', 'TaskExecutionCancelled']);
+    expect(Date.now() - sent).toBeLessThan(6_000);
+    expect(status.pause).toMatchObject({ reason: 'manual', next_task_id: 'a' });
+    await waitFor(() => stallAborts.some((x) => x.task_exec_id === a.task_exec_id), { what: 'the local attempt to see its abort' });
+    expect(types(await journal(handle), 'a')).toEqual(['TaskScheduled', 'TaskDispatched', 'TaskExecutionCancelled']);
     await handle.executeUpdate(resumeUpdate, { args: [{}] });
     expect((await handle.result()).status).toBe('completed');
-    expect(stallCalls.filter((c) => c.task_exec_id === a.task_exec_id).map((c) => c.attempt)).toEqual([1]);
+    expect(types(await journal(handle), 'a').slice(-2)).toEqual(['TaskExecutionStarted', 'TaskExecutionSuccess']);
+    // The same task execution runs again (its second call sleeps `later_ms`).
+    expect(stallCalls.filter((c) => c.task_exec_id === a.task_exec_id)).toHaveLength(2);
+  });
+
+  it('an execution without local tasks keeps Temporal’s workflow task timeout', async () => {
+    const handle = await startExecution(env.t.client, env.w.taskQueue, definition({ id: 'plain-timeout', tasks: [{ id: 'a', type: 'basic', tool: 'echo', local: false, with: {} }] }));
+    expect((await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe('10');
+    await handle.result();
   });
 
   it('a command sent while a chain of local tasks ends the execution is refused as for a closed execution', async () => {

@@ -3,6 +3,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Client, WorkflowHandle } from '@temporalio/client';
+import { localStartOptions } from '../../../src/definitions/local-tasks';
 import { DefinitionSchema, type VersionedDefinition } from '../../../src/definitions/schema';
 import type { ExecutionInput } from '../../../src/workflows/contracts';
 import type { JournalEvent } from '../../../src/workflows/events';
@@ -28,6 +29,8 @@ export async function startExecution(
     args: [args],
     taskQueue,
     workflowId: `${def.id}-${randomUUID()}`,
+    // As the API starts them (ExecutionService.trigger).
+    ...localStartOptions(def),
     typedSearchAttributes: [
       { key: CadenzaStatusKey, value: 'running' },
       { key: CadenzaWorkflowIdKey, value: def.id },
