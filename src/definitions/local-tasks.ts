@@ -8,7 +8,7 @@
  *   `heartbeat_timeout` has no meaning (a lost worker is noticed by the workflow task timeout);
  * - a maximum duration, `MAX_LOCAL_TASK_TIMEOUT` per attempt: commands (pause, cancel, resume) that
  *   arrive while a local task runs reach the workflow when core heartbeats its workflow task (80 % of
- *   `LOCAL_WORKFLOW_TASK_TIMEOUT`, which executions with local tasks start with), so a local task must
+ *   `LOCAL_WORKFLOW_TASK_TIMEOUT`, which executions with `local: true` tasks start with), so a local task must
  *   be short. An explicit `local: true` with a longer `timeout` is refused.
  *
  * Imported by workflow code: no Node built-ins here.
@@ -43,23 +43,25 @@ export function localityOf(task: BasicTask): Locality {
 }
 
 /**
- * Workflow task timeout of an execution whose definition runs a task locally. Core keeps the workflow
- * task open while a local attempt runs and heartbeats it at 80 % of this timeout; only then does the
- * server hand the workflow what was sent meanwhile. With 2 s an immediate pause or a cancel reaches a
- * running local attempt within ~1.6 s (and cancels it), instead of 8 s under Temporal's default of
- * 10 s. It also bounds every other workflow task of such an execution: one that takes a worker longer
- * (a replay of a long run on an overloaded worker) times out and runs again.
+ * Workflow task timeout of an execution whose definition has a `local: true` task. Core keeps the
+ * workflow task open while a local attempt runs and heartbeats it at 80 % of this timeout; only then
+ * does the server hand the workflow what was sent meanwhile. With 2 s an immediate pause or a cancel
+ * reaches a running local attempt within ~1.6 s (and cancels it), instead of 8 s under Temporal's
+ * default of 10 s. It also bounds every other workflow task of such an execution: one that takes a
+ * worker longer (a replay of a long run on an overloaded worker) times out and runs again. So only
+ * definitions that ask for local tasks get it: a tool that declares itself local (`echo`) answers in
+ * microseconds, and its executions keep Temporal's 10 s.
  */
 export const LOCAL_WORKFLOW_TASK_TIMEOUT = '2s';
 
-/** True when a task of `definition` may run as a local activity (explicitly, or by its tool). */
-export function runsLocalTasks(definition: Pick<Definition, 'tasks'>): boolean {
-  return everyTask(definition.tasks).some((task) => task.type === 'basic' && localityOf(task) !== 'plain');
+/** True when a task of `definition`, parallel branches included, says `local: true`. */
+export function asksForLocalTasks(definition: Pick<Definition, 'tasks'>): boolean {
+  return everyTask(definition.tasks).some((task) => task.type === 'basic' && localityOf(task) === 'local');
 }
 
-/** Start options of an execution of `definition`: `LOCAL_WORKFLOW_TASK_TIMEOUT` when a task of it runs locally. */
+/** Start options of an execution of `definition`: `LOCAL_WORKFLOW_TASK_TIMEOUT` when a task of it says `local: true`. */
 export function localStartOptions(definition: Pick<Definition, 'tasks'>): { workflowTaskTimeout?: typeof LOCAL_WORKFLOW_TASK_TIMEOUT } {
-  return runsLocalTasks(definition) ? { workflowTaskTimeout: LOCAL_WORKFLOW_TASK_TIMEOUT } : {};
+  return asksForLocalTasks(definition) ? { workflowTaskTimeout: LOCAL_WORKFLOW_TASK_TIMEOUT } : {};
 }
 
 /** Start-to-close timeout of one local attempt: the task's own, else the config's default capped at the maximum. */

@@ -17,7 +17,7 @@ beforeAll(async () => {
   ctx = await startApiContext({ env: { API_TEST_REGION: 'eu-west' } });
   await register(sampleDefinition('adder'));
   await register({ id: 'sleepy', tasks: [{ id: 'nap', type: 'basic', tool: 'sleep', with: { ms: '{{ input.ms }}' } }] });
-  await register({ id: 'no-input', tasks: [{ id: 'hello', type: 'basic', tool: 'echo', with: { region: '{{ env.API_TEST_REGION }}' } }], outputs: { region: '{{ tasks.hello.output.region }}' } });
+  await register({ id: 'no-input', tasks: [{ id: 'hello', type: 'basic', tool: 'echo', local: true, with: { region: '{{ env.API_TEST_REGION }}' } }], outputs: { region: '{{ tasks.hello.output.region }}' } });
 });
 
 afterAll(async () => {
@@ -109,7 +109,7 @@ describe('trigger and read', () => {
     await waitForStatus(id, 'completed');
     const state = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions/${id}` });
     expect(state.json().outputs).toEqual({ region: 'eu-west' });
-    // echo runs locally: the execution starts with the short workflow task timeout (docs/design.md §13).
+    // A local: true task: the execution starts with the short workflow task timeout (docs/design.md §13).
     const config = (await ctx.t.client.workflow.getHandle(id).describe()).raw.executionConfig;
     expect(config?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe(String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000));
     const context = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions/${id}/tasks/hello/context` });

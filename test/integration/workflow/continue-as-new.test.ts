@@ -27,7 +27,7 @@ describe('continue-as-new', () => {
       id: 'long-wait',
       tasks: [
         { id: 'ship', type: 'wait', wait_for: 'shipped', condition: 'signal.payload.carrier != ""', on_success: { next: 'notify' } },
-        { id: 'notify', type: 'basic', tool: 'echo', with: { carrier: '{{ tasks.ship.output.carrier }}' } },
+        { id: 'notify', type: 'basic', tool: 'echo', local: true, with: { carrier: '{{ tasks.ship.output.carrier }}' } },
       ],
       outputs: { carrier: '{{ tasks.notify.output.carrier }}' },
     });
@@ -47,7 +47,7 @@ describe('continue-as-new', () => {
     expect(Math.max(...lengths)).toBeLessThan(150 + 400);
     const { events, runs } = await wholeJournal(cw.t.client, handle.workflowId);
     expect(runs).toBe(lengths.length);
-    // The echo task runs locally: every run keeps the short workflow task timeout it started with.
+    // The notify task says local: true: every run keeps the short workflow task timeout it started with.
     const taskTimeouts = new Set<string>();
     for await (const run of cw.t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) {
       const described = await cw.t.client.workflow.getHandle(handle.workflowId, run.runId).describe();

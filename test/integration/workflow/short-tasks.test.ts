@@ -3,7 +3,7 @@
  * the journal, retries, immediate pause, repair and task context of ordinary ones; `set` tasks
  * compute their values in the workflow, with no activity.
  */
-import type { WorkflowHandle } from '@temporalio/client';
+import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
 import { msToNumber } from '@temporalio/common/lib/time';
 import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
 import { useClientAndWorker, waitFor } from '../harness';
@@ -123,8 +123,22 @@ describe('local tasks', () => {
     expect(stallCalls.filter((c) => c.task_exec_id === a.task_exec_id)).toHaveLength(2);
   });
 
-  it('an execution without local tasks keeps Temporal’s workflow task timeout', async () => {
-    const handle = await startExecution(env.t.client, env.w.taskQueue, definition({ id: 'plain-timeout', tasks: [{ id: 'a', type: 'basic', tool: 'echo', local: false, with: {} }] }));
+  it('a cancel sent while a local attempt runs reaches it at the heartbeat and cancels it', async () => {
+    const def = definition({ id: 'local-cancel', tasks: [{ id: 'a', type: 'basic', tool: 'stall', local: true, with: { ms: 9_000 } }] });
+    const handle = await startExecution(env.t.client, env.w.taskQueue, def);
+    const a = await eventOf(handle, 'TaskDispatched', 'a');
+    const sent = Date.now();
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(WorkflowFailedError);
+    expect(Date.now() - sent).toBeLessThan(6_000);
+    await waitFor(() => stallAborts.some((x) => x.task_exec_id === a.task_exec_id), { what: 'the local attempt to see its abort' });
+    const events = await journal(handle);
+    expect(types(events, 'a')).toEqual(['TaskScheduled', 'TaskDispatched', 'TaskExecutionCancelled']);
+    expect(events.at(-1)?.type).toBe('WorkflowExecutionCancelled');
+  });
+
+  it('an execution without a local: true task keeps Temporal’s workflow task timeout, echo (local by its own declaration) included', async () => {
+    const handle = await startExecution(env.t.client, env.w.taskQueue, definition({ id: 'plain-timeout', tasks: [{ id: 'a', type: 'basic', tool: 'echo', with: {} }] }));
     expect((await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe('10');
     await handle.result();
   });

@@ -5,13 +5,13 @@
 import fc from 'fast-check';
 import { DefinitionError, type DefinitionIssue } from '../../../src/definitions/definition-error';
 import {
+  asksForLocalTasks,
   LOCAL_BUILTIN_TOOLS,
   LOCAL_WORKFLOW_TASK_TIMEOUT,
   localityOf,
   localStartOptions,
   localTimeoutMs,
   MAX_LOCAL_TASK_TIMEOUT_MS,
-  runsLocalTasks,
 } from '../../../src/definitions/local-tasks';
 import { validateDefinitionObject } from '../../../src/definitions/parse';
 import type { BasicTask } from '../../../src/definitions/schema';
@@ -85,14 +85,16 @@ describe('which basic tasks run locally', () => {
     expect(localTimeoutMs(task({}), undefined)).toBe(MAX_LOCAL_TASK_TIMEOUT_MS);
   });
 
-  it('starts an execution with the short workflow task timeout when any task, in a branch too, may run locally', () => {
+  it('starts an execution with the short workflow task timeout when any task, in a branch too, says local: true', () => {
     const plain = task({ local: false });
     const parallel = (inner: BasicTask) => ({ id: 'p', type: 'parallel' as const, branches: [{ id: 'b', tasks: [plain, { ...inner, id: 'c' }] }] });
     expect(localStartOptions({ tasks: [plain] })).toEqual({});
-    expect(localStartOptions({ tasks: [plain, task({ id: 'e' })] })).toEqual({ workflowTaskTimeout: LOCAL_WORKFLOW_TASK_TIMEOUT });
+    // echo runs locally by its own declaration, in microseconds: nothing to interrupt, Temporal's timeout stays.
+    expect(localStartOptions({ tasks: [plain, task({ id: 'e' })] })).toEqual({});
+    expect(localStartOptions({ tasks: [plain, task({ id: 'e', local: true })] })).toEqual({ workflowTaskTimeout: LOCAL_WORKFLOW_TASK_TIMEOUT });
     expect(localStartOptions({ tasks: [parallel(task({ tool: 'http', local: true }))] as never })).toEqual({ workflowTaskTimeout: LOCAL_WORKFLOW_TASK_TIMEOUT });
     expect(localStartOptions({ tasks: [parallel(task({ tool: 'http' }))] as never })).toEqual({});
-    expect(runsLocalTasks({ tasks: [{ id: 's', type: 'set', values: { a: 1 } }] as never })).toBe(false);
+    expect(asksForLocalTasks({ tasks: [{ id: 's', type: 'set', values: { a: 1 } }] as never })).toBe(false);
   });
 
   it('knows the built-in tools that declare themselves local, as the registry does', () => {
