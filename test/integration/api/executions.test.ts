@@ -3,9 +3,7 @@
  * versions, idempotency), list (visibility filters and paging), reads (state, status, events, task
  * context), cancel, and every refused request as problem+json.
  */
-import { msToNumber } from '@temporalio/common/lib/time';
-import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
-import { waitFor } from '../harness';
+import { LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS, waitFor, workflowTaskTimeoutSeconds } from '../harness';
 import { expectProblem, sampleDefinition, startApiContext, type ApiContext } from './api-context';
 
 // The project's testTimeout does not reach test files (Jest reads it globally only).
@@ -110,8 +108,7 @@ describe('trigger and read', () => {
     const state = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions/${id}` });
     expect(state.json().outputs).toEqual({ region: 'eu-west' });
     // A local: true task: the execution starts with the short workflow task timeout (docs/design.md §13).
-    const config = (await ctx.t.client.workflow.getHandle(id).describe()).raw.executionConfig;
-    expect(config?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe(String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000));
+    expect(await workflowTaskTimeoutSeconds(ctx.t.client.workflow.getHandle(id))).toBe(LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS);
     const context = await ctx.app.inject({ method: 'GET', url: `/api/v1/executions/${id}/tasks/hello/context` });
     expect(JSON.stringify(context.json())).not.toContain('not-for-templates');
     delete process.env.API_TEST_SECRET;

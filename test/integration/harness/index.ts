@@ -9,3 +9,4 @@ export { WorkerProcesses, type WorkerProcessOptions } from './worker-process';
 export { useTemporalCli, type TemporalCli } from './use-temporal-cli';
 export { TestEnv } from './test-environment';
 export { FakeModelServer, inOrder, reply, type FakeModelRequest, type FakeReply, type FakeScript } from './fake-model-server';
+export { LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS, workflowTaskTimeoutSeconds } from './workflow-task-timeout';

@@ -6,12 +6,10 @@
  * (`limits.continue_after_events`), so a few hundred signals make several runs.
  */
 import type { Client, WorkflowHandle } from '@temporalio/client';
-import { msToNumber } from '@temporalio/common/lib/time';
-import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
 import { type cadenzaInterpreter } from '../../../src/workflows';
 import { decideUpdate, executionQuery, pauseUpdate, resumeUpdate, statusQuery, taskContextQuery, taskResumeUpdate } from '../../../src/workflows/messages';
 import { tools } from '../fixtures/test-tools';
-import { useClientAndWorker, waitFor } from '../harness';
+import { LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS, useClientAndWorker, waitFor, workflowTaskTimeoutSeconds } from '../harness';
 import { definition, startExecution } from './start-execution';
 import { expectContinuousSeq, historyLengths, sendSignals, wholeJournal } from './run-segments';
 
@@ -50,10 +48,9 @@ describe('continue-as-new', () => {
     // The notify task says local: true: every run keeps the short workflow task timeout it started with.
     const taskTimeouts = new Set<string>();
     for await (const run of cw.t.client.workflow.list({ query: `WorkflowId = '${handle.workflowId}'` })) {
-      const described = await cw.t.client.workflow.getHandle(handle.workflowId, run.runId).describe();
-      taskTimeouts.add(String(described.raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds));
+      taskTimeouts.add(String(await workflowTaskTimeoutSeconds(cw.t.client.workflow.getHandle(handle.workflowId, run.runId))));
     }
-    expect([...taskTimeouts]).toEqual([String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000)]);
+    expect([...taskTimeouts]).toEqual([LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS]);
     expectContinuousSeq(events);
     expect(events[0]?.type).toBe('WorkflowExecutionStarted');
     expect(events.at(-1)?.type).toBe('WorkflowExecutionSuccess');

@@ -4,9 +4,7 @@
  * compute their values in the workflow, with no activity.
  */
 import { type WorkflowHandle, WorkflowFailedError } from '@temporalio/client';
-import { msToNumber } from '@temporalio/common/lib/time';
-import { LOCAL_WORKFLOW_TASK_TIMEOUT } from '../../../src/definitions/local-tasks';
-import { useClientAndWorker, waitFor } from '../harness';
+import { LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS, useClientAndWorker, waitFor, workflowTaskTimeoutSeconds } from '../harness';
 import { stallAborts, stallCalls, tools } from '../fixtures/test-tools';
 import { LOCAL_TOOLS_AT_START_PATCH_ID, LOCAL_TOOLS_PATCH_ID } from '../../../src/workflows/execution-behaviour';
 import { pauseUpdate, resumeUpdate, taskContextQuery } from '../../../src/workflows/messages';
@@ -104,7 +102,7 @@ describe('local tasks', () => {
       ],
     });
     const handle = await startExecution(env.t.client, env.w.taskQueue, def);
-    expect((await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe(String(msToNumber(LOCAL_WORKFLOW_TASK_TIMEOUT) / 1000));
+    expect(await workflowTaskTimeoutSeconds(handle)).toBe(LOCAL_WORKFLOW_TASK_TIMEOUT_SECONDS);
     const a = await eventOf(handle, 'TaskDispatched', 'a');
     const sent = Date.now();
     // The server hands the update over when core heartbeats the workflow task holding the local
@@ -139,7 +137,7 @@ describe('local tasks', () => {
 
   it('an execution without a local: true task keeps Temporal’s workflow task timeout, echo (local by its own declaration) included', async () => {
     const handle = await startExecution(env.t.client, env.w.taskQueue, definition({ id: 'plain-timeout', tasks: [{ id: 'a', type: 'basic', tool: 'echo', with: {} }] }));
-    expect((await handle.describe()).raw.executionConfig?.defaultWorkflowTaskTimeout?.seconds?.toString()).toBe('10');
+    expect(await workflowTaskTimeoutSeconds(handle)).toBe('10');
     await handle.result();
   });
 
