@@ -34,6 +34,7 @@ import {
   putVersionUpdate,
   SUMMARY_MEMO_KEY,
 } from './definition-entity-messages';
+import { assertShallow } from './definition-put-rules';
 import { DefinitionVersions } from './definition-versions';
 import { guarded } from './handler-guard';
 import { type PutDefinitionRequest, type PutDefinitionResult, PutOutcome, RegistryFailureType } from './registry-messages';
@@ -67,7 +68,12 @@ export async function cadenzaDefinition(input: DefinitionEntityInput): Promise<v
       while (busy()) await condition(() => !busy());
       return put(request);
     },
-    { validator: guarded('the putDefinition update', (request: PutDefinitionRequest) => void versions.plan(request), invalidRequest) },
+    {
+      validator: guarded('the putDefinition update', (request: PutDefinitionRequest) => {
+        assertShallow(request);
+        versions.plan(request);
+      }, invalidRequest),
+    },
   );
   setHandler(getVersionQuery, guarded('the getDefinition query', (version?: unknown) => versions.get(version), invalidRequest));
   setHandler(describeDefinitionQuery, guarded('the describeDefinition query', () => versions.summary(), invalidRequest));

@@ -3,6 +3,7 @@
  * (./definition-versions.ts): the cheap shape checks of a put, and the `VersionConflict` failure.
  */
 import { ApplicationFailure } from '@temporalio/workflow';
+import { MAX_PAYLOAD_DEPTH, measurePayload } from './payload-bounds';
 import { MAX_DEFINITION_VERSION, type PutDefinitionRequest, RegistryFailureType, type VersionConflictDetails } from './registry-messages';
 
 /** A non-retryable refusal of a registry or entity update, of one of `RegistryFailureType`. */
@@ -29,4 +30,20 @@ export function assertWellFormed(request: PutDefinitionRequest): void {
   // The interpreter refuses to start on a definition without tasks; refuse to store one.
   const tasks = (definition as { tasks?: unknown }).tasks;
   if (!Array.isArray(tasks) || tasks.length === 0) throw fail('the definition has no tasks');
+}
+
+/**
+ * Refuses a definition nested deeper than `MAX_PAYLOAD_DEPTH` levels (the REST API refuses such
+ * bodies before they reach the registry; the Temporal CLI does not). Called by the put validators
+ * only, before anything walks the body recursively: how deep a recursive walk (canonical JSON) gets
+ * before the stack overflows depends on the stack the handler runs on, which differs between the
+ * first run and a replay, so an accepted deep body could replay with another outcome. The validator
+ * never runs in replay, and the handler of an accepted put then only ever sees a shallow body.
+ * The walk itself is iterative.
+ */
+export function assertShallow(request: PutDefinitionRequest): void {
+  const definition = (request as Partial<PutDefinitionRequest> | undefined)?.definition;
+  if (measurePayload(definition).tooDeep) {
+    throw registryFailure(RegistryFailureType.InvalidRequest, `the definition is nested deeper than ${MAX_PAYLOAD_DEPTH} levels`);
+  }
 }

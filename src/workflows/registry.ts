@@ -12,7 +12,7 @@
 import { allHandlersFinished, ApplicationFailure, condition, continueAsNew, setHandler, workflowInfo } from '@temporalio/workflow';
 import { canonicalJson } from './canonical-json';
 import { guarded } from './handler-guard';
-import { assertWellFormed, conflict } from './definition-put-rules';
+import { assertShallow, assertWellFormed, conflict } from './definition-put-rules';
 import type { VersionedDefinition } from '../definitions/schema';
 import {
   type DefinitionSummary,
@@ -62,6 +62,7 @@ export async function cadenzaRegistry(input: RegistryInput = {}): Promise<void> 
       validator: guarded('the putDefinition update', (request: PutDefinitionRequest) => {
         refuseWhenRetired();
         assertWellFormed(request);
+        assertShallow(request);
         // Throws VersionConflict; running the plan here keeps the refusal out of history.
         planPut(request, definitions.get(request.definition.id) ?? []);
       }, invalidRequest),
