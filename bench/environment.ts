@@ -16,7 +16,7 @@ import { cadenzaDynamicConfig } from '../src/temporal/dev-server-flags';
 import { startDevServer } from '../src/temporal/dev-server';
 import { findFreePorts } from '../src/temporal/find-free-port';
 import { ensureTemporalCli } from '../src/temporal/provision';
-import { type CadenzaWorkerOptions, createCadenzaWorker, workflowInterceptorModules, workflowsPath } from '../src/worker/create-worker';
+import { type CadenzaWorkerOptions, createCadenzaWorker, failureConverterPath, workflowInterceptorModules, workflowsPath } from '../src/worker/create-worker';
 import { ActivityStarts, markTool } from './activity-starts';
 import { benchDefinitions } from './definitions';
 import { GateCommands } from './gate-commands';
@@ -83,7 +83,7 @@ export class BenchEnvironment {
       const [port, uiPort] = await findFreePorts(2);
       const [devServer, cadenzaBundle, rawBundle] = await Promise.all([
         startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, logFile: join(scratch, 'temporal.log'), dynamicConfig: extraDynamicConfig }),
-        bundle(workflowsPath, scratch, 'cadenza-bundle.js', options.preloadModules, workflowInterceptorModules),
+        bundle(workflowsPath, scratch, 'cadenza-bundle.js', options.preloadModules, workflowInterceptorModules, failureConverterPath),
         bundle(require.resolve('./raw-workflow'), scratch, 'raw-bundle.js', [], []),
       ]);
       cleanups.push(() => devServer.stop());
@@ -146,9 +146,15 @@ export class BenchEnvironment {
   }
 }
 
-/** Bundles the workflows at `workflowsPath` (with `interceptors`) into `dir/name` (once, as the integration tests do). */
-async function bundle(workflowsPath: string, dir: string, name: string, preloadModules: readonly string[], interceptors: readonly string[]): Promise<string> {
-  const { code } = await bundleWorkflowCode({ workflowsPath, workflowInterceptorModules: [...interceptors], preloadModules: [...preloadModules], logger: new DefaultLogger('WARN') });
+/** Bundles the workflows at `workflowsPath` (with `interceptors`, and Cadenza's failure converter) into `dir/name` (once, as the integration tests do). */
+async function bundle(workflowsPath: string, dir: string, name: string, preloadModules: readonly string[], interceptors: readonly string[], failureConverter?: string): Promise<string> {
+  const { code } = await bundleWorkflowCode({
+    workflowsPath,
+    workflowInterceptorModules: [...interceptors],
+    preloadModules: [...preloadModules],
+    ...(failureConverter !== undefined && { failureConverterPath: failureConverter }),
+    logger: new DefaultLogger('WARN'),
+  });
   const path = join(dir, name);
   await writeFile(path, code);
   return path;

@@ -44,6 +44,12 @@ export const DEFAULT_PUBLIC_URL = 'http://127.0.0.1:3000';
 /** The workflow code: the interpreter and the registry. */
 export const workflowsPath = require.resolve('../workflows');
 
+/**
+ * The failure converter every bundle and every worker loads (`src/workflows/failure-converter.ts`):
+ * no failure text can stop a worker, whatever a command carried.
+ */
+export const failureConverterPath = require.resolve('../workflows/failure-converter');
+
 /** Workflow interceptor modules every bundle and every worker must load (`src/workflows/interceptors.ts`). */
 export const workflowInterceptorModules: readonly string[] = [require.resolve('../workflows/interceptors')];
 
@@ -77,7 +83,7 @@ export const DEFAULT_MAX_CACHED_WORKFLOWS = 1000;
 
 /** Bundles the workflow code with Cadenza's interceptors and preloads (tests and benchmarks build one bundle for many workers). */
 export function bundleCadenzaWorkflows(options: Omit<BundleOptions, 'workflowsPath' | 'workflowInterceptorModules'> = {}): Promise<{ code: string }> {
-  return bundleWorkflowCode({ preloadModules: [...workflowPreloadModules], ...options, workflowsPath, workflowInterceptorModules: [...workflowInterceptorModules] });
+  return bundleWorkflowCode({ preloadModules: [...workflowPreloadModules], ...options, workflowsPath, workflowInterceptorModules: [...workflowInterceptorModules], failureConverterPath });
 }
 
 export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promise<Worker> {
@@ -88,6 +94,8 @@ export async function createCadenzaWorker(options: CadenzaWorkerOptions): Promis
     taskQueue: options.taskQueue,
     // A prebuilt bundle carries the interceptors already (`bundleCadenzaWorkflows`).
     ...(options.workflowBundle ? { workflowBundle: options.workflowBundle } : { workflowsPath, bundlerOptions: { preloadModules: [...workflowPreloadModules] } }),
+    // Also bundled into a prebuilt bundle (`bundleCadenzaWorkflows`); here it converts activity failures.
+    dataConverter: { failureConverterPath },
     interceptors: { activity: [executionIdLogAttributes], ...(options.workflowBundle ? {} : { workflowModules: [...workflowInterceptorModules] }) },
     ...(options.plugins ? { plugins: options.plugins } : {}),
     // Events in and bulk operations talk to Temporal from activities, over the worker's own connection.

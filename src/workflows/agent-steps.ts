@@ -13,6 +13,7 @@ import { EventType } from './events';
 import { effectiveRetryPolicy } from './retry-policy';
 import type { TaskHost } from './task-host';
 import type { TaskRun } from './task-run';
+import { wellFormed } from './well-formed';
 
 const DEFAULT_CALL_TIMEOUT = '5m';
 const DEFAULT_HEARTBEAT_TIMEOUT = '30s';
@@ -50,10 +51,10 @@ export class AgentSteps {
     return `${this.run.taskId}${this.run.runNumber > 1 ? `#run${this.run.runNumber}` : ''}`;
   }
 
-  /** The activities, proxied under `activityId`. */
+  /** The activities, proxied under `activityId` (made well-formed: ids come from the definition, see `wellFormed()`). */
   activities(activityId: string, summary: string): CadenzaActivities {
     return proxyActivities<CadenzaActivities>({
-      activityId,
+      activityId: wellFormed(activityId),
       summary,
       startToCloseTimeout: this.timeout,
       heartbeatTimeout: this.heartbeatTimeout,

@@ -20,6 +20,7 @@ import { PauseReason, TaskStatus } from './states';
 import { runsLocally, type TaskAttempt, taskAttempt } from './task-activity';
 import { toTaskError } from './task-error';
 import type { TaskRun } from './task-run';
+import { wellFormed } from './well-formed';
 
 /** An input that replaces the resolved one (a `retry` repair with `tasks.<id>.input`). */
 export interface InputOverride {
@@ -204,8 +205,12 @@ function markStarted(host: TaskHost, run: TaskRun, attempt: number, startedAt: s
   host.journal.append({ type: EventType.TaskExecutionStarted, task_id: run.taskId, task_exec_id: run.taskExecId, attempt, time: startedAt, data: {} });
 }
 
-/** Readable in the Web UI: the task id, suffixed only for re-runs and retries. */
+/**
+ * Readable in the Web UI: the task id, suffixed only for re-runs and retries. Well-formed: a task id
+ * with a lone surrogate (a definition started past the API) would otherwise stop the worker; no such
+ * id was ever recorded, so no history changes.
+ */
 function activityId(taskId: string, runNumber: number, attempt: number): string {
-  return `${taskId}${runNumber > 1 ? `#run${runNumber}` : ''}${attempt > 1 ? `#attempt${attempt}` : ''}`;
+  return `${wellFormed(taskId)}${runNumber > 1 ? `#run${runNumber}` : ''}${attempt > 1 ? `#attempt${attempt}` : ''}`;
 }
 
