@@ -5,7 +5,9 @@
  * wrong-typed commands, hostile strings, nesting up to 5,000 levels, unknown and reserved names, and
  * some valid commands) on executions holding every kind of gate. Whatever arrives, a signal is
  * journaled or applied, an update is applied or refused with a stable type, a query answers or fails
- * cleanly — and no workflow task ever fails. Then valid commands still complete every execution.
+ * cleanly — and no workflow task ever fails. Then valid commands still complete every execution, and
+ * every history recorded replays with the same code: no handler's outcome may depend on anything a
+ * replay does not see again (a validator's or query's side effect, how deep the stack already is).
  *
  * Reproduce a run with CADENZA_FUZZ_SEED (printed) and CADENZA_FUZZ_COMMANDS.
  */
@@ -50,6 +52,8 @@ import {
 import { fuzzDefinitions, initialGates } from './command-fuzz-targets';
 import { definition, startExecution } from './start-execution';
 import { statusWhen } from './pause-resume-probes';
+import { breakage, runsOf } from './fuzz-histories';
+import { replayFailures } from '../harness/replay-histories';
 
 const seed = Number(process.env.CADENZA_FUZZ_SEED ?? 20261201);
 const numRuns = Number(process.env.CADENZA_FUZZ_COMMANDS ?? 2400);
@@ -58,7 +62,7 @@ const width = 12;
 /** Far above what a command takes; a target that needs longer is stuck. */
 const commandDeadlineMs = 10_000;
 /** Limits of the fuzzed definition entity: low, so that it archives and continues as new during the fuzz. */
-const entityLimits = { kept_bytes: 4096, max_run_puts: 20 };
+const entityLimits = { kept_bytes: 160, max_run_puts: 3 };
 /** A CommandRejected entry keeps a summary of a refused payload (payload-bounds.ts): entries stay this small. */
 const MAX_REJECTED_ENTRY_CHARS = 16 * 1024;
 
@@ -68,6 +72,8 @@ let w: TestWorker;
 let historyClient: Client;
 const handles = {} as Record<ExecutionKind, WorkflowHandle> & { registry: WorkflowHandle };
 let registryRunId: string;
+/** The first run of every execution, for its whole history. */
+const firstRuns = {} as Record<ExecutionKind, string>;
 
 const gatesOf = (s: StatusView) => (s.pause?.gates ?? []).map((g) => `${g.reason}:${g.task_id ?? ''}`).sort();
 
@@ -77,7 +83,9 @@ beforeAll(async () => {
   const connection = await Connection.connect({ address: t.address, channelArgs: { 'grpc.max_receive_message_length': 512 * 1024 * 1024 } });
   historyClient = new Client({ connection, namespace: t.namespace });
   for (const kind of executionKinds) {
-    handles[kind] = await startExecution(t.client, w.taskQueue, definition({ id: `fuzz-${kind}`, ...fuzzDefinitions[kind] }), { ok: false });
+    const handle = await startExecution(t.client, w.taskQueue, definition({ id: `fuzz-${kind}`, ...fuzzDefinitions[kind] }), { ok: false });
+    handles[kind] = handle;
+    firstRuns[kind] = handle.firstExecutionRunId;
   }
   const registryId = fuzzRegistryId();
   const registry = await t.client.workflow.start(cadenzaDefinition, {
@@ -236,29 +244,6 @@ it(`survives ${numRuns} generated commands (seed ${seed})`, async () => {
 
 // ---- afterwards: nothing broke -----------------------------------------------------------------------
 
-type HistoryEvent = NonNullable<Awaited<ReturnType<WorkflowHandle['fetchHistory']>>['events']>[number];
-
-/** Every event of every run of a workflow (the definition entity continues as new). */
-async function historyOf(workflowId: string, runId?: string): Promise<HistoryEvent[]> {
-  const events: HistoryEvent[] = [];
-  for (let run = runId; ; ) {
-    const page = (await historyClient.workflow.getHandle(workflowId, run).fetchHistory()).events ?? [];
-    events.push(...page);
-    run = page.at(-1)?.workflowExecutionContinuedAsNewEventAttributes?.newExecutionRunId ?? undefined;
-    if (run === undefined || runId === undefined) return events;
-  }
-}
-
-/** What went wrong in a history: failed workflow tasks, a failed execution. */
-function breakage(events: HistoryEvent[]): string[] {
-  return events.flatMap((e) => {
-    const failedTask = e.workflowTaskFailedEventAttributes;
-    if (failedTask) return [`event ${String(e.eventId)} WorkflowTaskFailed (cause ${String(failedTask.cause)}): ${failedTask.failure?.message?.slice(0, 200) ?? ''}`];
-    if (e.workflowExecutionFailedEventAttributes) return [`event ${String(e.eventId)} WorkflowExecutionFailed: ${e.workflowExecutionFailedEventAttributes.failure?.message ?? ''}`];
-    return [];
-  });
-}
-
 /** The whole journal, read in pages small enough for any entry size. */
 async function wholeJournal(handle: WorkflowHandle): Promise<JournalEvent[]> {
   const events: JournalEvent[] = [];
@@ -272,7 +257,7 @@ async function wholeJournal(handle: WorkflowHandle): Promise<JournalEvent[]> {
 describe.each(executionKinds)('after the fuzz, the %s execution', (kind) => {
   it('has no failed workflow task, answers its queries, and keeps a gapless journal with the refusals', async () => {
     const handle = handles[kind];
-    expect(breakage(await historyOf(handle.workflowId))).toEqual([]);
+    expect(breakage(await runsOf(historyClient, handle.workflowId, firstRuns[kind]))).toEqual([]);
     expect(['paused', 'pausing', 'running']).toContain((await handle.query(statusQuery)).status);
     expect((await handle.query(executionQuery)).execution_id).toBe(handle.workflowId);
     // The default page answers: refused commands cannot make the journal unreadable.
@@ -296,7 +281,7 @@ describe.each(executionKinds)('after the fuzz, the %s execution', (kind) => {
 describe('after the fuzz, the definition entity', () => {
   it('has no failed workflow task, kept its state bounded, and reads back ascending, unique versions, archived ones too', async () => {
     const registry = handles.registry;
-    expect(breakage(await historyOf(registry.workflowId, registryRunId))).toEqual([]);
+    expect(breakage(await runsOf(historyClient, registry.workflowId, registryRunId))).toEqual([]);
     const summary = await registry.query(describeDefinitionQuery);
     const stats = await registry.query(entityStatsQuery);
     console.log(`definition entity after the fuzz: ${JSON.stringify(stats)}, versions ${summary?.versions.join(',') ?? 'none'}`);
@@ -313,7 +298,7 @@ describe('after the fuzz, the definition entity', () => {
       const stored = answer && 'archived_in' in answer ? (archives.add(answer.archived_in), await t.client.workflow.getHandle(answer.archived_in).query(getArchivedVersionQuery, v)) : answer;
       if (stored?.definition.version !== v) problems.push(`version ${v} reads back as ${JSON.stringify(stored?.definition.version)}`);
     }
-    for (const archive of archives) problems.push(...breakage(await historyOf(archive)).map((b) => `${archive}: ${b}`));
+    for (const archive of archives) problems.push(...breakage(await runsOf(historyClient, archive)).map((b) => `${archive}: ${b}`));
     expect(problems).toEqual([]);
   }, 60_000);
 });
@@ -345,3 +330,17 @@ it.each(executionKinds)('valid commands then complete the %s execution', async (
   }
   expect(await handle.result()).toMatchObject({ status: 'completed' });
 }, 60_000);
+
+// ---- and every history replays ---------------------------------------------------------------------
+
+it('replays every history the fuzz recorded: no handler decided differently from how it will replay', async () => {
+  const registryRuns = await runsOf(historyClient, handles.registry.workflowId, registryRunId);
+  const archives = registryRuns.flatMap(({ history }) => (history.events ?? []).flatMap((e) => e.startChildWorkflowExecutionInitiatedEventAttributes?.workflowId ?? []));
+  expect({ runs: registryRuns.length > 1, archives: archives.length > 0 }).toEqual({ runs: true, archives: true });
+  const histories = [
+    ...(await Promise.all(executionKinds.map((kind) => runsOf(historyClient, handles[kind].workflowId, firstRuns[kind])))).flat(),
+    ...registryRuns,
+    ...(await Promise.all(archives.map((archive) => runsOf(historyClient, archive)))).flat(),
+  ];
+  expect(await replayFailures('command-fuzz', histories)).toEqual([]);
+}, 120_000);

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { type DevServer, startDevServer } from '../../../src/temporal/dev-server';
 import { findFreePorts } from '../../../src/temporal/find-free-port';
@@ -83,7 +83,7 @@ it('keeps a paused execution (approval + manual pause) across a restart of worke
   });
 
   current = await startSetup(dbFile, taskQueue);
-  let handle = await startExecution(current.client, taskQueue, def, { orderId: 'o-77' });
+  let handle: WorkflowHandle = await startExecution(current.client, taskQueue, def, { orderId: 'o-77' });
   await paused(handle);
   await handle.executeUpdate(pauseUpdate, { args: [{ reason: 'maintenance window', actor: 'ops' }] });
   const status = await handle.query(statusQuery);

@@ -5,12 +5,11 @@
  * previous run's segment ended. Re-record with `npx tsx scripts/record-continued-histories.ts`.
  */
 import { readdirSync } from 'node:fs';
-import { type InjectedSinks, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { JournalEvent } from '../../../src/workflows/events';
-import type { CadenzaSinks } from '../../../src/workflows/journal-sink';
 import { continuedDir, journalIdentity, readHistory, readJournal } from '../../fixtures/histories/history-file';
 import { continuedScenarios } from '../../fixtures/histories/continued-scenarios';
-import { requireTestEnv, TestEnv } from '../harness/test-environment';
+import { replayWorkerOptions } from '../harness/replay-histories';
 
 const runs = readdirSync(continuedDir)
   .filter((f) => f.endsWith('.json') && !f.endsWith('.journal.json'))
@@ -25,12 +24,9 @@ it('has at least two recorded runs of every continued scenario', () => {
 
 it('replays every run without nondeterminism, rebuilding its journal segment with continuous seq', async () => {
   const journals = new Map<string, JournalEvent[]>();
-  const sinks: InjectedSinks<CadenzaSinks> = {
-    journal: { appended: { fn: (info, event) => void journals.set(info.workflowId, [...(journals.get(info.workflowId) ?? []), event]), callDuringReplay: true } },
-  };
   const histories = await Promise.all(runs.map(async (name) => ({ workflowId: name, history: await readHistory(name, continuedDir) })));
   const results: Array<[string, string | null]> = [];
-  const options = { workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) }, sinks, replayName: 'cadenza-replay-continued' };
+  const options = replayWorkerOptions('cadenza-replay-continued', (workflowId, event) => journals.set(workflowId, [...(journals.get(workflowId) ?? []), event]));
   for await (const result of Worker.runReplayHistories(options, histories)) results.push([result.workflowId, result.error ? `${result.error.name}: ${result.error.message}` : null]);
   expect(results).toEqual(runs.map((name) => [name, null]));
 

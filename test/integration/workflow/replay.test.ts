@@ -10,23 +10,17 @@
  */
 import { readdirSync } from 'node:fs';
 import { DeterminismViolationError } from '@temporalio/workflow';
-import { type InjectedSinks, Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { JournalEvent } from '../../../src/workflows/events';
-import type { CadenzaSinks } from '../../../src/workflows/journal-sink';
 import { beforeTrustDir, fixturesDir, journalIdentity, readHistory, readJournal } from '../../fixtures/histories/history-file';
 import { historyScenarios } from '../../fixtures/histories/scenarios';
-import { requireTestEnv, TestEnv } from '../harness/test-environment';
+import { replayWorkerOptions } from '../harness/replay-histories';
 
 const names = historyScenarios.map((s) => s.name);
 /** Scenario names of a frozen fixture set. */
 const namesIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json') && !f.endsWith('.journal.json')).map((f) => f.slice(0, -'.json'.length)).sort();
 
-function replayOptions(onEvent: (workflowId: string, event: JournalEvent) => void = () => undefined) {
-  const sinks: InjectedSinks<CadenzaSinks> = {
-    journal: { appended: { fn: (info, event) => onEvent(info.workflowId, event), callDuringReplay: true } },
-  };
-  return { workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) }, sinks, replayName: 'cadenza-replay' };
-}
+const replayOptions = (onEvent?: (workflowId: string, event: JournalEvent) => void) => replayWorkerOptions('cadenza-replay', onEvent);
 
 it('has a recorded history and journal for every scenario, and no stray fixture', () => {
   const files = readdirSync(fixturesDir).filter((f) => f.endsWith('.json')).sort();

@@ -2,7 +2,7 @@
  * Starts interpreter executions straight through the Temporal client (no API), for workflow tests.
  */
 import { randomUUID } from 'node:crypto';
-import type { Client, WorkflowHandle } from '@temporalio/client';
+import type { Client, WorkflowHandle, WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { localStartOptions } from '../../../src/definitions/local-tasks';
 import { DefinitionSchema, type VersionedDefinition } from '../../../src/definitions/schema';
 import type { ExecutionInput } from '../../../src/workflows/contracts';
@@ -23,7 +23,7 @@ export async function startExecution(
   input: unknown = {},
   env: Record<string, string> = {},
   limits?: ExecutionInput['limits'],
-): Promise<WorkflowHandle<typeof cadenzaInterpreter>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<typeof cadenzaInterpreter>> {
   const args: ExecutionInput = { definition: def, input, env, trigger: { source: 'api' }, ...(limits && { limits }) };
   return client.workflow.start(cadenzaInterpreter, {
     args: [args],
