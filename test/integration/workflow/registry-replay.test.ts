@@ -12,7 +12,7 @@ import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { beforeEntitiesDir, registryFixturesDir, registryScenarios } from '../../fixtures/histories/registry/registry-scenarios';
-import { requireTestEnv, TestEnv } from '../harness/test-environment';
+import { replayWorkerOptions } from '../harness/replay-histories';
 
 const jsonIn = (dir: string) => readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
 const read = async (file: string) => temporal.api.history.v1.History.fromObject(JSON.parse(await readFile(file, 'utf8')) as Record<string, unknown>);
@@ -29,7 +29,7 @@ it.each([
   ...jsonIn(registryFixturesDir).map((f) => ['recorded with the current code', path.join(registryFixturesDir, f)] as const),
 ])('replays %s: %s', async (_what, file) => {
   const history = await read(file);
-  await expect(Worker.runReplayHistory({ workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) }, replayName: 'registry-replay' }, history, path.basename(file))).resolves.toBeUndefined();
+  await expect(Worker.runReplayHistory(replayWorkerOptions('registry-replay'), history, path.basename(file))).resolves.toBeUndefined();
 });
 
 it('the fixtures hold what they are for: puts, a completed retirement, an archive and a continue-as-new', async () => {
