@@ -100,7 +100,6 @@ export async function cadenzaInterpreter(input: ExecutionInput, continued?: Cont
   setHandler(eventsQuery, guarded('the events query', (args?: unknown) => machine.journal.page(args)));
   setHandler(resumePlanQuery, guarded('the resumePlan query', (command: unknown) => commands.plan(command)));
 
-  /** An update with the command's validation as its validator; both guarded. */
   /**
    * An update with the command's validation as its validator; both guarded. An update id the
    * execution applied in an earlier run (a client retrying across a continue-as-new) is not applied
