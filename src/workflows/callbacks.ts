@@ -1,13 +1,15 @@
 /**
  * Callback URLs (docs/design.md §9): every waiting `wait` task and pending approval gets a URL
  * `POST /api/v1/callbacks/{token}` that resumes exactly that task execution without an API key.
- * The token's secret is 32 random bytes made by a local activity (workflow code has no secure
- * randomness); `CallbackRegistry` keeps each one with its state, as plain JSON the machine owns:
+ * The token's secret is 32 random bytes made by an activity (workflow code has no secure
+ * randomness): an ordinary one, or a local one in executions recorded before `CALLBACK_ACTIVITY_PATCH_ID`
+ * (src/workflows/callback-patch.ts says why); `CallbackRegistry` keeps each one with its state, as plain JSON the machine owns:
  * `open` while its gate is, `used` once it resumed the task (the same answer again on every later use),
  * `expired` when the gate closed another way, `revoked` by an operator.
  */
-import { proxyLocalActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { CadenzaActivities } from '../activities';
+import type { ExecutionBehaviour } from './execution-behaviour';
 import type { TaskRun } from './task-run';
 
 /** How many used, expired or revoked callbacks a continued execution carries (the latest). */
@@ -122,16 +124,17 @@ export async function settlingCallback<T>(callbacks: CallbackRegistry, taskExecI
   }
 }
 
-const { issueCallbackToken } = proxyLocalActivities<CadenzaActivities>({ startToCloseTimeout: '10s' });
-
+const tokenActivity = proxyActivities<CadenzaActivities>({ startToCloseTimeout: '10s' }).issueCallbackToken;
+const tokenLocalActivity = proxyLocalActivities<CadenzaActivities>({ startToCloseTimeout: '10s' }).issueCallbackToken;
 
 /** Issues the callback of a waiting run (only where `ExecutionBehaviour.callbackUrls`); its URL. */
 export async function issueCallback(
-  host: { identity: { executionId: string }; callbacks: CallbackRegistry },
+  host: { identity: { executionId: string }; callbacks: CallbackRegistry; behaviour: Pick<ExecutionBehaviour, 'callbackTokenActivity'> },
   run: TaskRun,
   kind: CallbackKind,
 ): Promise<string> {
-  const { secret, url } = await issueCallbackToken({ execution_id: host.identity.executionId, task_exec_id: run.taskExecId });
+  const issue = host.behaviour.callbackTokenActivity ? tokenActivity : tokenLocalActivity;
+  const { secret, url } = await issue({ execution_id: host.identity.executionId, task_exec_id: run.taskExecId });
   host.callbacks.add({ task_id: run.taskId, task_exec_id: run.taskExecId, kind, secret, url, state: 'open', answer: null });
   return url;
 }

@@ -8,7 +8,7 @@ import { patched } from '@temporalio/workflow';
 import { everyTask } from '../definitions/every-task';
 import { localityOf } from '../definitions/local-tasks';
 import type { Definition } from '../definitions/schema';
-import { CALLBACK_PATCH_ID } from './callback-patch';
+import { CALLBACK_ACTIVITY_PATCH_ID, CALLBACK_PATCH_ID } from './callback-patch';
 
 /** Marker of the December 2026 hardening (docs/design.md §3, §4): one patch for every switch below. */
 export const TRUST_PATCH_ID = 'cadenza-trust-1';
@@ -66,6 +66,11 @@ export interface ExecutionBehaviour {
   localToolsFromStart: boolean;
   /** Waiting runs and pending approvals get callback URLs (docs/design.md §9, `CALLBACK_PATCH_ID`). */
   callbackUrls: boolean;
+  /**
+   * The callback token comes from an ordinary activity (`CALLBACK_ACTIVITY_PATCH_ID`); false for
+   * executions recorded before, which replay the local activity they ran.
+   */
+  callbackTokenActivity: boolean;
 }
 
 /** The behaviour of every switch on (new executions) or off (executions started before it). */
@@ -82,6 +87,7 @@ export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
     boundedPayloads: on,
     localToolsFromStart: on,
     callbackUrls: on,
+    callbackTokenActivity: on,
   };
 }
 
@@ -119,11 +125,14 @@ export function decideBehaviour(input: unknown): ExecutionBehaviour {
   // Asked first: a new execution records only this marker; one recorded before asks the three below.
   const current = patched(CURRENT_PATCH_ID);
   const trust = current || patched(TRUST_PATCH_ID);
+  // New executions record only the second callback marker; those recorded before ask the first.
+  const tokenActivity = usesGates && patched(CALLBACK_ACTIVITY_PATCH_ID);
   // An execution from before the trust patch keeps everything as it was; a newer one asks for long life.
   return {
     ...behaviourOf(trust, current || (trust && patched(LONG_LIFE_PATCH_ID))),
     boundedPayloads: current || patched(SIZE_LIMITS_PATCH_ID),
     localToolsFromStart: usesLocalTools && patched(LOCAL_TOOLS_AT_START_PATCH_ID),
-    callbackUrls: usesGates && patched(CALLBACK_PATCH_ID),
+    callbackUrls: tokenActivity || (usesGates && patched(CALLBACK_PATCH_ID)),
+    callbackTokenActivity: tokenActivity,
   };
 }
