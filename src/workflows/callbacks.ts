@@ -2,8 +2,9 @@
  * Callback URLs (docs/design.md §9): every waiting `wait` task and pending approval gets a URL
  * `POST /api/v1/callbacks/{token}` that resumes exactly that task execution without an API key.
  * The token's secret is 32 random bytes made by an activity (workflow code has no secure
- * randomness): an ordinary one, or a local one in executions recorded before `CALLBACK_ACTIVITY_PATCH_ID`
- * (src/workflows/callback-patch.ts says why); `CallbackRegistry` keeps each one with its state, as plain JSON the machine owns:
+ * randomness): an ordinary one, or a local one in executions recorded before
+ * `CALLBACK_ACTIVITY_PATCH_ID` (src/workflows/callback-patch.ts says why). `CallbackRegistry` keeps
+ * each one with its state, as plain JSON the machine owns:
  * `open` while its gate is, `used` once it resumed the task (the same answer again on every later use),
  * `expired` when the gate closed another way, `revoked` by an operator.
  */
