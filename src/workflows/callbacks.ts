@@ -125,8 +125,10 @@ export async function settlingCallback<T>(callbacks: CallbackRegistry, taskExecI
   }
 }
 
-const tokenActivity = proxyActivities<CadenzaActivities>({ startToCloseTimeout: '10s' }).issueCallbackToken;
-const tokenLocalActivity = proxyLocalActivities<CadenzaActivities>({ startToCloseTimeout: '10s' }).issueCallbackToken;
+/** The same bound for both kinds of token activity. */
+const TOKEN_ACTIVITY_OPTIONS = { startToCloseTimeout: '10s' } as const;
+const tokenActivity = proxyActivities<CadenzaActivities>(TOKEN_ACTIVITY_OPTIONS).issueCallbackToken;
+const tokenLocalActivity = proxyLocalActivities<CadenzaActivities>(TOKEN_ACTIVITY_OPTIONS).issueCallbackToken;
 
 /** Issues the callback of a waiting run (only where `ExecutionBehaviour.callbackUrls`); its URL. */
 export async function issueCallback(
