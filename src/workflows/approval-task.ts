@@ -29,7 +29,7 @@ export interface ApprovalOutput {
  * In a continued execution (`from`), waits at the gate it carried for what is left of the timeout.
  */
 export async function runApprovalTask(host: TaskHost, run: TaskRun, task: ApprovalTask, from?: GatedTaskPosition): Promise<{ next: string | undefined; failed: boolean }> {
-  const carried = from === undefined ? undefined : host.gates.find((g) => g.run === run);
+  const carried = from === undefined ? undefined : host.gates.carried((g) => g.run === run);
   if (from !== undefined && carried !== undefined) return settleApproval(host, run, task, carried, await settlingCallback(host.callbacks, run.taskExecId, () => awaitCarried(host, carried, from)));
   let message: unknown;
   try {

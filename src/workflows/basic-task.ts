@@ -169,7 +169,7 @@ export async function runBasicTask(
  * without `wait`, at the gate a continued execution carried.
  */
 async function waitForResume(host: TaskHost, run: TaskRun, task: BasicTask, wait: TaskActivityResult['wait'], position: FlowPosition): Promise<unknown> {
-  const carried = wait === undefined ? host.gates.find((g) => g.run === run) : undefined;
+  const carried = wait === undefined ? host.gates.carried((g) => g.run === run) : undefined;
   if (wait !== undefined) {
     run.status = TaskStatus.Waiting;
     host.tasks.record(run);

@@ -71,6 +71,12 @@ export interface ExecutionBehaviour {
    * executions recorded before, which replay the local activity they ran.
    */
   callbackTokenActivity: boolean;
+  /**
+   * A continued run's flow re-enters at the gate it carried even when a command of the run's first
+   * workflow task resolved that gate already (`CARRIED_GATES_PATCH_ID`, `GateRegistry.carried`).
+   * Continued runs recorded before opened a new gate and waited again. Asked only in continued runs.
+   */
+  resolvedCarriedGates: boolean;
 }
 
 /** The behaviour of every switch on (new executions) or off (executions started before it). */
@@ -88,6 +94,7 @@ export function behaviourOf(on: boolean, longLife = on): ExecutionBehaviour {
     localToolsFromStart: on,
     callbackUrls: on,
     callbackTokenActivity: on,
+    resolvedCarriedGates: on,
   };
 }
 
@@ -113,12 +120,20 @@ export function localToolsApply(behaviour: ExecutionBehaviour): boolean {
 }
 
 /**
- * Decides this execution's behaviour; call once, from the workflow function, before anything else.
+ * Marker of continued runs whose flows re-enter at a carried gate that a command resolved before they
+ * did (docs/design.md §11). Without it, a TaskResume, decision or repair handled in a continued run's
+ * first workflow task was journaled and answered, but the flow found no open gate, opened a new one
+ * and waited again. Asked at the start of every continued run (its own history), of no first run.
+ */
+export const CARRIED_GATES_PATCH_ID = 'cadenza-carried-gates-1';
+
+/**
+ * Decides this run's behaviour; call once, from the workflow function, before anything else.
  * The switches of a feature the definition does not use are not asked for, so its history holds no
  * marker for them: local tools only with a task whose tool declares itself local, callback URLs only
- * with a wait or approval task.
+ * with a wait or approval task, carried gates only in a run that continued (`continued`).
  */
-export function decideBehaviour(input: unknown): ExecutionBehaviour {
+export function decideBehaviour(input: unknown, continued?: unknown): ExecutionBehaviour {
   const tasks = everyTask((input as { definition?: Partial<Definition> } | null)?.definition?.tasks);
   const usesLocalTools = tasks.some((t) => t?.type === 'basic' && localityOf(t) === 'tool_default');
   const usesGates = tasks.some((t) => t?.type === 'wait' || t?.type === 'approval');
@@ -134,5 +149,6 @@ export function decideBehaviour(input: unknown): ExecutionBehaviour {
     localToolsFromStart: usesLocalTools && patched(LOCAL_TOOLS_AT_START_PATCH_ID),
     callbackUrls: tokenActivity || (usesGates && patched(CALLBACK_PATCH_ID)),
     callbackTokenActivity: tokenActivity,
+    resolvedCarriedGates: continued !== undefined && patched(CARRIED_GATES_PATCH_ID),
   };
 }

@@ -76,7 +76,7 @@ export abstract class ExecutionParts {
     this.journal = new Journal(executionId, input.definition.id, publishToSink, segment, behaviour.longLife ? workflowInfo().runId : '');
     this.record = new ExecutionRecord(this.journal, continued?.record);
     this.tasks = new TaskLedger(this.journal, () => this.refreshStatus());
-    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged());
+    this.gates = new GateRegistry(behaviour.releaseGatesWithBranch, () => this.gatesChanged(), behaviour.resolvedCarriedGates);
     this.scope = new TemplateScope(input, this.tasks, executionId, this.record.startedAt, continued?.resume ?? null);
     this.pause = new ManualPauseControl(continued?.pause ?? null);
     this.signals = new SignalBuffer(behaviour.longLife, continued?.signals);

@@ -58,7 +58,7 @@ export async function walkFlow(host: FlowHost, tasks: readonly Task[], branch: s
   let entry = from;
   while (task) {
     let outcome = await enterTask(host, task, branch, entry);
-    let carriedGate = entry?.at === 'failure_gate' ? host.gates.byId(entry.gate) : undefined;
+    let carriedGate = entry?.at === 'failure_gate' ? carriedGateOf(host, entry.gate) : undefined;
     entry = undefined;
     // A gated failure waits for a repair: retry (a new run) or skip (a supplied output).
     while (outcome.failed && task.on_error?.next === undefined && pausesOnFailure(host, task)) {
@@ -80,6 +80,11 @@ export async function walkFlow(host: FlowHost, tasks: readonly Task[], branch: s
   return { status: 'succeeded', last };
 }
 
+/** The gate with this id that the run carried, open or already resolved (`GateRegistry.carried`). */
+function carriedGateOf(host: FlowHost, id: string): Gate | undefined {
+  return host.gates.carried((g) => g.id === id);
+}
+
 function pausesOnFailure(host: FlowHost, task: Task): boolean {
   return task.on_error?.pause ?? host.config?.on_task_failure === 'pause';
 }
@@ -89,7 +94,7 @@ async function enterTask(host: FlowHost, task: Task, branch: string | null, entr
   const carriedRun = entry !== undefined && 'run' in entry ? host.tasks.findByExecId(entry.run) : undefined;
   if (entry?.at === 'failure_gate' && carriedRun !== undefined) return { run: carriedRun, next: undefined, failed: true };
   if (entry?.at === 'in_task' && carriedRun !== undefined) return settled(host, carriedRun, () => runScheduled(host, carriedRun, task, entry.inner));
-  await beforeTask(host, task, branch, entry?.at === 'breakpoint' ? host.gates.byId(entry.gate) : undefined);
+  await beforeTask(host, task, branch, entry?.at === 'breakpoint' ? carriedGateOf(host, entry.gate) : undefined);
   return runTask(host, task, branch);
 }
 

@@ -99,10 +99,13 @@ export class GateRegistry {
    *   replay keeps doing so (see `ExecutionBehaviour`).
    * @param onReleased called after a gate was released, so the execution can refresh its status and
    *   search attributes.
+   * @param resolvedCarried `carried()` also finds a carried gate a command already resolved (see
+   *   there). Continued runs recorded before this existed did not; their replay keeps it so.
    */
   constructor(
     private readonly releaseWithBranch = true,
     private readonly onReleased: (gate: Gate) => void = () => undefined,
+    private readonly resolvedCarried = true,
   ) {}
 
   open(gate: Gate): Gate {
@@ -145,13 +148,18 @@ export class GateRegistry {
     return this.gates.filter((g) => g.open);
   }
 
-  /** The open gate with this id, if any. */
-  byId(id: string): Gate | undefined {
-    return this.find((g) => g.id === id);
-  }
-
   find(predicate: (g: Gate) => boolean): Gate | undefined {
     return this.gates.find((g) => g.open && predicate(g));
+  }
+
+  /**
+   * The gate a continued run carried that `predicate` accepts, for the flow that re-enters at it
+   * (docs/design.md §11) — even when a command resolved it already: the commands of a continued run's
+   * first workflow task are handled before its flows re-enter, and a flow that found no gate would
+   * open a new one and wait again for what had arrived. A resolved gate stays here until it was waited on.
+   */
+  carried(predicate: (g: Gate) => boolean): Gate | undefined {
+    return this.gates.find((g) => (g.open || this.resolvedCarried) && predicate(g));
   }
 
   /** Every open gate that `predicate` accepts. */

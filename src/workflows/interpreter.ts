@@ -41,7 +41,7 @@ import {
  * another gets the state it carried as `continued` (docs/design.md §11).
  */
 export async function cadenzaInterpreter(input: ExecutionInput, continued?: ContinuedState): Promise<ExecutionResult> {
-  const behaviour = decideBehaviour(input);
+  const behaviour = decideBehaviour(input, continued);
   assertExecutionInput(input);
   if (continued !== undefined && !isContinuedState(continued)) throw invalidContinuedState();
   const machine = new ExecutionMachine(workflowInfo().workflowId, input, behaviour, continued);

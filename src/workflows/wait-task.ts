@@ -26,7 +26,7 @@ export async function runWaitTask(
   takeBufferedSignal: (gate: Gate) => void,
   from?: GatedTaskPosition,
 ): Promise<{ next: string | undefined; failed: boolean }> {
-  const carried = from === undefined ? undefined : host.gates.find((g) => g.run === run);
+  const carried = from === undefined ? undefined : host.gates.carried((g) => g.run === run);
   if (from !== undefined && carried !== undefined) {
     // The registration may have been lost with the run that scheduled it (the mailbox ignores a repeat).
     const key = carried.data.correlate;

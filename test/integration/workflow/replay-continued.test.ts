@@ -5,9 +5,11 @@
  * previous run's segment ended. Re-record with `npx tsx scripts/record-continued-histories.ts`.
  */
 import { readdirSync } from 'node:fs';
+import { defaultPayloadConverter } from '@temporalio/common';
 import { Worker } from '@temporalio/worker';
+import { CARRIED_GATES_PATCH_ID } from '../../../src/workflows/execution-behaviour';
 import type { JournalEvent } from '../../../src/workflows/events';
-import { continuedDir, journalIdentity, readHistory, readJournal } from '../../fixtures/histories/history-file';
+import { beforeCarriedGatesDir, continuedDir, journalIdentity, readHistory, readJournal } from '../../fixtures/histories/history-file';
 import { continuedScenarios } from '../../fixtures/histories/continued-scenarios';
 import { replayWorkerOptions } from '../harness/replay-histories';
 
@@ -41,3 +43,26 @@ it('replays every run without nondeterminism, rebuilding its journal segment wit
     }
   }
 });
+
+it('replays a continued run recorded before cadenza-carried-gates-1 as it was recorded: with the gates it opened again', async () => {
+  const name = 'resolved-before-reentry-lost';
+  const history = await readHistory(name, beforeCarriedGatesDir);
+  const patches = history.events.flatMap((e) => {
+    const data = e.markerRecordedEventAttributes?.details?.['patch-data']?.payloads?.[0];
+    return data ? [defaultPayloadConverter.fromPayload<{ id: string }>(data).id] : [];
+  });
+  expect(patches).toEqual(['cadenza-2026-12', 'cadenza-callbacks-2', 'cadenza-local-tools-2']);
+  expect(patches).not.toContain(CARRIED_GATES_PATCH_ID);
+  const journal: JournalEvent[] = [];
+  const options = replayWorkerOptions('cadenza-replay-before-carried-gates', (_id, event) => journal.push(event));
+  const result = await Worker.runReplayHistory(options, history, name).then(
+    () => null,
+    (err: unknown) => String(err),
+  );
+  expect(result).toBeNull();
+  const replayed = journalIdentity(journal);
+  expect(replayed).toEqual(await readJournal(name, beforeCarriedGatesDir));
+  // What the patch mends: the wait and the approval the commands had resolved were asked again.
+  expect(replayed.filter((e) => e.type === 'TaskWaitingStarted' || e.type === 'ApprovalRequested').map((e) => e.task_id)).toEqual(['ship', 'approve']);
+});
+

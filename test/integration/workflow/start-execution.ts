@@ -25,18 +25,19 @@ export async function startExecution(
   limits?: ExecutionInput['limits'],
 ): Promise<WorkflowHandleWithFirstExecutionRunId<typeof cadenzaInterpreter>> {
   const args: ExecutionInput = { definition: def, input, env, trigger: { source: 'api' }, ...(limits && { limits }) };
-  return client.workflow.start(cadenzaInterpreter, {
-    args: [args],
-    taskQueue,
-    workflowId: `${def.id}-${randomUUID()}`,
-    // As the API starts them (ExecutionService.trigger).
+  return client.workflow.start(cadenzaInterpreter, { args: [args], taskQueue, workflowId: `${def.id}-${randomUUID()}`, ...executionStartOptions(def) });
+}
+
+/** The start options of an execution of `def` besides its arguments, queue and id: as the API starts them (ExecutionService.trigger). */
+export function executionStartOptions(def: VersionedDefinition) {
+  return {
     ...localStartOptions(def),
     typedSearchAttributes: [
       { key: CadenzaStatusKey, value: 'running' },
       { key: CadenzaWorkflowIdKey, value: def.id },
       { key: CadenzaWorkflowVersionKey, value: def.version },
     ],
-  });
+  };
 }
 
 export async function journal(handle: WorkflowHandle): Promise<JournalEvent[]> {
