@@ -10,6 +10,7 @@ import { mapConcurrent } from '../concurrency';
 import { type CpuPerUnit, cpuPerUnit, cpuSnapshot, type CpuSpent, cpuSpent } from '../cpu';
 import { GateCommandError } from '../gate-commands';
 import { triggerMany, waitVisibleCount } from '../executions';
+import { barrier } from '../barrier';
 import { expectStatus } from '../http-client';
 import { runScaleBaseline, type ScaleBaselineResult } from './scale-baseline';
 import { median, round } from '../stats';
@@ -73,6 +74,7 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
   let peakRss = before.rss_mib;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, memory().rss_mib)), 250);
   try {
+    await barrier('scale-trigger', log);
     const cpu0 = cpuSnapshot(env.serverPid);
     const t0 = performance.now();
     let triggered = 0;
@@ -96,12 +98,14 @@ export async function runScale(env: BenchEnvironment, options: ScaleOptions): Pr
     const cached = env.worker.getStatus().numCachedWorkflows;
     log(`  all paused after ${round(allPausedS)} s; RSS ${whenPaused.rss_mib} MiB, ${cached} workflows cached`);
 
+    await barrier('scale-list', log);
     const listRounds: Array<{ s: number; pages: number; items: number }> = [];
     for (let r = 0; r < options.listRounds; r++) listRounds.push(await listAll(env, options.pageSize));
     const listMedian = median(listRounds.map((l) => l.s));
     const lastList = listRounds[listRounds.length - 1]!;
     log(`  listed ${lastList.items} paused in ${lastList.pages} pages: median ${round(listMedian, 2)} s`);
 
+    await barrier('scale-resume', log);
     const startsBefore = env.starts.total;
     let retries = 0;
     const cpu1 = cpuSnapshot(env.serverPid);
