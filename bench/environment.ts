@@ -8,7 +8,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getHeapStatistics } from 'node:v8';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../src/temporal/client-connection';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, type Worker } from '@temporalio/worker';
 import { loadConfig } from '../src/config';
 import { type RunningServer, startServer } from '../src/server';
@@ -107,9 +108,8 @@ export class BenchEnvironment {
       }
 
       // The bench reads whole histories (registry footprints): a page of a definition entity's run can
-      // pass grpc-js' 4 MiB default. The SDK's own default (128 MB) is set under a key grpc-js ignores
-      // (`max_receive_message_length` without the `grpc.` prefix, @temporalio/client 1.24).
-      const connection = await Connection.connect({ address: devServer.address, channelArgs: { 'grpc.max_receive_message_length': 128 * 1024 * 1024 } });
+      // pass grpc-js' 4 MiB default, which `connectTemporal` lifts (src/temporal/client-connection.ts).
+      const connection = await connectTemporal({ address: devServer.address });
       cleanups.push(() => connection.close());
       const client = new Client({ connection, namespace: 'default' });
       const config = loadConfig({ CADENZA_TASK_QUEUE: TASK_QUEUE, LOG_LEVEL: 'silent', TEMPORAL_ADDRESS: devServer.address });

@@ -19,7 +19,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../src/temporal/client-connection';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { DefinitionSchema, type VersionedDefinition } from '../src/definitions/schema';
 import { type EventPublishing, startEventPublishing } from '../src/events/event-publishing';
@@ -109,7 +110,7 @@ async function main(): Promise<void> {
     await writeFile(bundlePath, bundle.code);
     const nativeConnection = await NativeConnection.connect({ address: devServer.address });
     stops.push(() => nativeConnection.close());
-    const connection = await Connection.connect({ address: devServer.address });
+    const connection = await connectTemporal({ address: devServer.address });
     stops.push(() => connection.close());
     const client = new Client({ connection, namespace: 'default' });
     const nc = await connect({ servers: nats.url });

@@ -7,7 +7,8 @@
  *   npx tsx scripts/record-continued-histories.ts [name ...]
  */
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../src/temporal/client-connection';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../src/temporal/dev-server';
 import { findFreePorts } from '../src/temporal/find-free-port';
@@ -33,7 +34,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, namespace });
   const taskQueue = `record-continued-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await connectTemporal({ address: server.address });
   const lateWorkers: LateWorker[] = [];
   const startWorker = async (queue: string): Promise<LateWorker> => {
     const late = await createCadenzaWorker({ connection: workerConnection, namespace, taskQueue: queue, tools });

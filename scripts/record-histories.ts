@@ -10,7 +10,8 @@
  */
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../src/temporal/client-connection';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../src/temporal/dev-server';
 import { findFreePorts } from '../src/temporal/find-free-port';
@@ -38,7 +39,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, namespace });
   const taskQueue = `record-histories-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await connectTemporal({ address: server.address });
   const cleanups: Array<() => Promise<void>> = [];
   try {
     // Agent scenarios talk to the fake model server (test/fixtures/histories/agent-scenarios.ts).

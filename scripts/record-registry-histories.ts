@@ -8,7 +8,8 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from '../src/temporal/client-connection';
 import { temporal } from '@temporalio/proto';
 import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
 import { startDevServer } from '../src/temporal/dev-server';
@@ -26,7 +27,7 @@ async function main(): Promise<void> {
   const server = await startDevServer({ cliPath: cli.path, port: port!, uiPort: uiPort!, namespace: 'default' });
   const taskQueue = `record-registry-${randomUUID()}`;
   const workerConnection = await NativeConnection.connect({ address: server.address });
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await connectTemporal({ address: server.address });
   try {
     const worker = await createCadenzaWorker({ connection: workerConnection, namespace: 'default', taskQueue });
     const client = new Client({ connection, namespace: 'default' });

@@ -6,7 +6,8 @@
  */
 import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from './temporal/client-connection';
 import { DefaultLogger, type LogLevel, Runtime } from '@temporalio/worker';
 import { type Config, ConfigError, loadConfig } from './config';
 import { registerDefinitionsFromDirectory } from './definitions/bootstrap';
@@ -131,7 +132,7 @@ async function main(): Promise<void> {
     }
 
     const effective: Config = { ...config, TEMPORAL_ADDRESS: address };
-    const connection = await Connection.connect({ address });
+    const connection = await connectTemporal({ address });
     running.push({ name: 'Temporal client', stop: () => connection.close() });
     const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
     if (devServer === undefined) {

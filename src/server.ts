@@ -3,6 +3,7 @@
  * (Ctrl-C / SIGTERM close it gracefully); `npm start` calls `startServer` next to the worker.
  */
 import { Client, Connection } from '@temporalio/client';
+import { connectTemporal } from './temporal/client-connection';
 import type { FastifyBaseLogger } from 'fastify';
 import { buildApp, type CadenzaApp } from './api/app';
 import { openEgressWarning } from './activities/tools/egress/open-egress-warning';
@@ -62,7 +63,7 @@ export async function startServer(config: Config, options: StartServerOptions = 
   let client = options.client;
   const temporalAddress = options.temporalAddress ?? temporalAddressOf(config);
   if (!client) {
-    connection = await Connection.connect({ address: temporalAddress });
+    connection = await connectTemporal({ address: temporalAddress });
     const tracing = options.tracing;
     client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, ...(tracing && { interceptors: { workflow: [tracing.clientInterceptor] } }) });
   }

@@ -3,7 +3,8 @@
  * `runWorker` in-process.
  */
 import { DefaultLogger, NativeConnection, Runtime, type Worker } from '@temporalio/worker';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
+import { connectTemporal } from './temporal/client-connection';
 import { httpToolOptionsFrom } from './activities/tools/http';
 import { loadUserTools } from './activities/tools/load-user-tools';
 import { type Config, ConfigError, loadConfig, publicUrlOf } from './config';
@@ -54,7 +55,7 @@ export async function runWorker(
 }
 
 async function startPublishing(config: Config, address: string, log: EventsLog): Promise<{ publishing: EventPublishing; close(): Promise<void> }> {
-  const clientConnection = await Connection.connect({ address });
+  const clientConnection = await connectTemporal({ address });
   const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
   const publishing = startEventPublishing({ config, client, taskQueue: config.CADENZA_TASK_QUEUE, log, onPublished: new EventPublishLag().observe });
   return {

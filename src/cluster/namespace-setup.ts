@@ -3,7 +3,7 @@
  * server and Temporal's auto-setup image do the same) and then Cadenza's search attributes.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
+import { connectTemporal } from '../temporal/client-connection';
 import { msToTs } from '@temporalio/common/lib/time';
 import { registerSearchAttributes } from '../temporal/register-search-attributes';
 
@@ -21,7 +21,7 @@ export interface NamespaceSetup {
 
 /** Registers the namespace when missing, waits until it is served, adds the missing search attributes. */
 export async function setUpNamespace(address: string, namespace: string): Promise<NamespaceSetup> {
-  const connection = await Connection.connect({ address });
+  const connection = await connectTemporal({ address });
   try {
     let namespaceCreated = false;
     try {

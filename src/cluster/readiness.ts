@@ -4,7 +4,7 @@
  * the poller identity the SDK sends, `<pid>@<host>`), an API node answers `GET /readyz`.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
-import { Connection } from '@temporalio/client';
+import { connectTemporal } from '../temporal/client-connection';
 import { grpc } from '@temporalio/proto';
 
 const POLL_MS = 500;
@@ -20,7 +20,7 @@ export async function pollUntil(signal: AbortSignal, check: () => Promise<boolea
 /** The frontend at `address` serves (gRPC health SERVING and the namespace API answering). */
 export function temporalServing(address: string, signal: AbortSignal): Promise<void> {
   return pollUntil(signal, async () => {
-    const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+    const connection = await connectTemporal({ address, connectTimeout: 2_000 });
     try {
       const health = await connection.healthService.check({ service: 'temporal.api.workflowservice.v1.WorkflowService' });
       return health.status === grpc.health.v1.HealthCheckResponse.ServingStatus.SERVING;
@@ -33,7 +33,7 @@ export function temporalServing(address: string, signal: AbortSignal): Promise<v
 /** A worker whose identity starts with `<pid>@` polls `taskQueue` (workflow tasks) through `address`. */
 export function workerPolling(address: string, namespace: string, taskQueue: string, pid: number, signal: AbortSignal): Promise<void> {
   return pollUntil(signal, async () => {
-    const connection = await Connection.connect({ address, connectTimeout: 2_000 });
+    const connection = await connectTemporal({ address, connectTimeout: 2_000 });
     try {
       const described = await connection.workflowService.describeTaskQueue({ namespace, taskQueue: { name: taskQueue }, taskQueueType: 1 });
       return (described.pollers ?? []).some((poller) => poller.identity?.startsWith(`${pid}@`) === true);

@@ -1,7 +1,8 @@
 /**
  * A Temporal client on the test server.
  */
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { connectTemporal } from '../../../src/temporal/client-connection';
 import { requireTestEnv, TestEnv, testNamespace } from './test-environment';
 
 export interface TestClient {
@@ -16,7 +17,7 @@ export interface TestClient {
 export async function connectTestClient(): Promise<TestClient> {
   const address = requireTestEnv(TestEnv.Address);
   const namespace = testNamespace();
-  const connection = await Connection.connect({ address });
+  const connection = await connectTemporal({ address });
   const client = new Client({ connection, namespace });
   return { client, connection, namespace, address, close: () => connection.close() };
 }

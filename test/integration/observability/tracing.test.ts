@@ -6,7 +6,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { InMemorySpanExporter, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
+import { connectTemporal } from '../../../src/temporal/client-connection';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { buildApp, type CadenzaApp } from '../../../src/api/app';
 import { loadConfig } from '../../../src/config';
@@ -35,7 +36,7 @@ beforeAll(async () => {
   // No prebuilt bundle: the worker bundles the workflows with the plugin's workflow interceptors.
   worker = await createCadenzaWorker({ connection: workerConnection, namespace, taskQueue, plugins: [tracing.workerPlugin] });
   running = worker.run();
-  connection = await Connection.connect({ address });
+  connection = await connectTemporal({ address });
   const client = new Client({ connection, namespace, interceptors: { workflow: [tracing.clientInterceptor] } });
   const config = loadConfig({ CADENZA_TASK_QUEUE: taskQueue, TEMPORAL_NAMESPACE: namespace, LOG_LEVEL: 'silent' });
   const definitions = new DefinitionStore({ client, taskQueue, registryId: `registry-${randomUUID()}` });

@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, type WorkflowHandle } from '@temporalio/client';
+import { connectTemporal } from '../../../src/temporal/client-connection';
 import { NativeConnection } from '@temporalio/worker';
 import { type DevServer, startDevServer } from '../../../src/temporal/dev-server';
 import { findFreePorts } from '../../../src/temporal/find-free-port';
@@ -54,7 +55,7 @@ async function startSetup(dbFile: string, taskQueue: string): Promise<Setup> {
   const workerConnection = await NativeConnection.connect({ address: server.address });
   const worker = await createCadenzaWorker({ connection: workerConnection, namespace, taskQueue, workflowBundle: { codePath: requireTestEnv(TestEnv.WorkflowBundle) } });
   const running = worker.run();
-  const connection = await Connection.connect({ address: server.address });
+  const connection = await connectTemporal({ address: server.address });
   let stopping: Promise<void> | undefined;
   return {
     client: new Client({ connection, namespace }),
