@@ -5,7 +5,8 @@
  * plan); `progress()` reads the workflow's progress query.
  */
 import { randomUUID } from 'node:crypto';
-import { type Client, isGrpcServiceError, QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, isGrpcServiceError, WorkflowNotFoundError } from '@temporalio/client';
+import { isUnknownQuery } from '../temporal/query-errors';
 import { BulkNotFound, BulkQueryInvalid } from '../errors/inbound-problems';
 import { ApiProblem } from '../errors/problems';
 import type { CommandCaller, ExecutionCommandService } from '../executions/command-service';
@@ -101,7 +102,7 @@ export class BulkService {
     try {
       return await withWorkerDeadline(this.options.client, this.deadlineMs, 'the bulk progress query', () => handle.query(bulkProgressQuery, args));
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw new BulkNotFound(bulkId);
+      if (error instanceof WorkflowNotFoundError || isUnknownQuery(error)) throw new BulkNotFound(bulkId);
       throw error;
     }
   }

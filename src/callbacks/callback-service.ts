@@ -4,7 +4,8 @@
  * update with an id derived from the task execution, so concurrent or repeated uses apply once and
  * all get the same answer. `revoke()` is the operator's command.
  */
-import { type Client, QueryNotRegisteredError, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { type Client, type WorkflowHandle, WorkflowNotFoundError, WorkflowUpdateFailedError } from '@temporalio/client';
+import { isUnknownQuery } from '../temporal/query-errors';
 import { CallbackGone, CallbackNotFound } from '../errors/inbound-problems';
 import { ExecutionNotFound } from '../errors/problems';
 import { commandRefusalProblem } from '../executions/command-refusals';
@@ -72,7 +73,7 @@ export class CallbackService {
         handle.query(callbackQuery, { task_exec_id: token.taskExecId, secret: token.secret }),
       );
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw new CallbackNotFound();
+      if (error instanceof WorkflowNotFoundError || isUnknownQuery(error)) throw new CallbackNotFound();
       throw error;
     }
   }

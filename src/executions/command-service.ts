@@ -10,10 +10,10 @@ import { type ExecutionLogger, noExecutionLog } from '../activities/agents/execu
 import { randomUUID } from 'node:crypto';
 import {
   type Client,
-  QueryNotRegisteredError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
 } from '@temporalio/client';
+import { isUnknownQuery } from '../temporal/query-errors';
 import type { UpdateDefinition } from '@temporalio/common';
 import { CommandDataTooLarge } from '../errors/limit-problems';
 import { ExecutionClosed, ExecutionNotFound } from '../errors/problems';
@@ -94,7 +94,7 @@ export class ExecutionCommandService {
         handle.query(resumePlanQuery, { ...request, actor: caller.actor }),
       );
     } catch (error) {
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw new ExecutionNotFound(executionId);
+      if (error instanceof WorkflowNotFoundError || isUnknownQuery(error)) throw new ExecutionNotFound(executionId);
       throw error;
     }
   }

@@ -9,12 +9,12 @@ import { randomUUID } from 'node:crypto';
 import {
   type Client,
   isGrpcDeadlineError,
-  QueryNotRegisteredError,
   type WorkflowExecutionDescription,
   WorkflowExecutionAlreadyStartedError,
   type WorkflowHandle,
   WorkflowNotFoundError,
 } from '@temporalio/client';
+import { isUnknownQuery } from '../temporal/query-errors';
 import { executionInfoFromRaw } from '@temporalio/client/lib/helpers';
 import {
   ExecutionNotFound,
@@ -287,7 +287,7 @@ export class ExecutionService {
       return await withWorkerDeadline(this.client, this.deadlineMs, what, () => fn(handle));
     } catch (error) {
       // A workflow that is not an interpreter (same id shape) has none of its queries.
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw new ExecutionNotFound(executionId);
+      if (error instanceof WorkflowNotFoundError || isUnknownQuery(error)) throw new ExecutionNotFound(executionId);
       throw error;
     }
   }

@@ -3,7 +3,8 @@
  * `getHandle(id)`, a closed run through `getHandle(id, runId)` (Temporal replays it on a worker). Every
  * query is bounded by the worker deadline (`worker_unavailable` past it).
  */
-import { type Client, QueryNotRegisteredError, WorkflowNotFoundError } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
+import { isUnknownQuery } from '../temporal/query-errors';
 import { ExecutionNotFound } from '../errors/problems';
 import { DEFAULT_WORKER_DEADLINE_MS, withWorkerDeadline } from '../temporal/worker-deadline';
 import { eventsQuery } from '../workflows/messages';
@@ -23,7 +24,7 @@ export class TemporalSegmentSource implements SegmentSource {
     } catch (error) {
       if (error instanceof WorkflowNotFoundError && runId !== undefined) throw new SegmentRunGone(runId);
       // A workflow that is not an interpreter (same id shape) has no `events` query.
-      if (error instanceof WorkflowNotFoundError || error instanceof QueryNotRegisteredError) throw new ExecutionNotFound(executionId);
+      if (error instanceof WorkflowNotFoundError || isUnknownQuery(error)) throw new ExecutionNotFound(executionId);
       throw error;
     }
   }

@@ -100,7 +100,7 @@ export interface TaskView {
   finished_at: string | null;
   output: unknown;
   error: TaskError | null;
-  /** Set when `output` is null because an earlier run holds it (docs/design.md §11): read that event's `data.output`. */
+  /** Set when `output` is null because an earlier run holds it, or the execution view left a large output out (docs/design.md §11): read that event's `data.output`, or the task context. */
   output_ref?: ValueRef;
 }
 

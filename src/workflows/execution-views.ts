@@ -8,6 +8,7 @@ import type { Gate } from './gates';
 import type { ManualPause } from './manual-pause';
 import { ExecutionStatus, PauseReason } from './states';
 import type { TaskRun } from './task-run';
+import { taskViewsWithinBudget } from './view-budget';
 
 /** What the views read of the execution's record. */
 export interface RecordState {
@@ -110,7 +111,7 @@ export function executionView(state: ExecutionState): ExecutionView {
   return {
     ...statusView(state),
     input: state.input,
-    tasks: [...state.latestRun.values()].map((r) => r.view()),
+    tasks: taskViewsWithinBudget([...state.latestRun.values()]),
     gates: state.closed ? [] : (pauseView(state)?.gates ?? []),
     outputs: state.outputs,
     last_seq: state.lastSeq,
